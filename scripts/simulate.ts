@@ -1,0 +1,54 @@
+// Headless simulator: npm run --silent simulate -- --calls CALLS.jsonl [--data DATASET.json] [--human available|unavailable]
+import { createReadStream, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { parseDataset } from '../src/lib/agents/dataset';
+import { demoDataset, demoFlow } from '../src/lib/agents/demo';
+import { simulate } from '../src/lib/agents/simulator';
+
+function fail(message: string): never {
+	process.stderr.write(`simulate: ${message}\n`);
+	process.exit(2);
+}
+
+const { values } = (() => {
+	try {
+		return parseArgs({
+			options: { calls: { type: 'string' }, data: { type: 'string' }, human: { type: 'string', default: 'available' } }
+		});
+	} catch (e) {
+		fail(`${(e as Error).message}. Usage: simulate --calls CALLS.jsonl [--data DATASET.json] [--human available|unavailable]`);
+	}
+})();
+
+if (!values.calls) fail('--calls CALLS.jsonl is required (one {"id", "turns": [...]} per line).');
+if (values.human !== 'available' && values.human !== 'unavailable') fail('--human must be "available" or "unavailable".');
+
+let dataset = demoDataset;
+if (values.data) {
+	try {
+		dataset = parseDataset(JSON.parse(readFileSync(values.data, 'utf8')));
+	} catch (e) {
+		fail(`--data ${values.data}: ${(e as Error).message}`);
+	}
+}
+
+let stream;
+try {
+	readFileSync(values.calls, { flag: 'r' }).length;
+	stream = createReadStream(values.calls, 'utf8');
+} catch (e) {
+	fail(`cannot read --calls ${values.calls}: ${(e as Error).message}`);
+}
+
+let failed = false;
+for await (const result of simulate({
+	flow: demoFlow,
+	dataset,
+	lines: createInterface({ input: stream, crlfDelay: Infinity }),
+	human: values.human
+})) {
+	if (result.id === null) failed = true;
+	process.stdout.write(JSON.stringify(result) + '\n');
+}
+process.exitCode = failed ? 1 : 0;

@@ -1,0 +1,21 @@
+import type { EntityType, TriggerKind } from './context-package';
+
+// Audit events: what happened in a call, in a form that is safe to keep. Caller words never appear
+// here, not even redacted: only ids, labels, numbers and the detectors' own fixed wording.
+
+export type AuditEvent = { at: string; callId: string } & (
+	| { type: 'call_started'; channel: 'voice' | 'text'; owner: string }
+	| { type: 'caller_turn'; turn: number; entities: EntityType[]; redactions: number }
+	| { type: 'route'; turn: number; personaId: string | null; intent: string | null; confidence: number; source: 'classifier' | 'llm' }
+	| { type: 'trigger'; kind: TriggerKind; detail: string; from: string }
+	| { type: 'tool'; tool: string; ok: boolean; owner: string }
+	| { type: 'hop_redirected'; from: string; wanted: string; to: string; reason: string }
+	| { type: 'package_ready'; handoffId: string; ms: number }
+	| { type: 'handoff'; handoffId: string; from: string; to: string; trigger: TriggerKind }
+	| { type: 'repeat'; entity: EntityType; turn: number }
+	| { type: 'state'; state: string }
+	| { type: 'fallback'; choice: 'queue' | 'callback' | 'ai' }
+	| { type: 'call_ended'; outcome: string }
+);
+
+export type AuditType = AuditEvent['type'];

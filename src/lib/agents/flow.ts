@@ -1,0 +1,112 @@
+import { FlowError } from './errors';
+
+// A flow is one company's configuration: personas, their tools and voices, the thresholds that
+// drive triggers, and the hop policy. Changing who handles what is an edit here, not to code.
+
+export type PersonaKind = 'triage' | 'specialist' | 'human';
+
+/** A finer-grained reason for calling, owned by one persona. The classifier trains on intents when
+ * a persona declares them, so the package can say *what* the caller wants, not only *who* handles it. */
+export type Intent = {
+	id: string;
+	label: string;
+	examples: string[];
+	/** Facts the intent needs before its tools can run. */
+	needs?: ('identity' | 'zip' | 'device' | 'plan')[];
+};
+
+export type Persona = {
+	id: string;
+	name: string;
+	kind: PersonaKind;
+	/** What the router and the LLM read to decide whether a turn belongs here. */
+	description: string;
+	instructions: string;
+	greeting: string;
+	/** Caller utterances that belong to this persona; the classifier trains on them. */
+	examples: string[];
+	intents: Intent[];
+	tools: string[];
+	voice: { id: string; fallback: string };
+	handoffTo: string[];
+	/** Workflow points where a human must take over (e.g. `cancel_service`). */
+	humanMoments: string[];
+};
+
+export type Thresholds = {
+	/** Top persona probability at or above which triage routes at once. */
+	route: number;
+	/** While a specialist owns the call, another persona needs at least this to take it over. */
+	switch: number;
+	/** Sentiment score at or below which the caller counts as frustrated (-1..1). */
+	frustration: number;
+	/** Failed tool calls in one call before a human is brought in. */
+	toolFailures: number;
+	/** Amounts at or above this are high-stakes (sensitive_topic). */
+	largeAmount: number;
+	/** Consecutive low-confidence turns before a human is brought in. */
+	lowConfidenceTurns: number;
+};
+
+export type HopPolicy = {
+	/** Most handoffs in one call; the next one goes to a human. */
+	maxHops: number;
+	/** No A→B→A within this many caller turns. */
+	cooldownTurns: number;
+	/** Automated (AI→AI) transfers before the caller is sent to a human instead. */
+	maxAutomatedHops: number;
+};
+
+export type Flow = {
+	id: string;
+	language: string;
+	personas: Persona[];
+	/** Utterances no persona handles: the classifier learns "none of the above" from them. */
+	outOfScope: string[];
+	thresholds: Thresholds;
+	policy: HopPolicy;
+};
+
+export function personaById(flow: Flow, id: string): Persona {
+	const p = flow.personas.find((x) => x.id === id);
+	if (!p) throw new FlowError(`Flow "${flow.id}" has no persona "${id}". Add it or fix the reference.`);
+	return p;
+}
+
+export function triageOf(flow: Flow): Persona {
+	const p = flow.personas.find((x) => x.kind === 'triage');
+	if (!p) throw new FlowError(`Flow "${flow.id}" has no triage persona: add one with kind "triage".`);
+	return p;
+}
+
+export function humanOf(flow: Flow): Persona | undefined {
+	return flow.personas.find((x) => x.kind === 'human');
+}
+
+/** Owner persona of each intent id. */
+export function intentOwners(flow: Flow): Map<string, { persona: Persona; intent: Intent }> {
+	const m = new Map<string, { persona: Persona; intent: Intent }>();
+	for (const persona of flow.personas) for (const intent of persona.intents) m.set(intent.id, { persona, intent });
+	return m;
+}
+
+/** Checks the references a flow makes; throws `FlowError` naming the first broken one. */
+export function checkFlow(flow: Flow): Flow {
+	triageOf(flow);
+	const ids = new Set<string>();
+	const intents = new Set<string>();
+	for (const p of flow.personas) {
+		if (ids.has(p.id)) throw new FlowError(`Persona id "${p.id}" appears twice in flow "${flow.id}".`);
+		ids.add(p.id);
+		for (const i of p.intents) {
+			if (intents.has(i.id)) throw new FlowError(`Intent "${i.id}" is declared by two personas.`);
+			intents.add(i.id);
+		}
+	}
+	for (const p of flow.personas) {
+		for (const to of p.handoffTo) {
+			if (!ids.has(to)) throw new FlowError(`Persona "${p.id}" hands to unknown persona "${to}".`);
+		}
+	}
+	return flow;
+}

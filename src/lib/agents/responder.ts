@@ -1,0 +1,40 @@
+import type { ContextPackage, TranscriptEntry } from './context-package';
+import type { Persona } from './flow';
+
+// A responder turns a skill's draft into the words a persona says. The rules responder says the
+// draft as it is, so the product works with no model at all; an LLM responder (in a worker) can
+// rephrase it, grounded in the same facts, and stream it sentence by sentence to speech.
+
+export type ReplyRequest = {
+	persona: Persona;
+	/** The reply built from tool results and templates; always correct, maybe stiff. */
+	draft: string;
+	/** Tool results and package facts the reply may use; nothing else may be claimed. */
+	facts: string[];
+	/** The package this persona received, on its first turn after a handoff. */
+	package?: ContextPackage;
+	transcript: readonly TranscriptEntry[];
+	signal?: AbortSignal;
+};
+
+export interface Responder {
+	readonly name: string;
+	/** Yields the reply in chunks (sentences or tokens). */
+	reply(request: ReplyRequest): AsyncIterable<string>;
+}
+
+export const rulesResponder: Responder = {
+	name: 'rules',
+	async *reply(request) {
+		yield request.draft;
+	}
+};
+
+/** Splits text into sentences for streaming to speech. */
+export function sentences(text: string): string[] {
+	// Split after terminal punctuation followed by space, so "$49.00" and "e.g. this" stay whole.
+	return text
+		.split(/(?<=[.!?])\s+(?=[A-Z0-9"'(])/)
+		.map((s) => s.trim())
+		.filter(Boolean);
+}

@@ -1,0 +1,85 @@
+import * as v from 'valibot';
+import type { ContextPackage, TranscriptEntry, TriggerKind } from './context-package';
+import type { Dataset } from './dataset';
+import type { Flow } from './flow';
+import { Router } from './router';
+import { describeIssues } from './schema-issues';
+import { Session, type HumanAvailability, type Outcome } from './session';
+
+// The headless simulator drives the very same Session as the caller page, one scripted call per
+// line, so routing, triggers and packages can be checked in bulk without a browser.
+
+const CallSchema = v.object({
+	id: v.union([v.pipe(v.string(), v.minLength(1)), v.number()]),
+	turns: v.array(v.string())
+});
+
+export type SimulatedCall = {
+	id: string | number;
+	personas: string[];
+	hops: { from: string; to: string; trigger: TriggerKind }[];
+	packages: ContextPackage[];
+	transcript: TranscriptEntry[];
+	outcome: Outcome;
+};
+export type SimulationError = { id: null; line: number; error: string };
+
+export async function simulateCall(input: {
+	flow: Flow;
+	dataset: Dataset;
+	router: Router;
+	human: HumanAvailability;
+	id: string | number;
+	turns: readonly string[];
+}): Promise<SimulatedCall> {
+	const session = new Session({ flow: input.flow, dataset: input.dataset, router: input.router, human: input.human, channel: 'text' });
+	await session.start();
+	for (const turn of input.turns) await session.say(turn);
+	session.end();
+	return {
+		id: input.id,
+		personas: collapse(session.owners),
+		hops: session.record.hops.map(({ from, to, trigger }) => ({ from, to, trigger })),
+		packages: session.packages,
+		transcript: session.record.transcript,
+		outcome: session.outcome!
+	};
+}
+
+/** Owners in order, without repeating a persona that kept the call across a fallback. */
+function collapse(ids: string[]): string[] {
+	return ids.filter((id, i) => i === 0 || ids[i - 1] !== id);
+}
+
+/** Runs JSONL call scripts; yields one result per non-blank line, in input order. */
+export async function* simulate(input: {
+	flow: Flow;
+	dataset: Dataset;
+	lines: Iterable<string> | AsyncIterable<string>;
+	human: HumanAvailability;
+	router?: Router;
+}): AsyncGenerator<SimulatedCall | SimulationError> {
+	const router = input.router ?? Router.train(input.flow);
+	let n = 0;
+	for await (const line of input.lines) {
+		n++;
+		if (!line.trim()) continue;
+		let json: unknown;
+		try {
+			json = JSON.parse(line);
+		} catch (e) {
+			yield { id: null, line: n, error: `line ${n} is not valid JSON: ${(e as Error).message}` };
+			continue;
+		}
+		const parsed = v.safeParse(CallSchema, json);
+		if (!parsed.success) {
+			yield { id: null, line: n, error: `line ${n} is not a call ({"id", "turns": [string]}): ${describeIssues(parsed.issues).join('; ')}` };
+			continue;
+		}
+		try {
+			yield await simulateCall({ ...input, router, id: parsed.output.id, turns: parsed.output.turns });
+		} catch (e) {
+			yield { id: null, line: n, error: `line ${n} failed: ${(e as Error).message}` };
+		}
+	}
+}
