@@ -1,4 +1,5 @@
 import { sveltekit } from '@sveltejs/kit/vite';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 // Threaded WASM (onnxruntime-web, the VAD) needs SharedArrayBuffer, which the browser grants only to
@@ -8,10 +9,26 @@ export const isolationHeaders = {
 	'Cross-Origin-Embedder-Policy': 'require-corp'
 };
 
+// SvelteKit's own middleware answers page requests before Vite applies `server.headers`, so the
+// headers are set by a middleware that runs first, in dev and in preview alike.
+function crossOriginIsolation(): Plugin {
+	const setHeaders = (_req: unknown, res: { setHeader(k: string, v: string): void }, next: () => void) => {
+		for (const [k, v] of Object.entries(isolationHeaders)) res.setHeader(k, v);
+		next();
+	};
+	return {
+		name: 'baton:cross-origin-isolation',
+		configureServer(server) {
+			server.middlewares.use(setHeaders);
+		},
+		configurePreviewServer(server) {
+			server.middlewares.use(setHeaders);
+		}
+	};
+}
+
 export default defineConfig({
-	plugins: [sveltekit()],
-	server: { headers: isolationHeaders },
-	preview: { headers: isolationHeaders },
+	plugins: [crossOriginIsolation(), sveltekit()],
 	test: {
 		include: ['src/**/*.spec.ts', 'scripts/**/*.spec.ts'],
 		environment: 'node'

@@ -181,7 +181,7 @@ export class Tools {
 			why = `a duplicate: the same ${charge.description} charge of ${money(charge.amount)} was already billed`;
 		} else if (/annual|yearly|renewal/i.test(charge.description)) {
 			kind = 'annual_renewal';
-			why = `the annual renewal of your ${charge.description.replace(/\s*annual\s*renewal\s*/i, ' ').trim() || 'service'}`;
+			why = `the annual renewal of your ${charge.description.replace(/\s*annual\s*renewal\s*/i, ' ').trim().toLowerCase() || 'service'}`;
 		} else if (/monthly/i.test(charge.description) || (plan && charge.amount === plan.monthly)) {
 			kind = 'monthly_plan';
 			why = `your monthly ${plan?.name ?? ''} plan charge`.replace(/\s+/g, ' ');

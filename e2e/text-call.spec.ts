@@ -1,0 +1,73 @@
+import { expect, test, type Page } from '@playwright/test';
+
+async function say(page: Page, text: string) {
+	const box = page.getByTestId('say');
+	await expect(box).toBeEnabled();
+	await box.fill(text);
+	await box.press('Enter');
+}
+
+const lastAgentTurn = (page: Page, persona: string) =>
+	page.locator(`[data-role="agent"][data-persona="${persona}"]`).last();
+
+test('the page is cross-origin isolated, so threaded WASM can run', async ({ page }) => {
+	await page.goto('/');
+	expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
+});
+
+test('billing answers with a tool result, then sales opens with the billing context', async ({ page }) => {
+	await page.goto('/');
+	await page.getByRole('button', { name: 'Call' }).click();
+	await expect(lastAgentTurn(page, 'triage')).toContainText('How can I help');
+
+	await say(page, 'Hi, I have a question about a charge on my bill');
+	await expect(page.getByTestId('owner')).toContainText('billing');
+	await expect(lastAgentTurn(page, 'billing')).toContainText('account number');
+
+	await say(page, 'Sure, my account is AC-10021 and my PIN is 4821');
+	// The explanation comes from the explainCharge tool over the dataset.
+	await expect(lastAgentTurn(page, 'billing')).toContainText('$49.00 charge on 2026-11-03');
+	await expect(lastAgentTurn(page, 'billing')).toContainText('annual renewal');
+	// The PIN never shows, not even in the caller's own transcript line.
+	await expect(page.getByTestId('transcript')).not.toContainText('4821');
+
+	await say(page, 'Actually, I want to upgrade to the Unlimited plan');
+	await expect(page.getByTestId('owner')).toContainText('sales');
+	const opening = lastAgentTurn(page, 'sales');
+	await expect(opening).toContainText('Maria Lopez');
+	await expect(opening).toContainText('Standard plan');
+	await expect(opening).toContainText('$49.00 charge');
+	await expect(opening).toContainText('$20.00 a month more');
+	await expect(page.getByTestId('package-trigger')).toHaveText('out_of_scope');
+	await expect(page.getByTestId('package-caller')).toContainText('AC-10021');
+	await expect(page.getByTestId('package-caller')).toContainText('verified by pin');
+	await page.screenshot({ path: 'test-results/caller-sales-handoff.png', fullPage: true });
+});
+
+test('asking for a person shows the human handoff with the package ready', async ({ page }) => {
+	await page.goto('/');
+	await page.getByRole('button', { name: 'Call' }).click();
+	await say(page, 'I was charged twice, account AC-10022 zip 60614');
+	await expect(page.getByTestId('owner')).toContainText('billing');
+	await say(page, 'This is ridiculous, just let me talk to a real person');
+	await expect(page.getByTestId('human-handoff')).toBeVisible();
+	await expect(page.getByTestId('call-state')).toHaveAttribute('data-state', 'on_hold');
+	await expect(page.getByTestId('package-route')).toContainText('a person');
+	await expect(page.getByTestId('package-trigger')).toHaveText('explicit_request');
+	await expect(page.getByTestId('package-caller')).toContainText('AC-10022');
+	await expect(page.getByTestId('package-summary')).toContainText('James Carter');
+	await page.screenshot({ path: 'test-results/caller-human-handoff.png', fullPage: true });
+});
+
+test('the call can be driven from the keyboard alone', async ({ page }) => {
+	await page.goto('/');
+	await expect(page.getByRole('button', { name: 'Call' })).toBeVisible();
+	await page.keyboard.press('Tab');
+	await expect(page.getByRole('button', { name: 'Call' })).toBeFocused();
+	await page.keyboard.press('Enter');
+	await expect(page.getByTestId('say')).toBeFocused();
+	await page.keyboard.type('what plans do you have');
+	await page.keyboard.press('Enter');
+	await expect(page.getByTestId('owner')).toContainText('sales');
+	await expect(lastAgentTurn(page, 'sales')).toContainText('Unlimited Plus at $85.00');
+});

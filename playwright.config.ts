@@ -1,0 +1,35 @@
+import { defineConfig } from '@playwright/test';
+
+// Journeys run against the built app (the same static files a deployment serves) in Debian's
+// Chromium; Playwright's own browser download is not used.
+const port = 4173;
+
+export default defineConfig({
+	testDir: 'e2e',
+	outputDir: 'test-results',
+	timeout: 60_000,
+	retries: process.env.CI ? 1 : 0,
+	workers: 1,
+	reporter: [['list']],
+	use: {
+		baseURL: `http://127.0.0.1:${port}`,
+		screenshot: 'only-on-failure',
+		launchOptions: {
+			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+			args: [
+				'--no-sandbox',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+				'--disable-quic',
+				'--no-first-run'
+			]
+		}
+	},
+	webServer: {
+		command: `npm run build && npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
+		url: `http://127.0.0.1:${port}`,
+		reuseExistingServer: !process.env.CI,
+		timeout: 180_000
+	}
+});

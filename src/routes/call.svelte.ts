@@ -1,0 +1,119 @@
+import type { ContextPackage, TranscriptEntry } from '$lib/agents/context-package';
+import { demoDataset, demoFlow } from '$lib/agents/demo';
+import { personaById } from '$lib/agents/flow';
+import { Router } from '$lib/agents/router';
+import { Session, type CallState, type FallbackChoice, type Outcome } from '$lib/agents/session';
+
+// The caller page's state: a thin reactive shell over the conversation core. Everything the page
+// shows comes from session events; nothing here decides anything about the call.
+
+let sharedRouter: Router | null = null;
+function router(): Router {
+	// Training takes milliseconds, but there is no reason to repeat it for every call.
+	sharedRouter ??= Router.train(demoFlow);
+	return sharedRouter;
+}
+
+export class CallController {
+	#session: Session | null = null;
+	#state = $state<CallState>('idle');
+	#transcript = $state.raw<TranscriptEntry[]>([]);
+	#owner = $state<string>('triage');
+	#packages = $state.raw<ContextPackage[]>([]);
+	#narration = $state<string | null>(null);
+	#fallback = $state<FallbackChoice[] | null>(null);
+	#outcome = $state<Outcome | null>(null);
+	#busy = $state(false);
+
+	readonly flow = demoFlow;
+	readonly company = demoDataset.company.name;
+
+	get state() {
+		return this.#state;
+	}
+	get transcript() {
+		return this.#transcript;
+	}
+	get owner() {
+		return personaById(this.flow, this.#owner);
+	}
+	get packages() {
+		return this.#packages;
+	}
+	get latestPackage(): ContextPackage | undefined {
+		return this.#packages[this.#packages.length - 1];
+	}
+	get narration() {
+		return this.#narration;
+	}
+	get fallback() {
+		return this.#fallback;
+	}
+	get outcome() {
+		return this.#outcome;
+	}
+	get busy() {
+		return this.#busy;
+	}
+	get active() {
+		return this.#state !== 'idle' && this.#state !== 'ended';
+	}
+	/** Whether the caller can type now: a person has the call, or the AI is waiting for them. */
+	get canType() {
+		return this.active && !this.#busy && this.#state !== 'handing_off';
+	}
+
+	async call(): Promise<void> {
+		const session = new Session({ flow: this.flow, dataset: demoDataset, router: router(), channel: 'text', human: 'external' });
+		this.#session = session;
+		this.#transcript = [];
+		this.#packages = [];
+		this.#narration = null;
+		this.#fallback = null;
+		this.#outcome = null;
+		session.on((e) => {
+			if (this.#session !== session) return;
+			switch (e.type) {
+				case 'state':
+					this.#state = e.state;
+					break;
+				case 'transcript':
+					this.#transcript = [...this.#transcript, e.entry];
+					break;
+				case 'owner':
+					this.#owner = e.personaId;
+					break;
+				case 'handoff':
+					this.#packages = [...this.#packages, e.package];
+					this.#narration = e.narration;
+					break;
+				case 'fallback_offer':
+					this.#fallback = e.options;
+					break;
+				case 'ended':
+					this.#outcome = e.outcome;
+					break;
+			}
+		});
+		await session.start();
+	}
+
+	async send(text: string): Promise<void> {
+		if (!this.#session || !text.trim()) return;
+		this.#busy = true;
+		try {
+			await this.#session.say(text);
+		} finally {
+			this.#busy = false;
+		}
+	}
+
+	async choose(choice: FallbackChoice): Promise<void> {
+		this.#fallback = null;
+		await this.#session?.chooseFallback(choice);
+	}
+
+	hangUp(): void {
+		this.#session?.end();
+	}
+}
