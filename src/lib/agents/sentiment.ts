@@ -88,7 +88,9 @@ export function scoreTurn(text: string, earlier: readonly string[] = []): TurnSe
 	let repeated = false;
 	if (words.length >= 3) {
 		for (const prior of earlier.slice(-3)) {
-			if (overlap(words, tokenize(prior)) >= 0.8) repeated = true;
+			const before = tokenize(prior);
+			const shared = words.filter((w) => before.includes(w)).length;
+			if (shared >= 4 && overlap(words, before) >= 0.7) repeated = true;
 		}
 	}
 	if (repeated) neg += 0.5;

@@ -183,7 +183,10 @@ export class Session {
 		}
 		const redactions = Object.values(red.removed).reduce((s, n) => s + (n ?? 0), 0);
 		this.#log({ type: 'caller_turn', turn, entities: found.map((e) => e.type), redactions });
-		const turnSentiment = scoreTurn(text, earlier);
+		// A turn that answers the persona's question ("AC-10021, PIN 4821") neither changes the intent
+		// nor counts as the caller repeating themselves when asked to say it again.
+		const continuing = this.#continues(text, found);
+		const turnSentiment = scoreTurn(text, continuing ? [] : earlier);
 		this.record.sentiment = blend(this.record.sentiment, turnSentiment);
 
 		if (this.#state === 'with_human' || this.#state === 'handing_off') return;
@@ -202,8 +205,6 @@ export class Session {
 			source: route.source
 		});
 		const t = this.flow.thresholds;
-		// A turn that answers the persona's question ("AC-10021, PIN 4821") does not change the intent.
-		const continuing = this.#continues(text, found);
 		if (!continuing && route.intent && route.confidence >= t.route && route.personaId !== humanOf(this.flow)?.id) {
 			this.record.intent = route.intent;
 		}
@@ -223,7 +224,7 @@ export class Session {
 		const upset = frustration(turnSentiment, this.record.sentiment, t.frustration);
 		if (upset && human) return this.#handoff(human.id, upset);
 
-		if (GOODBYE.test(text) && found.length === 0 && !this.#awaiting?.startsWith('confirm')) {
+		if (GOODBYE.test(text) && found.length === 0 && !this.#awaiting) {
 			return this.#endByCaller(owner);
 		}
 

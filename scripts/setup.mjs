@@ -1,0 +1,35 @@
+// One set-up step for both README commands: installs npm dependencies when they are missing or
+// stale and, with --browser, Debian's Chromium for the end-to-end tests. Safe to run repeatedly.
+import { execSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+
+const wantBrowser = process.argv.includes('--browser');
+const run = (cmd) => execSync(cmd, { stdio: 'inherit' });
+
+function depsStale() {
+	const marker = 'node_modules/.package-lock.json';
+	if (!existsSync(marker)) return true;
+	return statSync('package-lock.json').mtimeMs > statSync(marker).mtimeMs + 1000;
+}
+
+if (depsStale()) {
+	console.log('setup: installing npm dependencies (npm ci)…');
+	run('npm ci --no-audit --no-fund');
+}
+
+if (wantBrowser) {
+	const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+	if (!existsSync(chromium)) {
+		console.log('setup: installing Chromium for the browser tests (apt-get)…');
+		const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
+		try {
+			run(`${sudo}apt-get update -qq`);
+			run(`${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium`);
+		} catch {
+			console.error(
+				`setup: could not install Chromium. Install Debian's "chromium" package, or set CHROMIUM_PATH to a Chromium binary, then run the tests again.`
+			);
+			process.exit(1);
+		}
+	}
+}
