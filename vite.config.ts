@@ -12,7 +12,11 @@ export const isolationHeaders = {
 // SvelteKit's own middleware answers page requests before Vite applies `server.headers`, so the
 // headers are set by a middleware that runs first, in dev and in preview alike.
 function crossOriginIsolation(): Plugin {
-	const setHeaders = (_req: unknown, res: { setHeader(k: string, v: string): void }, next: () => void) => {
+	const setHeaders = (
+		_req: unknown,
+		res: { setHeader(k: string, v: string): void },
+		next: () => void
+	) => {
 		for (const [k, v] of Object.entries(isolationHeaders)) res.setHeader(k, v);
 		next();
 	};

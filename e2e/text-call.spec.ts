@@ -15,7 +15,9 @@ test('the page is cross-origin isolated, so threaded WASM can run', async ({ pag
 	expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
 });
 
-test('billing answers with a tool result, then sales opens with the billing context', async ({ page }) => {
+test('billing answers with a tool result, then sales opens with the billing context', async ({
+	page
+}) => {
 	await page.goto('/');
 	await page.getByRole('button', { name: 'Call' }).click();
 	await expect(lastAgentTurn(page, 'triage')).toContainText('How can I help');

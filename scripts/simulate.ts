@@ -1,5 +1,5 @@
 // Headless simulator: npm run --silent simulate -- --calls CALLS.jsonl [--data DATASET.json] [--human available|unavailable]
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { parseDataset } from '../src/lib/agents/dataset';
@@ -14,15 +14,22 @@ function fail(message: string): never {
 const { values } = (() => {
 	try {
 		return parseArgs({
-			options: { calls: { type: 'string' }, data: { type: 'string' }, human: { type: 'string', default: 'available' } }
+			options: {
+				calls: { type: 'string' },
+				data: { type: 'string' },
+				human: { type: 'string', default: 'available' }
+			}
 		});
 	} catch (e) {
-		fail(`${(e as Error).message}. Usage: simulate --calls CALLS.jsonl [--data DATASET.json] [--human available|unavailable]`);
+		fail(
+			`${(e as Error).message}. Usage: simulate --calls CALLS.jsonl [--data DATASET.json] [--human available|unavailable]`
+		);
 	}
 })();
 
 if (!values.calls) fail('--calls CALLS.jsonl is required (one {"id", "turns": [...]} per line).');
-if (values.human !== 'available' && values.human !== 'unavailable') fail('--human must be "available" or "unavailable".');
+if (values.human !== 'available' && values.human !== 'unavailable')
+	fail('--human must be "available" or "unavailable".');
 
 let dataset = demoDataset;
 if (values.data) {
@@ -33,13 +40,9 @@ if (values.data) {
 	}
 }
 
-let stream;
-try {
-	readFileSync(values.calls, { flag: 'r' }).length;
-	stream = createReadStream(values.calls, 'utf8');
-} catch (e) {
-	fail(`cannot read --calls ${values.calls}: ${(e as Error).message}`);
-}
+if (!existsSync(values.calls)) fail(`cannot read --calls ${values.calls}: no such file.`);
+const stream = createReadStream(values.calls, 'utf8');
+stream.on('error', (e) => fail(`cannot read --calls ${values.calls}: ${e.message}`));
 
 let failed = false;
 for await (const result of simulate({

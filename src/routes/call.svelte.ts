@@ -64,7 +64,13 @@ export class CallController {
 	}
 
 	async call(): Promise<void> {
-		const session = new Session({ flow: this.flow, dataset: demoDataset, router: router(), channel: 'text', human: 'external' });
+		const session = new Session({
+			flow: this.flow,
+			dataset: demoDataset,
+			router: router(),
+			channel: 'text',
+			human: 'external'
+		});
 		this.#session = session;
 		this.#transcript = [];
 		this.#packages = [];

@@ -3,10 +3,17 @@ import type { EntityType, TriggerKind } from './context-package';
 // Audit events: what happened in a call, in a form that is safe to keep. Caller words never appear
 // here, not even redacted: only ids, labels, numbers and the detectors' own fixed wording.
 
-export type AuditEvent = { at: string; callId: string } & (
+export type AuditBody =
 	| { type: 'call_started'; channel: 'voice' | 'text'; owner: string }
 	| { type: 'caller_turn'; turn: number; entities: EntityType[]; redactions: number }
-	| { type: 'route'; turn: number; personaId: string | null; intent: string | null; confidence: number; source: 'classifier' | 'llm' }
+	| {
+			type: 'route';
+			turn: number;
+			personaId: string | null;
+			intent: string | null;
+			confidence: number;
+			source: 'classifier' | 'llm';
+	  }
 	| { type: 'trigger'; kind: TriggerKind; detail: string; from: string }
 	| { type: 'tool'; tool: string; ok: boolean; owner: string }
 	| { type: 'hop_redirected'; from: string; wanted: string; to: string; reason: string }
@@ -15,7 +22,8 @@ export type AuditEvent = { at: string; callId: string } & (
 	| { type: 'repeat'; entity: EntityType; turn: number }
 	| { type: 'state'; state: string }
 	| { type: 'fallback'; choice: 'queue' | 'callback' | 'ai' }
-	| { type: 'call_ended'; outcome: string }
-);
+	| { type: 'call_ended'; outcome: string };
+
+export type AuditEvent = { at: string; callId: string } & AuditBody;
 
 export type AuditType = AuditEvent['type'];

@@ -1,4 +1,9 @@
-import { defaultFeatureOptions, featurize, type FeatureOptions, type SparseVector } from './features';
+import {
+	defaultFeatureOptions,
+	featurize,
+	type FeatureOptions,
+	type SparseVector
+} from './features';
 
 // A multinomial logistic regression over hashed n-gram features, trained in the browser from the
 // flow's examples in well under a second. Probabilities are calibrated with a temperature fitted on
@@ -102,7 +107,11 @@ function fit(
 	options: TrainOptions
 ): Weights {
 	const D = 1 << options.features.bits;
-	const model: Weights = { w: new Float32Array(D * classes), b: new Float32Array(classes), classes };
+	const model: Weights = {
+		w: new Float32Array(D * classes),
+		b: new Float32Array(classes),
+		classes
+	};
 	const rand = mulberry32(options.seed);
 	const order = data.map((_, i) => i);
 	const z = new Float64Array(classes);
@@ -118,7 +127,8 @@ function fit(
 			step++;
 			logits(model, x, z);
 			// The stored weights are w/scale; logits above used raw w, so correct by scale.
-			if (scale !== 1) for (let c = 0; c < classes; c++) z[c] = (z[c]! - model.b[c]!) * scale + model.b[c]!;
+			if (scale !== 1)
+				for (let c = 0; c < classes; c++) z[c] = (z[c]! - model.b[c]!) * scale + model.b[c]!;
 			softmaxInPlace(z);
 			scale *= 1 - lr * options.l2;
 			const g = lr / scale;
@@ -204,7 +214,10 @@ export class TextClassifier {
 			throw new Error('A classifier needs examples for at least one in-scope label.');
 		}
 		const index = new Map(labels.map((l, i) => [l, i]));
-		const data = examples.map((e) => ({ x: featurize(e.text, opts.features), y: index.get(e.label)! }));
+		const data = examples.map((e) => ({
+			x: featurize(e.text, opts.features),
+			y: index.get(e.label)!
+		}));
 		let temperature = 1;
 		if (opts.calibrationShare > 0 && data.length >= 50) {
 			const shuffled = shuffle([...data], mulberry32(opts.seed + 1));
@@ -271,7 +284,9 @@ export class TextClassifier {
 
 	static deserialize(s: SerializedClassifier): TextClassifier {
 		if (s.format !== 'baton-linear-v1') {
-			throw new Error(`Unknown classifier format "${String(s.format)}": retrain it with this version.`);
+			throw new Error(
+				`Unknown classifier format "${String(s.format)}": retrain it with this version.`
+			);
 		}
 		const C = s.labels.length;
 		const q = new Int8Array(fromBase64(s.weights).buffer);

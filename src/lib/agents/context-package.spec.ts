@@ -5,7 +5,11 @@ import { ValidationError } from './errors';
 import { runCall } from '../testing/calls';
 
 async function validPackage() {
-	const s = await runCall(['what is my balance', 'AC-10021 pin 4821', 'I want to talk to a person']);
+	const s = await runCall([
+		'what is my balance',
+		'AC-10021 pin 4821',
+		'I want to talk to a person'
+	]);
 	return s.packages.at(-1)!;
 }
 
@@ -13,7 +17,12 @@ describe('context package schema', () => {
 	it('accepts the packages the handoff engine builds', async () => {
 		const pkg = await validPackage();
 		expect(parseContextPackage(JSON.parse(JSON.stringify(pkg)))).toEqual(pkg);
-		expect(pkg.caller).toMatchObject({ accountId: 'AC-10021', verified: true, verifiedBy: 'pin', name: 'Maria Lopez' });
+		expect(pkg.caller).toMatchObject({
+			accountId: 'AC-10021',
+			verified: true,
+			verifiedBy: 'pin',
+			name: 'Maria Lopez'
+		});
 	});
 
 	it('rejects a malformed package with a ValidationError naming the field', async () => {
@@ -26,7 +35,9 @@ describe('context package schema', () => {
 			expect((e as ValidationError).issues.join()).toContain('caller.verified');
 		}
 		expect(() => parseContextPackage({ ...pkg, v: 2 })).toThrow(ValidationError);
-		expect(() => parseContextPackage({ ...pkg, intent: { ...pkg.intent, confidence: 1.5 } })).toThrow(ValidationError);
+		expect(() =>
+			parseContextPackage({ ...pkg, intent: { ...pkg.intent, confidence: 1.5 } })
+		).toThrow(ValidationError);
 		expect(() => parseContextPackage({ ...pkg, extra: 1 })).toThrow(ValidationError);
 	});
 
@@ -34,7 +45,9 @@ describe('context package schema', () => {
 		const pkg = await validPackage();
 		const keys = Object.keys(pkg);
 		// Half arbitrary JSON, half near-valid packages with one field replaced by noise.
-		const mutated = fc.tuple(fc.constantFrom(...keys), fc.anything()).map(([k, val]) => ({ ...pkg, [k]: val }));
+		const mutated = fc
+			.tuple(fc.constantFrom(...keys), fc.anything())
+			.map(([k, val]) => ({ ...pkg, [k]: val }));
 		const arbitrary = fc.oneof(fc.anything(), fc.jsonValue(), mutated);
 		let accepted = 0;
 		fc.assert(

@@ -27,11 +27,18 @@ const MONTHS = [
 	'november',
 	'december'
 ];
-const MONTH_RE = '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
+const MONTH_RE =
+	'(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
 
 const GENERIC_DEVICES: [RegExp, (m: RegExpMatchArray) => string][] = [
-	[/\biphone\s*(\d{1,2})?(\s*(pro max|pro|plus|mini))?\b/i, (m) => `iPhone${m[1] ? ' ' + m[1] : ''}${m[3] ? ' ' + titleCase(m[3]) : ''}`],
-	[/\bpixel\s*(\d{1,2}a?)?(\s*pro)?\b/i, (m) => `Pixel${m[1] ? ' ' + m[1] : ''}${m[2] ? ' Pro' : ''}`],
+	[
+		/\biphone\s*(\d{1,2})?(\s*(pro max|pro|plus|mini))?\b/i,
+		(m) => `iPhone${m[1] ? ' ' + m[1] : ''}${m[3] ? ' ' + titleCase(m[3]) : ''}`
+	],
+	[
+		/\bpixel\s*(\d{1,2}a?)?(\s*pro)?\b/i,
+		(m) => `Pixel${m[1] ? ' ' + m[1] : ''}${m[2] ? ' Pro' : ''}`
+	],
 	[/\bgalaxy\s*([a-z]?\d{1,3}\+?)?\b/i, (m) => `Galaxy${m[1] ? ' ' + m[1].toUpperCase() : ''}`],
 	[/\b(moto\s*g(\s*power)?|motorola)\b/i, (m) => titleCase(m[0])],
 	[/\bipad\b/i, () => 'iPad'],
@@ -48,11 +55,16 @@ const NOT_NAMES = new Set(
 );
 
 const ID_STOPWORDS = new Set(
-	'zip pin cvv cvc ssn is my no id and or of at to the was on in a an it its for by ends code number num'.split(' ')
+	'zip pin cvv cvc ssn is my no id and or of at to the was on in a an it its for by ends code number num'.split(
+		' '
+	)
 );
 
 function titleCase(s: string): string {
-	return s.replace(/\s+/g, ' ').trim().replace(/\b\w/g, (c) => c.toUpperCase());
+	return s
+		.replace(/\s+/g, ' ')
+		.trim()
+		.replace(/\b\w/g, (c) => c.toUpperCase());
 }
 
 function norm(s: string): string {
@@ -89,7 +101,9 @@ export function extractEntities(text: string, dataset?: Dataset): Extraction {
 		const dashed = /[A-Za-z]-\d/.test(m[1]!);
 		// "zip 60614" or "is 4821" are words before a number, not an id: a spaced id needs capitals.
 		if (ID_STOPWORDS.has(letters.toLowerCase())) continue;
-		const looksLikeId = dashed || (before.includes('account') && (letters === letters.toUpperCase() || !/\s/.test(m[1]!)));
+		const looksLikeId =
+			dashed ||
+			(before.includes('account') && (letters === letters.toUpperCase() || !/\s/.test(m[1]!)));
 		if (!looksLikeId) continue;
 		claim(m.index, m.index + m[0].length);
 		const known = dataset?.accounts.find((a) => norm(a.id) === norm(m[1]!));
@@ -123,30 +137,43 @@ export function extractEntities(text: string, dataset?: Dataset): Extraction {
 			add('card_last4', d);
 			continue;
 		}
-		if (d.length === 10 || (d.length === 11 && d.startsWith('1')) || (d.length === 7 && near('phone', 'number'))) {
+		if (
+			d.length === 10 ||
+			(d.length === 11 && d.startsWith('1')) ||
+			(d.length === 7 && near('phone', 'number'))
+		) {
 			const known = dataset?.accounts.find((a) => norm(a.phone).endsWith(d.slice(-10)));
 			add('phone', known ? known.phone : formatPhone(d));
 			continue;
 		}
 		if (d.length === 5 && (near('zip', 'postal', 'code', 'in', 'area') || !run.spoken)) {
-			if (!/[$]\s*$/.test(text.slice(0, run.start)) && !/^\s*(dollars|bucks|usd)/i.test(text.slice(run.end))) {
+			if (
+				!/[$]\s*$/.test(text.slice(0, run.start)) &&
+				!/^\s*(dollars|bucks|usd)/i.test(text.slice(run.end))
+			) {
 				add('zip', d);
 			}
 		}
 	}
 
 	// Amounts: "$49", "$12.50", "49 dollars", "49.99 bucks".
-	for (const m of text.matchAll(/\$\s?(\d{1,3}(?:,\d{3})*(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)|\b(\d+(?:\.\d{1,2})?)\s*(dollars|bucks|usd)\b/gi)) {
+	for (const m of text.matchAll(
+		/\$\s?(\d{1,3}(?:,\d{3})*(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)|\b(\d+(?:\.\d{1,2})?)\s*(dollars|bucks|usd)\b/gi
+	)) {
 		const raw = (m[1] ?? m[2])!.replace(/,/g, '');
 		add('amount', Number(raw).toFixed(2));
 	}
 
 	// Dates: ISO, m/d[/y], "November 3rd", "3rd of November".
 	for (const m of text.matchAll(/\b(\d{4})-(\d{2})-(\d{2})\b/g)) add('date', m[0]);
-	for (const m of lower.matchAll(new RegExp(`\\b${MONTH_RE}\\.?\\s+(\\d{1,2})(st|nd|rd|th)?\\b`, 'g'))) {
+	for (const m of lower.matchAll(
+		new RegExp(`\\b${MONTH_RE}\\.?\\s+(\\d{1,2})(st|nd|rd|th)?\\b`, 'g')
+	)) {
 		add('date', `${monthName(m[1]!)} ${Number(m[2])}`);
 	}
-	for (const m of lower.matchAll(new RegExp(`\\b(\\d{1,2})(st|nd|rd|th)?\\s+of\\s+${MONTH_RE}\\b`, 'g'))) {
+	for (const m of lower.matchAll(
+		new RegExp(`\\b(\\d{1,2})(st|nd|rd|th)?\\s+of\\s+${MONTH_RE}\\b`, 'g')
+	)) {
 		add('date', `${monthName(m[3]!)} ${Number(m[1])}`);
 	}
 	for (const m of text.matchAll(/\b(\d{1,2})\/(\d{1,2})(?:\/(\d{2,4}))?\b/g)) add('date', m[0]);
@@ -186,12 +213,15 @@ export function extractEntities(text: string, dataset?: Dataset): Extraction {
 		const m = deviceText.match(re);
 		if (m) {
 			const value = name(m);
-			if (!found.some((e) => e.type === 'device' && norm(e.value).includes(norm(value)))) add('device', value);
+			if (!found.some((e) => e.type === 'device' && norm(e.value).includes(norm(value))))
+				add('device', value);
 		}
 	}
 
 	// Names: "my name is Maria Lopez", "this is Maria", "I'm Maria Lopez".
-	const nameMatch = text.match(/\b(?:my name is|my name's|this is|i am|i'm|it's)\s+([A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?)/i);
+	const nameMatch = text.match(
+		/\b(?:my name is|my name's|this is|i am|i'm|it's)\s+([A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?)/i
+	);
 	if (nameMatch) {
 		const candidate = nameMatch[1]!;
 		const first = candidate.split(/\s+/)[0]!.toLowerCase();
@@ -203,7 +233,9 @@ export function extractEntities(text: string, dataset?: Dataset): Extraction {
 	}
 
 	// Street addresses.
-	for (const m of text.matchAll(/\b\d{1,6}\s+(?:[A-Z][a-z]+\s+){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Way|Court|Ct)\b\.?/g)) {
+	for (const m of text.matchAll(
+		/\b\d{1,6}\s+(?:[A-Z][a-z]+\s+){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Way|Court|Ct)\b\.?/g
+	)) {
 		add('address', m[0].replace(/\.$/, ''));
 	}
 

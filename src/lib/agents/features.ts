@@ -45,7 +45,10 @@ export const defaultFeatureOptions: FeatureOptions = {
 };
 
 /** Builds an L2-normalised sparse vector; repeated features add up, then get log-damped. */
-export function featurize(text: string, options: FeatureOptions = defaultFeatureOptions): SparseVector {
+export function featurize(
+	text: string,
+	options: FeatureOptions = defaultFeatureOptions
+): SparseVector {
 	const mask = (1 << options.bits) - 1;
 	const counts = new Map<number, number>();
 	const add = (key: string, seed: number, w: number) => {

@@ -69,13 +69,15 @@ export type Flow = {
 
 export function personaById(flow: Flow, id: string): Persona {
 	const p = flow.personas.find((x) => x.id === id);
-	if (!p) throw new FlowError(`Flow "${flow.id}" has no persona "${id}". Add it or fix the reference.`);
+	if (!p)
+		throw new FlowError(`Flow "${flow.id}" has no persona "${id}". Add it or fix the reference.`);
 	return p;
 }
 
 export function triageOf(flow: Flow): Persona {
 	const p = flow.personas.find((x) => x.kind === 'triage');
-	if (!p) throw new FlowError(`Flow "${flow.id}" has no triage persona: add one with kind "triage".`);
+	if (!p)
+		throw new FlowError(`Flow "${flow.id}" has no triage persona: add one with kind "triage".`);
 	return p;
 }
 
@@ -86,7 +88,8 @@ export function humanOf(flow: Flow): Persona | undefined {
 /** Owner persona of each intent id. */
 export function intentOwners(flow: Flow): Map<string, { persona: Persona; intent: Intent }> {
 	const m = new Map<string, { persona: Persona; intent: Intent }>();
-	for (const persona of flow.personas) for (const intent of persona.intents) m.set(intent.id, { persona, intent });
+	for (const persona of flow.personas)
+		for (const intent of persona.intents) m.set(intent.id, { persona, intent });
 	return m;
 }
 
@@ -96,7 +99,8 @@ export function checkFlow(flow: Flow): Flow {
 	const ids = new Set<string>();
 	const intents = new Set<string>();
 	for (const p of flow.personas) {
-		if (ids.has(p.id)) throw new FlowError(`Persona id "${p.id}" appears twice in flow "${flow.id}".`);
+		if (ids.has(p.id))
+			throw new FlowError(`Persona id "${p.id}" appears twice in flow "${flow.id}".`);
 		ids.add(p.id);
 		for (const i of p.intents) {
 			if (intents.has(i.id)) throw new FlowError(`Intent "${i.id}" is declared by two personas.`);

@@ -14,8 +14,10 @@ import type { Trigger } from './triggers';
 const NEXT_STEP: Record<Trigger['kind'], string> = {
 	explicit_request: 'Pick up where the assistant left off; the caller asked for you.',
 	out_of_scope: 'Handle the new request; everything settled so far is below.',
-	low_confidence: 'Ask the caller in your own words what they need; two attempts to classify it failed.',
-	frustration: 'Acknowledge the frustration first, then resolve the open issue without re-asking for details.',
+	low_confidence:
+		'Ask the caller in your own words what they need; two attempts to classify it failed.',
+	frustration:
+		'Acknowledge the frustration first, then resolve the open issue without re-asking for details.',
 	tool_failure: 'Look up the account manually; automated look-ups failed.',
 	sensitive_topic: 'Handle the sensitive matter per policy.',
 	workflow: 'Complete the step that requires a person.',
@@ -78,14 +80,22 @@ function clamp01(x: number): number {
 /** What the caller hears as the handoff happens. */
 export function narration(to: Persona, trigger: Trigger): string {
 	if (to.kind === 'human') {
-		const why = trigger.kind === 'sensitive_topic' || trigger.kind === 'workflow' ? ' This is something a person should handle.' : '';
+		const why =
+			trigger.kind === 'sensitive_topic' || trigger.kind === 'workflow'
+				? ' This is something a person should handle.'
+				: '';
 		return `I'm connecting you with a person and sharing our conversation, so you won't need to repeat anything.${why}`;
 	}
 	return `I'm connecting you with ${to.name}, our ${teamOf(to)} specialist, and sharing our conversation, so you won't need to repeat anything.`;
 }
 
 export function teamOf(p: Persona): string {
-	const team: Record<string, string> = { billing: 'billing', support: 'technical support', sales: 'plans and upgrades', retention: 'customer care' };
+	const team: Record<string, string> = {
+		billing: 'billing',
+		support: 'technical support',
+		sales: 'plans and upgrades',
+		retention: 'customer care'
+	};
 	return team[p.id] ?? p.id;
 }
 
@@ -107,12 +117,17 @@ export function opening(to: Persona, pkg: ContextPackage, planName?: string): st
 		known.push(`my colleague noted: ${pkg.notes[pkg.notes.length - 1]!.replace(/\.$/, '')}`);
 	}
 	const greeting = to.greeting ? to.greeting + ' ' : '';
-	const about = pkg.intent.id !== 'unknown' ? ` I understand this is about ${lowerFirst(pkg.intent.label)}.` : '';
-	if (known.length === 0) return `${greeting}${about.trim() || 'I have the details of your call so far.'}`;
+	const about =
+		pkg.intent.id !== 'unknown'
+			? ` I understand this is about ${lowerFirst(pkg.intent.label)}.`
+			: '';
+	if (known.length === 0)
+		return `${greeting}${about.trim() || 'I have the details of your call so far.'}`;
 	return `${greeting}I can see ${joinAnd(known)}.${about}`;
 }
 
-const LOWERABLE = /^(A|An|The|Your|Moving|Plan|Plans|Balance|Outage|No|Dispute|Ticket|Steps|Offers|Recent|Verified|Finding|Changing|Cancelling|Disputing|Making|Speaking)\b/;
+const LOWERABLE =
+	/^(A|An|The|Your|Moving|Plan|Plans|Balance|Outage|No|Dispute|Ticket|Steps|Offers|Recent|Verified|Finding|Changing|Cancelling|Disputing|Making|Speaking)\b/;
 
 /** Lower-cases a leading sentence word so a fact can sit mid-sentence; names keep their capital. */
 export function lowerFirst(s: string): string {

@@ -21,16 +21,29 @@ export function checkHop(input: {
 		return { allowed: false, reason: `hop limit of ${flow.policy.maxHops} reached` };
 	}
 	const triage = flow.personas.find((p) => p.kind === 'triage')?.id;
-	const automated = hops.filter((h) => h.from !== triage && h.to !== human?.id && h.from !== human?.id).length;
+	const automated = hops.filter(
+		(h) => h.from !== triage && h.to !== human?.id && h.from !== human?.id
+	).length;
 	const thisIsAutomated = from !== triage && from !== human?.id;
 	if (thisIsAutomated && automated + 1 > flow.policy.maxAutomatedHops) {
-		return { allowed: false, reason: `more than ${flow.policy.maxAutomatedHops} automated transfers` };
+		return {
+			allowed: false,
+			reason: `more than ${flow.policy.maxAutomatedHops} automated transfers`
+		};
 	}
 	// A→B→A: the last hop came from `to` into `from`, recently.
 	const last = hops[hops.length - 1];
-	if (last && last.from === to && last.to === from && turn - last.turn < flow.policy.cooldownTurns) {
+	if (
+		last &&
+		last.from === to &&
+		last.to === from &&
+		turn - last.turn < flow.policy.cooldownTurns
+	) {
 		if (input.trigger !== 'handback') {
-			return { allowed: false, reason: `${from}→${to}→${from} within ${flow.policy.cooldownTurns} turns` };
+			return {
+				allowed: false,
+				reason: `${from}→${to}→${from} within ${flow.policy.cooldownTurns} turns`
+			};
 		}
 	}
 	return { allowed: true };

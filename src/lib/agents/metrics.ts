@@ -23,7 +23,11 @@ export function percentile(sorted: readonly number[], q: number): number {
 	return sorted[i]!;
 }
 
-export function computeMetrics(events: readonly AuditEvent[], triageId = 'triage', humanId = 'human'): Metrics {
+export function computeMetrics(
+	events: readonly AuditEvent[],
+	triageId = 'triage',
+	humanId = 'human'
+): Metrics {
 	const calls = new Map<string, { hops: number; human: boolean; turns: number; repeats: number }>();
 	const ms: number[] = [];
 	const triggers: Record<string, number> = {};
@@ -51,7 +55,12 @@ export function computeMetrics(events: readonly AuditEvent[], triageId = 'triage
 		handoffRate: all.filter((c) => c.hops >= 1).length / n,
 		multiTransferRate: all.filter((c) => c.hops >= 2).length / n,
 		humanRate: all.filter((c) => c.human).length / n,
-		packageMs: { p50: percentile(ms, 0.5), p95: percentile(ms, 0.95), max: ms[ms.length - 1] ?? 0, n: ms.length },
+		packageMs: {
+			p50: percentile(ms, 0.5),
+			p95: percentile(ms, 0.95),
+			max: ms[ms.length - 1] ?? 0,
+			n: ms.length
+		},
 		repeatRate: all.reduce((s, c) => s + c.repeats, 0) / turns,
 		triggers
 	};

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { redact } from './redact';
 import { runCall } from '../testing/calls';
 
-const SECRETS = ['4111111111111111', '4111 1111 1111 1111', '5500-0000-0000-0004', '123-45-6789', '4821', '737'];
+const SECRETS = [
+	'4111111111111111',
+	'4111 1111 1111 1111',
+	'5500-0000-0000-0004',
+	'123-45-6789',
+	'4821',
+	'737'
+];
 
 describe('redaction', () => {
 	it.each([
@@ -32,11 +39,17 @@ describe('redaction', () => {
 			'what is my balance, account AC-10021 pin 4821',
 			'my card is 4111 1111 1111 1111 and the cvv is 737, ssn 123-45-6789'
 		]);
-		const everything = JSON.stringify({ packages: s.packages, audit: s.audit, transcript: s.record.transcript });
+		const everything = JSON.stringify({
+			packages: s.packages,
+			audit: s.audit,
+			transcript: s.record.transcript
+		});
 		for (const secret of SECRETS) expect(everything).not.toContain(secret);
 		expect(everything).not.toMatch(/four one one one/);
 		const pkg = s.packages.at(-1)!;
 		expect(pkg.trigger.kind).toBe('sensitive_topic');
-		expect(pkg.entities).toContainEqual(expect.objectContaining({ type: 'card_last4', value: '1111' }));
+		expect(pkg.entities).toContainEqual(
+			expect.objectContaining({ type: 'card_last4', value: '1111' })
+		);
 	});
 });

@@ -36,7 +36,8 @@ export class Router {
 		const examples: Example[] = [];
 		for (const p of flow.personas) {
 			if (p.intents.length > 0) {
-				for (const i of p.intents) for (const text of i.examples) examples.push({ text, label: i.id });
+				for (const i of p.intents)
+					for (const text of i.examples) examples.push({ text, label: i.id });
 			} else {
 				for (const text of p.examples) examples.push({ text, label: p.id });
 			}
@@ -67,7 +68,9 @@ export class Router {
 			byPersona.set(owner.personaId, (byPersona.get(owner.personaId) ?? 0) + p[c]!);
 			if (!best || p[c]! > best.p) best = { id: label, p: p[c]! };
 		}
-		const alternatives = [...byPersona].map(([personaId, q]) => ({ personaId, p: q })).sort((a, b) => b.p - a.p);
+		const alternatives = [...byPersona]
+			.map(([personaId, q]) => ({ personaId, p: q }))
+			.sort((a, b) => b.p - a.p);
 		const top = alternatives[0];
 		if (!top || !best || oos > top.p) {
 			return { personaId: null, intent: null, confidence: oos, alternatives, source: 'classifier' };

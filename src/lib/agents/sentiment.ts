@@ -7,11 +7,41 @@ import { tokenize } from './features';
 
 const ANGER = new Map<string, number>(
 	Object.entries({
-		angry: 0.6, furious: 0.9, ridiculous: 0.6, terrible: 0.5, awful: 0.5, worst: 0.6, useless: 0.7,
-		hate: 0.6, unacceptable: 0.7, frustrated: 0.6, frustrating: 0.6, annoyed: 0.5, annoying: 0.5,
-		upset: 0.5, pathetic: 0.7, incompetent: 0.8, stupid: 0.6, joke: 0.3, scam: 0.7, rip: 0.3,
-		disgusting: 0.7, horrible: 0.6, fed: 0.2, sick: 0.2, mad: 0.5, outrageous: 0.7, nonsense: 0.5,
-		damn: 0.5, hell: 0.4, wtf: 0.8, crap: 0.6, garbage: 0.6, livid: 0.9, disappointed: 0.4, unbelievable: 0.5
+		angry: 0.6,
+		furious: 0.9,
+		ridiculous: 0.6,
+		terrible: 0.5,
+		awful: 0.5,
+		worst: 0.6,
+		useless: 0.7,
+		hate: 0.6,
+		unacceptable: 0.7,
+		frustrated: 0.6,
+		frustrating: 0.6,
+		annoyed: 0.5,
+		annoying: 0.5,
+		upset: 0.5,
+		pathetic: 0.7,
+		incompetent: 0.8,
+		stupid: 0.6,
+		joke: 0.3,
+		scam: 0.7,
+		rip: 0.3,
+		disgusting: 0.7,
+		horrible: 0.6,
+		fed: 0.2,
+		sick: 0.2,
+		mad: 0.5,
+		outrageous: 0.7,
+		nonsense: 0.5,
+		damn: 0.5,
+		hell: 0.4,
+		wtf: 0.8,
+		crap: 0.6,
+		garbage: 0.6,
+		livid: 0.9,
+		disappointed: 0.4,
+		unbelievable: 0.5
 	})
 );
 const ANGER_PHRASES: [RegExp, number][] = [
@@ -38,11 +68,33 @@ const DISTRESS: [RegExp, number][] = [
 ];
 const POSITIVE = new Map<string, number>(
 	Object.entries({
-		thanks: 0.4, thank: 0.4, great: 0.4, perfect: 0.5, awesome: 0.5, appreciate: 0.5, helpful: 0.4,
-		wonderful: 0.5, excellent: 0.5, love: 0.4, amazing: 0.5, glad: 0.3, happy: 0.3, nice: 0.3
+		thanks: 0.4,
+		thank: 0.4,
+		great: 0.4,
+		perfect: 0.5,
+		awesome: 0.5,
+		appreciate: 0.5,
+		helpful: 0.4,
+		wonderful: 0.5,
+		excellent: 0.5,
+		love: 0.4,
+		amazing: 0.5,
+		glad: 0.3,
+		happy: 0.3,
+		nice: 0.3
 	})
 );
-const NEGATORS = new Set(['not', "don't", 'dont', 'never', "isn't", "wasn't", 'no', "i'm not", 'nothing']);
+const NEGATORS = new Set([
+	'not',
+	"don't",
+	'dont',
+	'never',
+	"isn't",
+	"wasn't",
+	'no',
+	"i'm not",
+	'nothing'
+]);
 
 export type TurnSentiment = Sentiment & { repeated: boolean };
 

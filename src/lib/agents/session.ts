@@ -1,4 +1,4 @@
-import type { AuditEvent } from './audit';
+import type { AuditBody, AuditEvent } from './audit';
 import { latest, newCallRecord, type CallRecord } from './call-record';
 import type { ContextPackage, TranscriptEntry } from './context-package';
 import type { Dataset } from './dataset';
@@ -11,9 +11,22 @@ import { redact } from './redact';
 import { rulesResponder, type Responder } from './responder';
 import { Router, type RouteDecision } from './router';
 import { blend, scoreTurn } from './sentiment';
-import { runSkill, saidNo, saidYes, type Awaiting, type SkillContext, type SkillResult } from './skills';
+import {
+	runSkill,
+	saidNo,
+	saidYes,
+	type Awaiting,
+	type SkillContext,
+	type SkillResult
+} from './skills';
 import { Tools, type ToolName, type ToolOutcome } from './tools';
-import { explicitRequest, frustration, sensitiveTopic, toolFailure, type Trigger } from './triggers';
+import {
+	explicitRequest,
+	frustration,
+	sensitiveTopic,
+	toolFailure,
+	type Trigger
+} from './triggers';
 
 // The session is the conversation core: it takes caller turns as text and emits events. It has no
 // DOM, no workers and no network, so the page, the simulator and the benchmarks all drive this same
@@ -65,7 +78,8 @@ export type SessionOptions = {
 /** Below this, a "none of the above" from the classifier is treated as unclear, not off-topic. */
 const OUT_OF_SCOPE_SURE = 0.6;
 
-const GOODBYE = /\b(bye|goodbye|that's all|that is all|that's it|nothing else|no,? thanks?|i'm done|hang up)\b/i;
+const GOODBYE =
+	/\b(bye|goodbye|that's all|that is all|that's it|nothing else|no,? thanks?|i'm done|hang up)\b/i;
 const CHOICE_QUEUE = /\b(queue|wait|hold|stay on the line)\b/i;
 const CHOICE_CALLBACK = /\b(call ?back|call me|ring me)\b/i;
 const CHOICE_AI = /\b(back|assistant|ai|bot|keep going|continue|you)\b/i;
@@ -172,7 +186,8 @@ export class Session {
 		this.#push({ role: 'caller', text, at: this.#at() });
 		const found = [...extraction.entities];
 		for (const last4 of red.cardLast4) {
-			if (!found.some((e) => e.type === 'card_last4' && e.value === last4)) found.push({ type: 'card_last4', value: last4 });
+			if (!found.some((e) => e.type === 'card_last4' && e.value === last4))
+				found.push({ type: 'card_last4', value: last4 });
 		}
 		for (const e of found) {
 			if (this.record.entities.some((x) => x.type === e.type && x.value === e.value)) {
@@ -205,7 +220,12 @@ export class Session {
 			source: route.source
 		});
 		const t = this.flow.thresholds;
-		if (!continuing && route.intent && route.confidence >= t.route && route.personaId !== humanOf(this.flow)?.id) {
+		if (
+			!continuing &&
+			route.intent &&
+			route.confidence >= t.route &&
+			route.personaId !== humanOf(this.flow)?.id
+		) {
 			this.record.intent = route.intent;
 		}
 
@@ -220,7 +240,8 @@ export class Session {
 			cardGiven: red.cardLast4.length > 0 || (red.removed.cvv ?? 0) > 0,
 			largeAmount: t.largeAmount
 		});
-		if (sensitive && human) return this.#handoff(human.id, sensitive, { nextStep: sensitive.nextStep });
+		if (sensitive && human)
+			return this.#handoff(human.id, sensitive, { nextStep: sensitive.nextStep });
 		const upset = frustration(turnSentiment, this.record.sentiment, t.frustration);
 		if (upset && human) return this.#handoff(human.id, upset);
 
@@ -232,7 +253,8 @@ export class Session {
 		const short = text.split(/\s+/).length <= 3 && found.length === 0;
 		if (short && !this.#awaiting && !this.#clarify && owner.kind !== 'triage') {
 			if (saidNo(text)) return this.#endByCaller(owner);
-			if (saidYes(text)) return this.#reply(owner, { say: 'Sure, what else can I help you with?', facts: [] });
+			if (saidYes(text))
+				return this.#reply(owner, { say: 'Sure, what else can I help you with?', facts: [] });
 		}
 
 		if (owner.kind === 'triage') return this.#triageTurn(owner, text, route);
@@ -245,10 +267,16 @@ export class Session {
 		if (this.#awaiting === 'human_offer') {
 			this.#awaiting = undefined;
 			if (saidYes(text) && human) {
-				return this.#handoff(human.id, { kind: 'explicit_request', detail: 'Caller accepted the offer of a person.' });
+				return this.#handoff(human.id, {
+					kind: 'explicit_request',
+					detail: 'Caller accepted the offer of a person.'
+				});
 			}
 			if (saidNo(text)) {
-				return this.#reply(triage, { say: 'All right. Is there something about your bill, your service, your plan, or your account I can help with?', facts: [] });
+				return this.#reply(triage, {
+					say: 'All right. Is there something about your bill, your service, your plan, or your account I can help with?',
+					facts: []
+				});
 			}
 		}
 		if (this.#clarify) {
@@ -256,7 +284,10 @@ export class Session {
 			this.#clarify = null;
 			if (picked) {
 				const again = this.#router.route(text);
-				const intentRoute = again.personaId === picked ? again : this.#router.route(`${this.#memory.clarifyText as string} ${text}`);
+				const intentRoute =
+					again.personaId === picked
+						? again
+						: this.#router.route(`${this.#memory.clarifyText as string} ${text}`);
 				this.#lowConfidenceTurns = 0;
 				return this.#routeTo(picked, intentRoute, {
 					kind: 'out_of_scope',
@@ -274,7 +305,10 @@ export class Session {
 			});
 		}
 		if (route.personaId === human?.id && route.confidence >= t.route && human) {
-			return this.#handoff(human.id, { kind: 'explicit_request', detail: 'Caller asked to speak to a person.' });
+			return this.#handoff(human.id, {
+				kind: 'explicit_request',
+				detail: 'Caller asked to speak to a person.'
+			});
 		}
 		if (route.personaId !== null && route.confidence >= t.route) {
 			this.#lowConfidenceTurns = 0;
@@ -309,9 +343,11 @@ export class Session {
 		const lower = text.toLowerCase();
 		if (/\b(first|former|the first one)\b/.test(lower) && opts[0]) return opts[0];
 		if (/\b(second|latter|the second one|other one)\b/.test(lower) && opts[1]) return opts[1];
-		if (route.personaId && route.confidence >= this.flow.thresholds.route * 0.8) return route.personaId;
+		if (route.personaId && route.confidence >= this.flow.thresholds.route * 0.8)
+			return route.personaId;
 		const combined = this.#router.route(`${this.#clarify?.text ?? ''} ${text}`);
-		if (combined.personaId && combined.confidence >= this.flow.thresholds.route) return combined.personaId;
+		if (combined.personaId && combined.confidence >= this.flow.thresholds.route)
+			return combined.personaId;
 		if (saidYes(text) && opts[0] && !saidNo(text)) return opts[0];
 		return null;
 	}
@@ -330,20 +366,37 @@ export class Session {
 	): Promise<void> {
 		const t = this.flow.thresholds;
 		const human = humanOf(this.flow);
-		if (!continuing && route.personaId && route.personaId !== owner.id && route.confidence >= t.switch) {
+		if (
+			!continuing &&
+			route.personaId &&
+			route.personaId !== owner.id &&
+			route.confidence >= t.switch
+		) {
 			if (route.personaId === human?.id) {
-				return this.#handoff(route.personaId, { kind: 'explicit_request', detail: 'Caller asked to speak to a person.' });
+				return this.#handoff(route.personaId, {
+					kind: 'explicit_request',
+					detail: 'Caller asked to speak to a person.'
+				});
 			}
 			if (owner.handoffTo.includes(route.personaId)) {
-				return this.#handoff(route.personaId, {
-					kind: 'out_of_scope',
-					detail: `Topic moved from ${owner.id} to ${route.personaId} (${route.intent?.id ?? 'unknown'}, ${route.confidence.toFixed(2)}).`
-				}, { intentFor: route });
+				return this.#handoff(
+					route.personaId,
+					{
+						kind: 'out_of_scope',
+						detail: `Topic moved from ${owner.id} to ${route.personaId} (${route.intent?.id ?? 'unknown'}, ${route.confidence.toFixed(2)}).`
+					},
+					{ intentFor: route }
+				);
 			}
 		}
 		let intentId = this.record.intent.id;
 		if (this.#awaiting === 'confirm_dispute' && saidYes(text)) intentId = 'billing.dispute';
-		else if (!continuing && route.personaId === owner.id && route.intent && route.confidence >= 0.5) {
+		else if (
+			!continuing &&
+			route.personaId === owner.id &&
+			route.intent &&
+			route.confidence >= 0.5
+		) {
 			intentId = route.intent.id;
 			this.record.intent = route.intent;
 		} else if (!continuing && route.personaId === null && route.confidence >= 0.6 && human) {
@@ -353,7 +406,10 @@ export class Session {
 				facts: []
 			});
 		} else if (this.#awaiting === 'human_offer' && saidYes(text) && human) {
-			return this.#handoff(human.id, { kind: 'explicit_request', detail: 'Caller accepted the offer of a person.' });
+			return this.#handoff(human.id, {
+				kind: 'explicit_request',
+				detail: 'Caller accepted the offer of a person.'
+			});
 		}
 		if (!owner.intents.some((i) => i.id === intentId)) {
 			intentId = owner.intents[0]?.id ?? intentId;
@@ -366,7 +422,10 @@ export class Session {
 	#continues(text: string, found: { type: string }[]): boolean {
 		switch (this.#awaiting) {
 			case 'identity':
-				return found.some((e) => ['account_id', 'phone', 'zip'].includes(e.type)) || this.#pin !== undefined;
+				return (
+					found.some((e) => ['account_id', 'phone', 'zip'].includes(e.type)) ||
+					this.#pin !== undefined
+				);
 			case 'zip':
 				return found.some((e) => e.type === 'zip');
 			case 'device':
@@ -377,13 +436,21 @@ export class Session {
 			case 'confirm_dispute':
 			case 'ticket':
 			case 'offer_choice':
-				return saidYes(text) || saidNo(text) || /\b(still|not working|didn't|did not|doesn't)\b/i.test(text);
+				return (
+					saidYes(text) ||
+					saidNo(text) ||
+					/\b(still|not working|didn't|did not|doesn't)\b/i.test(text)
+				);
 			default:
 				return false;
 		}
 	}
 
-	#skillContext(persona: Persona, text: string, found: { type: string; value?: string }[]): SkillContext {
+	#skillContext(
+		persona: Persona,
+		text: string,
+		found: { type: string; value?: string }[]
+	): SkillContext {
 		const ctx: SkillContext = {
 			persona,
 			tools: this.tools,
@@ -393,12 +460,18 @@ export class Session {
 			pin: this.#pin,
 			awaiting: this.#awaiting,
 			memory: this.#memory,
-			call: <T>(tool: ToolName, args: Record<string, unknown>, run: () => ToolOutcome<T>) => this.#callTool(persona, tool, args, run),
+			call: <T>(tool: ToolName, args: Record<string, unknown>, run: () => ToolOutcome<T>) =>
+				this.#callTool(persona, tool, args, run),
 			settle: (fact: string) => {
 				if (!this.record.resolved.includes(fact)) this.record.resolved.push(fact);
 			},
 			verify: (account, by) => {
-				this.record.verified = { accountId: account.id, name: account.name, phone: account.phone, by };
+				this.record.verified = {
+					accountId: account.id,
+					name: account.name,
+					phone: account.phone,
+					by
+				};
 			},
 			consumePin: () => {
 				// A PIN is good for one attempt; it is never kept after it was checked.
@@ -409,12 +482,20 @@ export class Session {
 		return ctx;
 	}
 
-	#callTool<T>(persona: Persona, tool: ToolName, args: Record<string, unknown>, run: () => ToolOutcome<T>): ToolOutcome<T> {
+	#callTool<T>(
+		persona: Persona,
+		tool: ToolName,
+		args: Record<string, unknown>,
+		run: () => ToolOutcome<T>
+	): ToolOutcome<T> {
 		let outcome: ToolOutcome<T>;
 		try {
 			outcome = run();
 		} catch (e) {
-			outcome = { ok: false, result: `The ${tool} tool failed: ${e instanceof Error ? e.message : String(e)}` };
+			outcome = {
+				ok: false,
+				result: `The ${tool} tool failed: ${e instanceof Error ? e.message : String(e)}`
+			};
 		}
 		this.record.actions.push({ tool, args: { ...args }, ok: outcome.ok, result: outcome.result });
 		if (!outcome.ok) this.record.toolFailures++;
@@ -448,42 +529,81 @@ export class Session {
 		const human = humanOf(this.flow);
 		this.#log({ type: 'trigger', kind: trigger.kind, detail: trigger.detail, from: from.id });
 		const turn = this.record.transcript.length;
-		const check = checkHop({ flow: this.flow, hops: this.record.hops, from: from.id, to: to.id, trigger: trigger.kind, turn });
+		const check = checkHop({
+			flow: this.flow,
+			hops: this.record.hops,
+			from: from.id,
+			to: to.id,
+			trigger: trigger.kind,
+			turn
+		});
 		if (!check.allowed && human) {
-			this.#log({ type: 'hop_redirected', from: from.id, wanted: to.id, to: human.id, reason: check.reason });
-			trigger = { ...trigger, detail: `${trigger.detail} Redirected to a person: ${check.reason}.` };
+			this.#log({
+				type: 'hop_redirected',
+				from: from.id,
+				wanted: to.id,
+				to: human.id,
+				reason: check.reason
+			});
+			trigger = {
+				...trigger,
+				detail: `${trigger.detail} Redirected to a person: ${check.reason}.`
+			};
 			to = human;
 		}
 		this.#setState('handing_off');
 		const t0 = performance.now();
-		const pkg = buildContextPackage({ record: this.record, flow: this.flow, from, to, trigger, nextStep: options.nextStep, now: this.#now() });
+		const pkg = buildContextPackage({
+			record: this.record,
+			flow: this.flow,
+			from,
+			to,
+			trigger,
+			nextStep: options.nextStep,
+			now: this.#now()
+		});
 		const ms = performance.now() - t0;
-		this.#log({ type: 'package_ready', handoffId: pkg.handoffId, ms: Math.round(ms * 1000) / 1000 });
+		this.#log({
+			type: 'package_ready',
+			handoffId: pkg.handoffId,
+			ms: Math.round(ms * 1000) / 1000
+		});
 		this.packages.push(pkg);
 		const hop = pkg.hops[pkg.hops.length - 1]!;
 		this.record.hops.push({ ...hop, turn });
-		this.#log({ type: 'handoff', handoffId: pkg.handoffId, from: from.id, to: to.id, trigger: trigger.kind });
+		this.#log({
+			type: 'handoff',
+			handoffId: pkg.handoffId,
+			from: from.id,
+			to: to.id,
+			trigger: trigger.kind
+		});
 		const words = narration(to, trigger);
 		this.#emit({ type: 'handoff', package: pkg, narration: words });
 		this.#awaiting = undefined;
 		this.#clarify = null;
-		if (from.kind !== 'human') await this.#reply(from, { say: words, facts: [] }, { keepState: true });
+		if (from.kind !== 'human')
+			await this.#reply(from, { say: words, facts: [] }, { keepState: true });
 
 		if (to.kind === 'human') {
 			this.#setState('on_hold');
 			if (this.#human === 'available') return this.humanAccepted();
-			if (this.#human === 'unavailable') return this.humanDeclined('No one is available right now.');
+			if (this.#human === 'unavailable')
+				return this.humanDeclined('No one is available right now.');
 			return; // external: the human link calls humanAccepted/humanDeclined.
 		}
 		this.#takeOwnership(to);
 		const planName = this.#planName();
 		let say = opening(to, pkg, planName);
 		const intent = options.intentFor?.intent;
-		const intentId = intent && to.intents.some((i) => i.id === intent.id) ? intent.id : to.intents[0]?.id;
+		const intentId =
+			intent && to.intents.some((i) => i.id === intent.id) ? intent.id : to.intents[0]?.id;
 		const lastCaller = [...this.record.transcript].reverse().find((t) => t.role === 'caller');
 		if (intentId && trigger.kind !== 'handback') {
 			if (intent && intent.id === intentId) this.record.intent = intent;
-			const found = this.record.entities.filter((e) => e.turn === (lastCaller ? this.record.transcript.indexOf(lastCaller) : -1));
+			const found = this.record.entities.filter(
+				(e) => e.turn === (lastCaller ? this.record.transcript.indexOf(lastCaller) : -1)
+			);
 			const result = runSkill(intentId, this.#skillContext(to, lastCaller?.text ?? '', found));
 			return this.#afterSkill(to, result, say + ' ');
 		}
@@ -492,7 +612,9 @@ export class Session {
 	}
 
 	#planName(): string | undefined {
-		const acct = this.record.verified ? this.tools.account(this.record.verified.accountId) : undefined;
+		const acct = this.record.verified
+			? this.tools.account(this.record.verified.accountId)
+			: undefined;
 		return acct ? this.tools.plan(acct.planId)?.name : latest(this.record, 'plan');
 	}
 
@@ -509,7 +631,11 @@ export class Session {
 		if (!human || this.#state === 'ended') return;
 		this.#awaitingFallback = false;
 		this.#takeOwnership(human);
-		this.#push({ role: 'system', text: `You're now connected with ${operatorName ?? 'a person'}.`, at: this.#at() });
+		this.#push({
+			role: 'system',
+			text: `You're now connected with ${operatorName ?? 'a person'}.`,
+			at: this.#at()
+		});
 		this.#setState('with_human');
 	}
 
@@ -535,7 +661,14 @@ export class Session {
 		if (CHOICE_QUEUE.test(text)) return this.chooseFallback('queue');
 		if (CHOICE_AI.test(text)) return this.chooseFallback('ai');
 		const ai = personaById(this.flow, this.#lastAi);
-		return this.#reply(ai, { say: 'Would you like to wait in the queue, get a callback, or keep going with me?', facts: [] }, { keepState: true });
+		return this.#reply(
+			ai,
+			{
+				say: 'Would you like to wait in the queue, get a callback, or keep going with me?',
+				facts: []
+			},
+			{ keepState: true }
+		);
 	}
 
 	/** The caller's choice after a human handoff could not complete. */
@@ -547,14 +680,24 @@ export class Session {
 		if (choice === 'queue') {
 			const pos = detail.position ?? 1;
 			this.#outcome = 'queued';
-			this.#push({ role: 'agent', personaId: ai.id, text: `You're number ${pos} in the queue. Stay on the line; the next person free will have your details.`, at: this.#at() });
+			this.#push({
+				role: 'agent',
+				personaId: ai.id,
+				text: `You're number ${pos} in the queue. Stay on the line; the next person free will have your details.`,
+				at: this.#at()
+			});
 			this.#setState('queued');
 			return;
 		}
 		if (choice === 'callback') {
 			const phone = this.record.verified?.phone ?? latest(this.record, 'phone');
 			const to = phone ? ` at ${phone}` : '';
-			this.#push({ role: 'agent', personaId: ai.id, text: `We'll call you back${to} as soon as someone is free, with everything from this call. Goodbye for now.`, at: this.#at() });
+			this.#push({
+				role: 'agent',
+				personaId: ai.id,
+				text: `We'll call you back${to} as soon as someone is free, with everything from this call. Goodbye for now.`,
+				at: this.#at()
+			});
 			return this.end('callback');
 		}
 		this.record.owner = ai.id;
@@ -573,7 +716,10 @@ export class Session {
 	async #endByCaller(owner: Persona): Promise<void> {
 		const last = this.record.resolved[this.record.resolved.length - 1];
 		const recap = last ? ` To recap: ${lowerFirst(last).replace(/\.$/, '')}.` : '';
-		await this.#reply(owner, { say: `Thanks for calling ${this.tools.dataset.company.name}.${recap} Goodbye!`, facts: [] });
+		await this.#reply(owner, {
+			say: `Thanks for calling ${this.tools.dataset.company.name}.${recap} Goodbye!`,
+			facts: []
+		});
 		this.end();
 	}
 
@@ -594,7 +740,11 @@ export class Session {
 		return this.record.resolved.length > 0 ? 'resolved' : 'abandoned';
 	}
 
-	async #reply(persona: Persona, result: { say: string; facts: string[]; package?: ContextPackage }, opts: { keepState?: boolean } = {}): Promise<void> {
+	async #reply(
+		persona: Persona,
+		result: { say: string; facts: string[]; package?: ContextPackage },
+		opts: { keepState?: boolean } = {}
+	): Promise<void> {
 		if (!result.say) {
 			if (!opts.keepState) this.#setState('listening');
 			return;
@@ -615,7 +765,12 @@ export class Session {
 			// A failing responder (a crashed model) must not cost the caller the answer.
 			text = result.say;
 		}
-		this.#push({ role: 'agent', personaId: persona.id, text: text.trim() || result.say, at: this.#at() });
+		this.#push({
+			role: 'agent',
+			personaId: persona.id,
+			text: text.trim() || result.say,
+			at: this.#at()
+		});
 		if (!opts.keepState) this.#setState('listening');
 	}
 
@@ -635,8 +790,8 @@ export class Session {
 		return this.#now().toISOString();
 	}
 
-	#log(event: Omit<AuditEvent, 'at' | 'callId'> & { type: AuditEvent['type'] }): void {
-		const e = { ...event, at: this.#at(), callId: this.record.callId } as AuditEvent;
+	#log(event: AuditBody): void {
+		const e: AuditEvent = { ...event, at: this.#at(), callId: this.record.callId };
 		this.audit.push(e);
 		this.#emit({ type: 'audit', event: e });
 	}

@@ -6,7 +6,14 @@ import { demoRouter } from '../testing/calls';
 
 async function run(lines: string[], human: 'available' | 'unavailable' = 'available') {
 	const out: (SimulatedCall | SimulationError)[] = [];
-	for await (const r of simulate({ flow: demoFlow, dataset: demoDataset, lines, human, router: demoRouter() })) out.push(r);
+	for await (const r of simulate({
+		flow: demoFlow,
+		dataset: demoDataset,
+		lines,
+		human,
+		router: demoRouter()
+	}))
+		out.push(r);
 	return out;
 }
 
@@ -21,12 +28,24 @@ describe('simulator', () => {
 		const [a, b, c] = out as SimulatedCall[];
 		expect(a).toMatchObject({ personas: ['triage', 'billing'], outcome: 'resolved' });
 		expect(b).toMatchObject({ personas: ['triage', 'support'], outcome: 'resolved' });
-		expect(c).toMatchObject({ personas: ['triage', 'human'], outcome: 'human', hops: [{ from: 'triage', to: 'human', trigger: 'explicit_request' }] });
-		for (const r of out as SimulatedCall[]) for (const p of r.packages) expect(() => parseContextPackage(p)).not.toThrow();
+		expect(c).toMatchObject({
+			personas: ['triage', 'human'],
+			outcome: 'human',
+			hops: [{ from: 'triage', to: 'human', trigger: 'explicit_request' }]
+		});
+		for (const r of out as SimulatedCall[])
+			for (const p of r.packages) expect(() => parseContextPackage(p)).not.toThrow();
 	});
 
 	it('reports malformed lines with their number and goes on', async () => {
-		const out = await run(['{"id": "ok", "turns": ["hi"]}', 'not json', '{"id": "x", "turns": "nope"}', '', '{"turns": []}', '{"id": "z", "turns": []}']);
+		const out = await run([
+			'{"id": "ok", "turns": ["hi"]}',
+			'not json',
+			'{"id": "x", "turns": "nope"}',
+			'',
+			'{"turns": []}',
+			'{"id": "z", "turns": []}'
+		]);
 		expect(out.map((r) => r.id)).toEqual(['ok', null, null, null, 'z']);
 		expect(out[1]).toMatchObject({ id: null, line: 2 });
 		expect(out[2]).toMatchObject({ id: null, line: 3 });
@@ -37,8 +56,14 @@ describe('simulator', () => {
 		const out = (await run(
 			[
 				JSON.stringify({ id: 'q', turns: ['I want a real person'] }),
-				JSON.stringify({ id: 'cb', turns: ['my phone number is 415-555-0134, get me a human', 'call me back please'] }),
-				JSON.stringify({ id: 'ai', turns: ['operator', 'go back to the assistant', 'what is my balance'] })
+				JSON.stringify({
+					id: 'cb',
+					turns: ['my phone number is 415-555-0134, get me a human', 'call me back please']
+				}),
+				JSON.stringify({
+					id: 'ai',
+					turns: ['operator', 'go back to the assistant', 'what is my balance']
+				})
 			],
 			'unavailable'
 		)) as SimulatedCall[];

@@ -32,7 +32,13 @@ export async function simulateCall(input: {
 	id: string | number;
 	turns: readonly string[];
 }): Promise<SimulatedCall> {
-	const session = new Session({ flow: input.flow, dataset: input.dataset, router: input.router, human: input.human, channel: 'text' });
+	const session = new Session({
+		flow: input.flow,
+		dataset: input.dataset,
+		router: input.router,
+		human: input.human,
+		channel: 'text'
+	});
 	await session.start();
 	for (const turn of input.turns) await session.say(turn);
 	session.end();
@@ -73,11 +79,20 @@ export async function* simulate(input: {
 		}
 		const parsed = v.safeParse(CallSchema, json);
 		if (!parsed.success) {
-			yield { id: null, line: n, error: `line ${n} is not a call ({"id", "turns": [string]}): ${describeIssues(parsed.issues).join('; ')}` };
+			yield {
+				id: null,
+				line: n,
+				error: `line ${n} is not a call ({"id", "turns": [string]}): ${describeIssues(parsed.issues).join('; ')}`
+			};
 			continue;
 		}
 		try {
-			yield await simulateCall({ ...input, router, id: parsed.output.id, turns: parsed.output.turns });
+			yield await simulateCall({
+				...input,
+				router,
+				id: parsed.output.id,
+				turns: parsed.output.turns
+			});
 		} catch (e) {
 			yield { id: null, line: n, error: `line ${n} failed: ${(e as Error).message}` };
 		}

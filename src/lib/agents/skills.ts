@@ -11,7 +11,15 @@ import type { Trigger } from './triggers';
 
 export type Awaiting =
 	| 'confirm_dispute'
-	| 'identity' | 'zip' | 'device' | 'plan' | 'confirm_plan_change' | 'ticket' | 'offer_choice' | 'human_offer' | 'clarify';
+	| 'identity'
+	| 'zip'
+	| 'device'
+	| 'plan'
+	| 'confirm_plan_change'
+	| 'ticket'
+	| 'offer_choice'
+	| 'human_offer'
+	| 'clarify';
 
 export type SkillResult = {
 	say: string;
@@ -41,7 +49,8 @@ export type SkillContext = {
 	consumePin(): void;
 };
 
-const YES = /\b(yes|yeah|yep|yup|sure|please do|go ahead|do it|ok|okay|sounds good|confirm|correct|that's right|let's do it)\b/i;
+const YES =
+	/\b(yes|yeah|yep|yup|sure|please do|go ahead|do it|ok|okay|sounds good|confirm|correct|that's right|let's do it)\b/i;
 const NO = /\b(no|nope|not now|don't|do not|never mind|cancel that)\b/i;
 
 export function saidYes(text: string): boolean {
@@ -73,7 +82,12 @@ function ensureIdentity(ctx: SkillContext): Account | SkillResult {
 		const args: Record<string, unknown> = accountId ? { accountId } : { phone };
 		args.method = ctx.pin ? 'pin' : 'zip';
 		const outcome = ctx.call('identity.verify', args, () =>
-			ctx.tools.verify({ accountId, phone: accountId ? undefined : phone, pin: ctx.pin, zip: ctx.pin ? undefined : zip })
+			ctx.tools.verify({
+				accountId,
+				phone: accountId ? undefined : phone,
+				pin: ctx.pin,
+				zip: ctx.pin ? undefined : zip
+			})
 		);
 		ctx.consumePin();
 		if (outcome.ok && outcome.data) {
@@ -117,7 +131,10 @@ const skills: Record<string, (ctx: SkillContext) => SkillResult> = {
 		const r = ctx.call('billing.balance', { accountId: acct.id }, () => ctx.tools.balance(acct.id));
 		if (!r.ok) return { say: r.result, facts: [r.result] };
 		ctx.settle(`your balance is ${money(acct.balance)}, due ${acct.dueDate}`);
-		return { say: `Your balance is ${money(acct.balance)}, due on ${acct.dueDate}. Anything else I can help with?`, facts: [r.result] };
+		return {
+			say: `Your balance is ${money(acct.balance)}, due on ${acct.dueDate}. Anything else I can help with?`,
+			facts: [r.result]
+		};
 	},
 
 	'billing.charge'(ctx) {
@@ -132,13 +149,19 @@ const skills: Record<string, (ctx: SkillContext) => SkillResult> = {
 			ctx.tools.explainCharge({ accountId: acct.id, amount, date })
 		);
 		if (!r.ok) {
-			const list = ctx.call('billing.listCharges', { accountId: acct.id }, () => ctx.tools.listCharges(acct.id));
+			const list = ctx.call('billing.listCharges', { accountId: acct.id }, () =>
+				ctx.tools.listCharges(acct.id)
+			);
 			return { say: `${r.result} ${list.result} Which one is it?`, facts: [r.result, list.result] };
 		}
 		ctx.settle(r.result);
 		ctx.memory.lastCharge = r.data?.charge.id;
 		if (r.data?.kind === 'duplicate') {
-			return { say: `${r.result} Would you like me to dispute it for you?`, facts: [r.result], awaiting: 'confirm_dispute' };
+			return {
+				say: `${r.result} Would you like me to dispute it for you?`,
+				facts: [r.result],
+				awaiting: 'confirm_dispute'
+			};
 		}
 		return { say: `${r.result} Is there anything else about your bill?`, facts: [r.result] };
 	},
@@ -153,8 +176,10 @@ const skills: Record<string, (ctx: SkillContext) => SkillResult> = {
 			target = acct.charges.find((c) => c.id === ctx.memory.lastCharge && dups.includes(c));
 		}
 		if (!target) {
-			const r = ctx.call('billing.explainCharge', { accountId: acct.id, ...(amount !== undefined ? { amount } : {}) }, () =>
-				ctx.tools.explainCharge({ accountId: acct.id, amount })
+			const r = ctx.call(
+				'billing.explainCharge',
+				{ accountId: acct.id, ...(amount !== undefined ? { amount } : {}) },
+				() => ctx.tools.explainCharge({ accountId: acct.id, amount })
 			);
 			return {
 				say: `${r.result} That is not a duplicate, so a dispute needs a person to review it.`,
@@ -166,8 +191,10 @@ const skills: Record<string, (ctx: SkillContext) => SkillResult> = {
 				}
 			};
 		}
-		const r = ctx.call('billing.flagDispute', { accountId: acct.id, chargeId: target.id, reason: 'duplicate' }, () =>
-			ctx.tools.flagDispute({ accountId: acct.id, chargeId: target.id, reason: 'duplicate' })
+		const r = ctx.call(
+			'billing.flagDispute',
+			{ accountId: acct.id, chargeId: target.id, reason: 'duplicate' },
+			() => ctx.tools.flagDispute({ accountId: acct.id, chargeId: target.id, reason: 'duplicate' })
 		);
 		if (r.ok) ctx.settle(r.result);
 		return { say: `${r.result} Anything else?`, facts: [r.result] };
@@ -180,19 +207,28 @@ const skills: Record<string, (ctx: SkillContext) => SkillResult> = {
 			trigger: {
 				kind: 'sensitive_topic',
 				detail: 'payment',
-				nextStep: 'Take the payment over a secure line; no card details were collected by the assistant.'
+				nextStep:
+					'Take the payment over a secure line; no card details were collected by the assistant.'
 			}
 		};
 	},
 
 	'support.outage'(ctx) {
 		const zip = latest(ctx.record, 'zip') ?? verifiedAccount(ctx)?.zip;
-		if (!zip) return { say: 'Which zip code are you in? I will check for outages there.', facts: [], awaiting: 'zip' };
+		if (!zip)
+			return {
+				say: 'Which zip code are you in? I will check for outages there.',
+				facts: [],
+				awaiting: 'zip'
+			};
 		const r = ctx.call('support.outage', { zip }, () => ctx.tools.outage(zip));
 		const outages = r.data?.outages ?? [];
 		if (outages.length > 0) {
 			ctx.settle(r.result);
-			return { say: `${r.result} There is nothing to fix on your phone; service will come back on its own.`, facts: [r.result] };
+			return {
+				say: `${r.result} There is nothing to fix on your phone; service will come back on its own.`,
+				facts: [r.result]
+			};
 		}
 		ctx.settle(r.result);
 		const next = skills['support.device']!(ctx);
@@ -201,13 +237,25 @@ const skills: Record<string, (ctx: SkillContext) => SkillResult> = {
 
 	'support.device'(ctx) {
 		const accountDevices = verifiedAccount(ctx)?.devices ?? [];
-		const device = latest(ctx.record, 'device') ?? (accountDevices.length === 1 ? accountDevices[0] : undefined);
+		const device =
+			latest(ctx.record, 'device') ?? (accountDevices.length === 1 ? accountDevices[0] : undefined);
 		if (!device) {
 			return { say: 'Which device is giving you trouble?', facts: [], awaiting: 'device' };
 		}
 		if (ctx.memory.troubleshot === device && !saidYes(ctx.text)) {
-			const r = ctx.call('support.openTicket', { accountId: ctx.record.verified?.accountId ?? null, device, issue: 'still not working after basic troubleshooting' }, () =>
-				ctx.tools.openTicket({ accountId: ctx.record.verified?.accountId, device, issue: 'still not working after basic troubleshooting' })
+			const r = ctx.call(
+				'support.openTicket',
+				{
+					accountId: ctx.record.verified?.accountId ?? null,
+					device,
+					issue: 'still not working after basic troubleshooting'
+				},
+				() =>
+					ctx.tools.openTicket({
+						accountId: ctx.record.verified?.accountId,
+						device,
+						issue: 'still not working after basic troubleshooting'
+					})
 			);
 			ctx.settle(r.result);
 			return { say: `${r.result} A technician will follow up within 24 hours.`, facts: [r.result] };
@@ -229,7 +277,9 @@ const skills: Record<string, (ctx: SkillContext) => SkillResult> = {
 	'sales.plans'(ctx) {
 		const named = ctx.turnEntities.filter((e) => e.type === 'plan').map((e) => e.value);
 		if (named.length >= 2) {
-			const r = ctx.call('sales.comparePlans', { a: named[0], b: named[1] }, () => ctx.tools.comparePlans(named[0]!, named[1]!));
+			const r = ctx.call('sales.comparePlans', { a: named[0], b: named[1] }, () =>
+				ctx.tools.comparePlans(named[0]!, named[1]!)
+			);
 			if (r.ok) ctx.settle(r.result);
 			return { say: `${r.result} Would you like a quote to switch?`, facts: [r.result] };
 		}
@@ -247,7 +297,9 @@ const skills: Record<string, (ctx: SkillContext) => SkillResult> = {
 			.find((p) => p && p.id !== acct.planId);
 		if (!mentioned) {
 			const wantsMore = /\b(more data|bigger|upgrade|better)\b/i.test(ctx.text);
-			const candidates = ctx.tools.dataset.plans.filter((p) => !current || (wantsMore ? p.monthly > current.monthly : p.id !== current.id));
+			const candidates = ctx.tools.dataset.plans.filter(
+				(p) => !current || (wantsMore ? p.monthly > current.monthly : p.id !== current.id)
+			);
 			const list = candidates.map((p) => `${p.name} at ${money(p.monthly)}`).join(', ');
 			return {
 				say: `You're on ${current?.name ?? acct.planId} at ${current ? money(current.monthly) : 'your current price'}. You could move to ${list}. Which would you like?`,
@@ -257,7 +309,9 @@ const skills: Record<string, (ctx: SkillContext) => SkillResult> = {
 		}
 		if (ctx.awaiting === 'confirm_plan_change' && ctx.memory.quoted === mentioned.id) {
 			if (saidYes(ctx.text)) {
-				const r = ctx.call('sales.changePlan', { accountId: acct.id, planId: mentioned.id }, () => ctx.tools.changePlan(acct.id, mentioned.id));
+				const r = ctx.call('sales.changePlan', { accountId: acct.id, planId: mentioned.id }, () =>
+					ctx.tools.changePlan(acct.id, mentioned.id)
+				);
 				if (r.ok) ctx.settle(r.result);
 				return { say: `${r.result} Anything else?`, facts: [r.result] };
 			}
@@ -265,11 +319,17 @@ const skills: Record<string, (ctx: SkillContext) => SkillResult> = {
 				return { say: 'No problem, your plan stays as it is. Anything else?', facts: [] };
 			}
 		}
-		const r = ctx.call('sales.quoteUpgrade', { accountId: acct.id, planId: mentioned.id }, () => ctx.tools.quoteUpgrade(acct.id, mentioned.id));
+		const r = ctx.call('sales.quoteUpgrade', { accountId: acct.id, planId: mentioned.id }, () =>
+			ctx.tools.quoteUpgrade(acct.id, mentioned.id)
+		);
 		if (!r.ok) return { say: r.result, facts: [r.result] };
 		ctx.memory.quoted = mentioned.id;
 		ctx.settle(r.result);
-		return { say: `${r.result} Shall I make the change?`, facts: [r.result], awaiting: 'confirm_plan_change' };
+		return {
+			say: `${r.result} Shall I make the change?`,
+			facts: [r.result],
+			awaiting: 'confirm_plan_change'
+		};
 	},
 
 	'retention.offers'(ctx) {
@@ -290,7 +350,10 @@ const skills: Record<string, (ctx: SkillContext) => SkillResult> = {
 		if (isResult(acct)) return acct;
 		if (!ctx.memory.offered) {
 			const offered = skills['retention.offers']!(ctx);
-			return { ...offered, say: `Before you go: ${offered.say.replace(/^I'd like to keep you with us\. /, '')}` };
+			return {
+				...offered,
+				say: `Before you go: ${offered.say.replace(/^I'd like to keep you with us\. /, '')}`
+			};
 		}
 		return {
 			say: 'I understand. A cancellation has to be confirmed by a person.',

@@ -4,7 +4,8 @@ import { runCall } from '../testing/calls';
 // Every number, id, date and capitalised name in a summary must appear in the transcript or in a
 // tool result: the summary may not invent anything.
 function ungrounded(summary: string, sources: string): string[] {
-	const tokens = summary.match(/\$?\d[\d.,:-]*\d|\b[A-Z]{2,}-\d+\b|\b[A-Z][a-z]+ [A-Z][a-z]+\b/g) ?? [];
+	const tokens =
+		summary.match(/\$?\d[\d.,:-]*\d|\b[A-Z]{2,}-\d+\b|\b[A-Z][a-z]+ [A-Z][a-z]+\b/g) ?? [];
 	const fixed = /^(Triage|Their|They|The|It|This|Account|A)\b/;
 	return tokens.filter((t) => !fixed.test(t) && !sources.includes(t.replace(/[.,]$/, '')));
 }
@@ -22,7 +23,10 @@ describe('summary grounding', () => {
 			const sentences = pkg.summary.split(/(?<=[.!?])\s+(?=[A-Z])/);
 			expect(sentences.length).toBeGreaterThanOrEqual(2);
 			expect(sentences.length).toBeLessThanOrEqual(3);
-			const sources = [...pkg.transcript.map((t) => t.text), ...pkg.actions.map((a) => a.result)].join('\n');
+			const sources = [
+				...pkg.transcript.map((t) => t.text),
+				...pkg.actions.map((a) => a.result)
+			].join('\n');
 			expect(ungrounded(pkg.summary, sources)).toEqual([]);
 		}
 	});

@@ -18,12 +18,14 @@ const TRIGGER_SENTENCE: Record<Trigger['kind'], string> = {
 	handback: 'A colleague returned the call with notes.'
 };
 
-
 export function buildSummary(record: CallRecord, trigger: Trigger): string {
 	const who = record.verified
 		? `${record.verified.name} (account ${record.verified.accountId}, verified by ${record.verified.by === 'pin' ? 'PIN' : 'zip code'})`
 		: 'The caller (not verified)';
-	const about = record.intent.id === 'unknown' ? 'has not yet said what they need' : `called about ${lowerFirst(record.intent.label)}`;
+	const about =
+		record.intent.id === 'unknown'
+			? 'has not yet said what they need'
+			: `called about ${lowerFirst(record.intent.label)}`;
 	const sentences = [`${who} ${about}.`];
 	const facts = record.actions.filter((a) => a.ok && a.tool !== 'identity.verify').slice(-2);
 	if (facts.length > 0) sentences.push(facts.map((a) => a.result).join(' '));
@@ -31,10 +33,10 @@ export function buildSummary(record: CallRecord, trigger: Trigger): string {
 		trigger.kind === 'out_of_scope' && trigger.detail.startsWith('Triage routed')
 			? 'Triage routed the call to this team.'
 			: trigger.kind === 'explicit_request' && /person/.test(trigger.detail)
-			? 'They asked to speak to a person.'
-			: trigger.kind === 'sensitive_topic'
-				? `It involves a sensitive matter (${trigger.detail.split(':')[0]}).`
-				: TRIGGER_SENTENCE[trigger.kind];
+				? 'They asked to speak to a person.'
+				: trigger.kind === 'sensitive_topic'
+					? `It involves a sensitive matter (${trigger.detail.split(':')[0]}).`
+					: TRIGGER_SENTENCE[trigger.kind];
 	sentences.push(triggerSentence);
 	return sentences.join(' ');
 }

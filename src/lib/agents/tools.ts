@@ -91,25 +91,43 @@ export class Tools {
 		return this.dataset.plans.find((p) => norm(p.id) === n || norm(p.name) === n);
 	}
 
-	verify(args: { accountId?: string; phone?: string; pin?: string; zip?: string }): ToolOutcome<{ account: Account; by: 'pin' | 'zip' }> {
+	verify(args: {
+		accountId?: string;
+		phone?: string;
+		pin?: string;
+		zip?: string;
+	}): ToolOutcome<{ account: Account; by: 'pin' | 'zip' }> {
 		const digits = (s: string) => s.replace(/\D/g, '');
 		const account = args.accountId
 			? this.account(args.accountId)
 			: args.phone
-				? this.dataset.accounts.find((a) => digits(a.phone).endsWith(digits(args.phone!).slice(-10)))
+				? this.dataset.accounts.find((a) =>
+						digits(a.phone).endsWith(digits(args.phone!).slice(-10))
+					)
 				: undefined;
 		if (!account) {
-			return { ok: false, result: `No account matches ${args.accountId ? 'account ' + args.accountId : 'that phone number'}.` };
+			return {
+				ok: false,
+				result: `No account matches ${args.accountId ? 'account ' + args.accountId : 'that phone number'}.`
+			};
 		}
 		if (args.pin !== undefined) {
 			if (digits(args.pin) === digits(account.pin)) {
-				return { ok: true, result: `Verified ${account.name} on account ${account.id} by PIN.`, data: { account, by: 'pin' } };
+				return {
+					ok: true,
+					result: `Verified ${account.name} on account ${account.id} by PIN.`,
+					data: { account, by: 'pin' }
+				};
 			}
 			return { ok: false, result: `The PIN does not match account ${account.id}.` };
 		}
 		if (args.zip !== undefined) {
 			if (args.zip.trim() === account.zip) {
-				return { ok: true, result: `Verified ${account.name} on account ${account.id} by zip code.`, data: { account, by: 'zip' } };
+				return {
+					ok: true,
+					result: `Verified ${account.name} on account ${account.id} by zip code.`,
+					data: { account, by: 'zip' }
+				};
 			}
 			return { ok: false, result: `The zip code does not match account ${account.id}.` };
 		}
@@ -130,8 +148,11 @@ export class Tools {
 	listCharges(accountId: string): ToolOutcome<Charge[]> {
 		const a = this.account(accountId);
 		if (!a) return { ok: false, result: `Account ${accountId} was not found.` };
-		if (a.charges.length === 0) return { ok: true, result: 'No charges on this account.', data: [] };
-		const list = a.charges.map((c) => `${money(c.amount)} on ${c.date} for ${c.description}`).join('; ');
+		if (a.charges.length === 0)
+			return { ok: true, result: 'No charges on this account.', data: [] };
+		const list = a.charges
+			.map((c) => `${money(c.amount)} on ${c.date} for ${c.description}`)
+			.join('; ');
 		return { ok: true, result: `Recent charges: ${list}.`, data: a.charges };
 	}
 
@@ -144,7 +165,11 @@ export class Tools {
 				const a = sorted[j]!;
 				const b = sorted[i]!;
 				const days = Math.abs(Date.parse(b.date) - Date.parse(a.date)) / 86_400_000;
-				if (a.amount === b.amount && norm(a.description) === norm(b.description) && days <= DUPLICATE_WINDOW_DAYS) {
+				if (
+					a.amount === b.amount &&
+					norm(a.description) === norm(b.description) &&
+					days <= DUPLICATE_WINDOW_DAYS
+				) {
 					out.push(b);
 					break;
 				}
@@ -153,12 +178,18 @@ export class Tools {
 		return out;
 	}
 
-	explainCharge(args: { accountId: string; amount?: number; date?: string; chargeId?: string }): ToolOutcome<{ charge: Charge; kind: string }> {
+	explainCharge(args: {
+		accountId: string;
+		amount?: number;
+		date?: string;
+		chargeId?: string;
+	}): ToolOutcome<{ charge: Charge; kind: string }> {
 		const a = this.account(args.accountId);
 		if (!a) return { ok: false, result: `Account ${args.accountId} was not found.` };
 		let candidates = a.charges;
 		if (args.chargeId) candidates = candidates.filter((c) => norm(c.id) === norm(args.chargeId!));
-		if (args.amount !== undefined) candidates = candidates.filter((c) => Math.abs(c.amount - args.amount!) < 0.005);
+		if (args.amount !== undefined)
+			candidates = candidates.filter((c) => Math.abs(c.amount - args.amount!) < 0.005);
 		if (args.date) {
 			const byDate = candidates.filter((c) => sameDay(c.date, args.date!));
 			if (byDate.length > 0) candidates = byDate;
@@ -181,7 +212,12 @@ export class Tools {
 			why = `a duplicate: the same ${charge.description} charge of ${money(charge.amount)} was already billed`;
 		} else if (/annual|yearly|renewal/i.test(charge.description)) {
 			kind = 'annual_renewal';
-			why = `the annual renewal of your ${charge.description.replace(/\s*annual\s*renewal\s*/i, ' ').trim().toLowerCase() || 'service'}`;
+			why = `the annual renewal of your ${
+				charge.description
+					.replace(/\s*annual\s*renewal\s*/i, ' ')
+					.trim()
+					.toLowerCase() || 'service'
+			}`;
 		} else if (/monthly/i.test(charge.description) || (plan && charge.amount === plan.monthly)) {
 			kind = 'monthly_plan';
 			why = `your monthly ${plan?.name ?? ''} plan charge`.replace(/\s+/g, ' ');
@@ -196,10 +232,15 @@ export class Tools {
 		};
 	}
 
-	flagDispute(args: { accountId: string; chargeId: string; reason: string }): ToolOutcome<{ disputeId: string }> {
+	flagDispute(args: {
+		accountId: string;
+		chargeId: string;
+		reason: string;
+	}): ToolOutcome<{ disputeId: string }> {
 		const a = this.account(args.accountId);
 		const c = a?.charges.find((x) => norm(x.id) === norm(args.chargeId));
-		if (!a || !c) return { ok: false, result: `Charge ${args.chargeId} was not found on the account.` };
+		if (!a || !c)
+			return { ok: false, result: `Charge ${args.chargeId} was not found on the account.` };
 		const disputeId = `DSP-${String(++this.#disputes).padStart(4, '0')}`;
 		return {
 			ok: true,
@@ -226,14 +267,24 @@ export class Tools {
 		return { ok: true, result: `Steps for the ${device}: ${steps.join('; ')}.`, data: { steps } };
 	}
 
-	openTicket(args: { accountId?: string; device?: string; issue: string }): ToolOutcome<{ ticketId: string }> {
+	openTicket(args: {
+		accountId?: string;
+		device?: string;
+		issue: string;
+	}): ToolOutcome<{ ticketId: string }> {
 		const ticketId = `TCK-${String(++this.#tickets).padStart(4, '0')}`;
 		const on = args.device ? ` for the ${args.device}` : '';
-		return { ok: true, result: `Ticket ${ticketId} opened${on}: ${args.issue}.`, data: { ticketId } };
+		return {
+			ok: true,
+			result: `Ticket ${ticketId} opened${on}: ${args.issue}.`,
+			data: { ticketId }
+		};
 	}
 
 	listPlans(): ToolOutcome<Plan[]> {
-		const list = this.dataset.plans.map((p) => `${p.name} at ${money(p.monthly)} a month (${dataOf(p)})`).join('; ');
+		const list = this.dataset.plans
+			.map((p) => `${p.name} at ${money(p.monthly)} a month (${dataOf(p)})`)
+			.join('; ');
 		return { ok: true, result: `Plans: ${list}.`, data: this.dataset.plans };
 	}
 
@@ -249,14 +300,26 @@ export class Tools {
 		};
 	}
 
-	quoteUpgrade(accountId: string, planId: string): ToolOutcome<{ from: Plan; to: Plan; difference: number }> {
+	quoteUpgrade(
+		accountId: string,
+		planId: string
+	): ToolOutcome<{ from: Plan; to: Plan; difference: number }> {
 		const a = this.account(accountId);
 		const to = this.plan(planId);
 		if (!a) return { ok: false, result: `Account ${accountId} was not found.` };
 		if (!to) return { ok: false, result: `Plan ${planId} was not found.` };
 		const from = this.dataset.plans.find((p) => p.id === a.planId);
-		if (!from) return { ok: false, result: `The account's current plan ${a.planId} is not in the catalogue.` };
-		if (from.id === to.id) return { ok: true, result: `The account is already on ${to.name}.`, data: { from, to, difference: 0 } };
+		if (!from)
+			return {
+				ok: false,
+				result: `The account's current plan ${a.planId} is not in the catalogue.`
+			};
+		if (from.id === to.id)
+			return {
+				ok: true,
+				result: `The account is already on ${to.name}.`,
+				data: { from, to, difference: 0 }
+			};
 		const difference = to.monthly - from.monthly;
 		return {
 			ok: true,
@@ -268,11 +331,23 @@ export class Tools {
 	changePlan(accountId: string, planId: string): ToolOutcome<{ from: string; to: string }> {
 		const a = this.account(accountId);
 		const to = this.plan(planId);
-		if (!a || !to) return { ok: false, result: `The plan change could not be made: ${!a ? 'account' : 'plan'} not found.` };
-		if (a.status !== 'active') return { ok: false, result: `Account ${a.id} is ${a.status}; plan changes need an active account.` };
+		if (!a || !to)
+			return {
+				ok: false,
+				result: `The plan change could not be made: ${!a ? 'account' : 'plan'} not found.`
+			};
+		if (a.status !== 'active')
+			return {
+				ok: false,
+				result: `Account ${a.id} is ${a.status}; plan changes need an active account.`
+			};
 		const from = a.planId;
 		a.planId = to.id;
-		return { ok: true, result: `Plan changed from ${this.plan(from)?.name ?? from} to ${to.name}, effective today.`, data: { from, to: to.id } };
+		return {
+			ok: true,
+			result: `Plan changed from ${this.plan(from)?.name ?? from} to ${to.name}, effective today.`,
+			data: { from, to: to.id }
+		};
 	}
 
 	offers(accountId: string): ToolOutcome<{ offers: string[] }> {
@@ -280,17 +355,25 @@ export class Tools {
 		if (!a) return { ok: false, result: `Account ${accountId} was not found.` };
 		const plan = this.dataset.plans.find((p) => p.id === a.planId);
 		const offers: string[] = [];
-		if (plan && plan.monthly >= 45) offers.push(`20% off ${plan.name} for 12 months (${money(plan.monthly * 0.8)} a month)`);
-		const cheaper = this.dataset.plans.filter((p) => plan && p.monthly < plan.monthly).sort((x, y) => y.monthly - x.monthly)[0];
+		if (plan && plan.monthly >= 45)
+			offers.push(`20% off ${plan.name} for 12 months (${money(plan.monthly * 0.8)} a month)`);
+		const cheaper = this.dataset.plans
+			.filter((p) => plan && p.monthly < plan.monthly)
+			.sort((x, y) => y.monthly - x.monthly)[0];
 		if (cheaper) offers.push(`a move to ${cheaper.name} at ${money(cheaper.monthly)} a month`);
 		offers.push('a free month of service');
-		return { ok: true, result: `Offers for account ${a.id}: ${offers.join('; ')}.`, data: { offers } };
+		return {
+			ok: true,
+			result: `Offers for account ${a.id}: ${offers.join('; ')}.`,
+			data: { offers }
+		};
 	}
 
 	cancel(accountId: string, confirmedByHuman: boolean): ToolOutcome {
 		const a = this.account(accountId);
 		if (!a) return { ok: false, result: `Account ${accountId} was not found.` };
-		if (!confirmedByHuman) return { ok: false, result: 'Cancellation must be confirmed by a person.' };
+		if (!confirmedByHuman)
+			return { ok: false, result: 'Cancellation must be confirmed by a person.' };
 		a.status = 'closed';
 		return { ok: true, result: `Account ${a.id} is cancelled.` };
 	}
@@ -312,5 +395,7 @@ function sameDay(chargeDate: string, said: string): boolean {
 function unusual(a: Account, charges: Charge[]): Charge | undefined {
 	const nonMonthly = charges.filter((c) => !/monthly/i.test(c.description));
 	const pool = nonMonthly.length > 0 ? nonMonthly : charges;
-	return [...pool].sort((x, y) => y.date.localeCompare(x.date) || y.amount - x.amount)[0] ?? a.charges[0];
+	return (
+		[...pool].sort((x, y) => y.date.localeCompare(x.date) || y.amount - x.amount)[0] ?? a.charges[0]
+	);
 }

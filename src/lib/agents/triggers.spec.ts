@@ -66,12 +66,14 @@ describe('sensitive_topic', () => {
 		expect(check('here it is', [], true)?.detail).toContain('card');
 	});
 
-	it.each(['my sim card is not detected', 'there is an issue with my bill', 'I want to pursue an upgrade', 'a courtesy call would be nice'])(
-		'does not fire on a near-miss: %s',
-		(text) => {
-			expect(check(text, [49])).toBeNull();
-		}
-	);
+	it.each([
+		'my sim card is not detected',
+		'there is an issue with my bill',
+		'I want to pursue an upgrade',
+		'a courtesy call would be nice'
+	])('does not fire on a near-miss: %s', (text) => {
+		expect(check(text, [49])).toBeNull();
+	});
 });
 
 describe('frustration', () => {
@@ -80,18 +82,22 @@ describe('frustration', () => {
 		expect(frustration(angry, angry, -0.5)?.kind).toBe('frustration');
 		const distressed = scoreTurn('please help me, this is an emergency and I am scared');
 		expect(frustration(distressed, distressed, -0.5)?.detail).toContain('distressed');
-		const repeated = scoreTurn('I already told you my phone has no signal', ['my phone has no signal at all']);
+		const repeated = scoreTurn('I already told you my phone has no signal', [
+			'my phone has no signal at all'
+		]);
 		expect(repeated.repeated).toBe(true);
 		expect(frustration(repeated, repeated, -0.5)).not.toBeNull();
 	});
 
-	it.each(['I am not angry, just curious about my plan', 'thanks, that is great', 'my phone has no signal', 'is there a fee for that'])(
-		'does not fire on a near-miss: %s',
-		(text) => {
-			const s = scoreTurn(text);
-			expect(frustration(s, s, -0.5)).toBeNull();
-		}
-	);
+	it.each([
+		'I am not angry, just curious about my plan',
+		'thanks, that is great',
+		'my phone has no signal',
+		'is there a fee for that'
+	])('does not fire on a near-miss: %s', (text) => {
+		const s = scoreTurn(text);
+		expect(frustration(s, s, -0.5)).toBeNull();
+	});
 });
 
 describe('tool_failure', () => {
@@ -101,26 +107,41 @@ describe('tool_failure', () => {
 	});
 
 	it('hands to a person after repeated failed verification', async () => {
-		const s = await runCall(['what is my balance', 'account AC-10021 pin 1111', 'account AC-10021 pin 2222']);
+		const s = await runCall([
+			'what is my balance',
+			'account AC-10021 pin 1111',
+			'account AC-10021 pin 2222'
+		]);
 		expect(s.record.hops.at(-1)).toMatchObject({ to: 'human', trigger: 'tool_failure' });
 	});
 });
 
 describe('in-call triggers', () => {
 	it('workflow: a cancellation is confirmed by a person', async () => {
-		const s = await runCall(['I want to cancel my service', 'AC-10023 pin 2290', 'no thanks, just cancel it']);
+		const s = await runCall([
+			'I want to cancel my service',
+			'AC-10023 pin 2290',
+			'no thanks, just cancel it'
+		]);
 		expect(s.record.hops.map((h) => h.trigger)).toEqual(['out_of_scope', 'workflow']);
 		expect(s.packages.at(-1)?.to.kind).toBe('human');
 	});
 
 	it('agent_limit: disputing a charge that is not a duplicate needs a person', async () => {
-		const s = await runCall(['I want to dispute a charge', 'account AC-10021 pin 4821, the $49 one']);
+		const s = await runCall([
+			'I want to dispute a charge',
+			'account AC-10021 pin 4821, the $49 one'
+		]);
 		expect(s.record.hops.at(-1)).toMatchObject({ to: 'human', trigger: 'agent_limit' });
 	});
 
 	it('low_confidence: a second unclear turn goes to a person', async () => {
 		const s = await runCall(['hmm', 'stuff']);
-		expect(s.record.transcript.some((t) => t.text.includes('right place') || t.text.includes('a little more'))).toBe(true);
+		expect(
+			s.record.transcript.some(
+				(t) => t.text.includes('right place') || t.text.includes('a little more')
+			)
+		).toBe(true);
 		expect(s.record.hops.at(-1)).toMatchObject({ to: 'human', trigger: 'low_confidence' });
 	});
 

@@ -10,15 +10,22 @@ export type Trigger = { kind: TriggerKind; detail: string; to?: string };
 
 const PERSON = String.raw`(?:real |live |actual |human )?(?:person|human(?: being)?|agent|representative|rep|operator|someone|somebody|anyone|manager|supervisor|associate)`;
 const HUMAN_PATTERNS: RegExp[] = [
-	new RegExp(String.raw`\b(?:speak|talk|chat|connect me|get me through|put me through)\s+(?:to|with)\s+(?:a |an |the |some |your |one of your )?${PERSON}\b`),
-	new RegExp(String.raw`\b(?:get|give|transfer|put|send|connect)\s+me\s+(?:to |through to |with )?(?:a |an |the |your )?${PERSON}\b`),
-	new RegExp(String.raw`\b(?:i|we)\s+(?:want|need|would like|'d like|demand)\s+(?:to speak to |to talk to )?(?:a |an |the |your )?(?:real |live |actual )?(?:person|human|agent|representative|operator|manager|supervisor)\b`),
+	new RegExp(
+		String.raw`\b(?:speak|talk|chat|connect me|get me through|put me through)\s+(?:to|with)\s+(?:a |an |the |some |your |one of your )?${PERSON}\b`
+	),
+	new RegExp(
+		String.raw`\b(?:get|give|transfer|put|send|connect)\s+me\s+(?:to |through to |with )?(?:a |an |the |your )?${PERSON}\b`
+	),
+	new RegExp(
+		String.raw`\b(?:i|we)\s+(?:want|need|would like|'d like|demand)\s+(?:to speak to |to talk to )?(?:a |an |the |your )?(?:real |live |actual )?(?:person|human|agent|representative|operator|manager|supervisor)\b`
+	),
 	/\b(?:real|live|actual) (?:person|human|agent)\b/,
 	/\bhuman being\b/,
 	/\bare you (?:a )?(?:robot|bot|machine)\b.*\b(?:person|human)\b/,
 	/\bstop(?: being)? (?:a )?(?:robot|bot)\b/
 ];
-const BARE_REQUEST = /^(?:a |an )?(?:human|person|agent|operator|representative|rep|real person|customer service)(?: please)?[.!?]*$/;
+const BARE_REQUEST =
+	/^(?:a |an )?(?:human|person|agent|operator|representative|rep|real person|customer service)(?: please)?[.!?]*$/;
 
 /** Caller asks for a person, or names a department. Returns the target persona id. */
 export function explicitRequest(text: string, flow: Flow, owner: Persona): Trigger | null {
@@ -71,7 +78,8 @@ const SENSITIVE: { topic: string; re: RegExp; nextStep: string }[] = [
 	{
 		topic: 'payment',
 		re: /\b(pay(?:ing)? (?:it |this |my bill |the bill )?(?:with|by|using) (?:my |a )?(?:credit |debit )?card|credit card (?:number|details)|card number|bank account number|routing number|take (?:a |my )?payment|make a payment|pay (?:my|the) (?:bill|balance))\b/,
-		nextStep: 'Take the payment over a secure line; no card details were collected by the assistant.'
+		nextStep:
+			'Take the payment over a secure line; no card details were collected by the assistant.'
 	}
 ];
 
@@ -105,14 +113,20 @@ export function sensitiveTopic(input: {
 }
 
 /** Anger, distress, or the caller repeating themselves. */
-export function frustration(turn: TurnSentiment, call: { score: number; label: string }, threshold: number): Trigger | null {
+export function frustration(
+	turn: TurnSentiment,
+	call: { score: number; label: string },
+	threshold: number
+): Trigger | null {
 	if (turn.label === 'distressed') {
 		return { kind: 'frustration', detail: 'Caller sounds distressed.' };
 	}
 	if (turn.score <= threshold || (call.score <= threshold && turn.score < 0)) {
 		return {
 			kind: 'frustration',
-			detail: turn.repeated ? 'Caller is repeating themselves and frustrated.' : 'Caller is frustrated.'
+			detail: turn.repeated
+				? 'Caller is repeating themselves and frustrated.'
+				: 'Caller is frustrated.'
 		};
 	}
 	if (turn.repeated && turn.score < 0) {

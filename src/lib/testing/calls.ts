@@ -10,8 +10,16 @@ export function demoRouter(): Router {
 	return router;
 }
 
-export async function runCall(turns: readonly string[], human: HumanAvailability = 'available'): Promise<Session> {
-	const session = new Session({ flow: demoFlow, dataset: demoDataset, router: demoRouter(), human });
+export async function runCall(
+	turns: readonly string[],
+	human: HumanAvailability = 'available'
+): Promise<Session> {
+	const session = new Session({
+		flow: demoFlow,
+		dataset: demoDataset,
+		router: demoRouter(),
+		human
+	});
 	await session.start();
 	for (const t of turns) await session.say(t);
 	return session;

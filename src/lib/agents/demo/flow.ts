@@ -269,7 +269,8 @@ export const demoFlow: Flow = checkFlow({
 			id: 'billing',
 			name: 'Ben',
 			kind: 'specialist',
-			description: 'Balances, due dates, charges on the bill, disputed or duplicate charges, payments.',
+			description:
+				'Balances, due dates, charges on the bill, disputed or duplicate charges, payments.',
 			instructions:
 				'Verify the caller, then answer from the account: balances, charges, and disputes. Never take card details.',
 			greeting: 'Hi, this is Ben from billing.',
@@ -289,7 +290,8 @@ export const demoFlow: Flow = checkFlow({
 			id: 'support',
 			name: 'Sam',
 			kind: 'specialist',
-			description: 'No signal, outages, slow data, and troubleshooting phones, hotspots and routers.',
+			description:
+				'No signal, outages, slow data, and troubleshooting phones, hotspots and routers.',
 			instructions:
 				'Check for an outage at the caller’s zip first, then walk through the steps for their device, then open a ticket.',
 			greeting: 'Hi, Sam from technical support here.',

@@ -1,0 +1,112 @@
+// npm run bench: trigger → validated context package, and simulated calls per second.
+// Prints figures; budgets are in DESIGN §7 (package p95 ≤ 20 ms, routing p95 ≤ 1 ms).
+import { demoDataset, demoFlow } from '../src/lib/agents/demo';
+import { personaById } from '../src/lib/agents/flow';
+import { buildContextPackage } from '../src/lib/agents/handoff';
+import { percentile } from '../src/lib/agents/metrics';
+import { Router } from '../src/lib/agents/router';
+import { Session } from '../src/lib/agents/session';
+import { simulateCall } from '../src/lib/agents/simulator';
+
+const fmt = (x: number) => x.toFixed(3);
+
+const t0 = performance.now();
+const router = Router.train(demoFlow);
+const trainMs = performance.now() - t0;
+
+// A realistic mid-call record: verified caller, tool results, a handoff already made.
+const session = new Session({ flow: demoFlow, dataset: demoDataset, router, human: 'external' });
+await session.start();
+for (const turn of [
+	'I have a question about a charge on my bill',
+	'AC-10021 pin 4821',
+	'what is my balance',
+	'and what plans do you have?'
+]) {
+	await session.say(turn);
+}
+const from = personaById(demoFlow, session.record.owner);
+const to = personaById(demoFlow, 'human');
+const trigger = { kind: 'explicit_request' as const, detail: 'Caller asked to speak to a person.' };
+
+const N = 10_000;
+for (let i = 0; i < 500; i++)
+	buildContextPackage({
+		record: session.record,
+		flow: demoFlow,
+		from,
+		to,
+		trigger,
+		now: new Date()
+	});
+const build: number[] = [];
+for (let i = 0; i < N; i++) {
+	const s = performance.now();
+	buildContextPackage({
+		record: session.record,
+		flow: demoFlow,
+		from,
+		to,
+		trigger,
+		now: new Date()
+	});
+	build.push(performance.now() - s);
+}
+build.sort((a, b) => a - b);
+
+const utterances = [
+	'why is my bill so high this month',
+	'my phone keeps dropping calls',
+	'I want to switch to the family plan',
+	'I am thinking about leaving for another carrier',
+	'what is the weather tomorrow',
+	'can I talk to someone'
+];
+const route: number[] = [];
+for (let i = 0; i < 5_000; i++) {
+	const s = performance.now();
+	router.route(utterances[i % utterances.length]!);
+	route.push(performance.now() - s);
+}
+route.sort((a, b) => a - b);
+
+const scripts = [
+	[
+		'I have a question about a charge on my bill',
+		'AC-10021 pin 4821',
+		'I want to upgrade to unlimited',
+		'yes',
+		'bye'
+	],
+	['my internet is down', 'zip 60614', 'thanks, bye'],
+	['I was charged twice', 'account AC-10022 zip 60614', 'yes'],
+	['I want to cancel my service', 'AC-10023 pin 2290', 'no, just cancel it'],
+	['let me talk to a real person']
+];
+const CALLS = 2_000;
+const s0 = performance.now();
+for (let i = 0; i < CALLS; i++) {
+	await simulateCall({
+		flow: demoFlow,
+		dataset: demoDataset,
+		router,
+		human: 'available',
+		id: i,
+		turns: scripts[i % scripts.length]!
+	});
+}
+const simSec = (performance.now() - s0) / 1000;
+
+console.log('bench: conversation core (Node ' + process.version + ')');
+console.log(
+	`  router training (${router.classifier.labels.length} labels)      ${fmt(trainMs)} ms`
+);
+console.log(
+	`  trigger → validated package   p50 ${fmt(percentile(build, 0.5))} ms   p95 ${fmt(percentile(build, 0.95))} ms   max ${fmt(build[build.length - 1]!)} ms   (n=${N}, budget p95 ≤ 20 ms)`
+);
+console.log(
+	`  routing decision              p50 ${fmt(percentile(route, 0.5))} ms   p95 ${fmt(percentile(route, 0.95))} ms   (n=${route.length}, budget p95 ≤ 1 ms)`
+);
+console.log(
+	`  simulated calls               ${(CALLS / simSec).toFixed(0)} calls/s   (${CALLS} calls of 1–5 turns in ${simSec.toFixed(2)} s)`
+);
