@@ -167,7 +167,7 @@ export class Session {
 		this.owners.push(triage.id);
 		this.#log({ type: 'call_started', channel: this.record.channel, owner: triage.id });
 		this.#emit({ type: 'owner', personaId: triage.id });
-		await this.#reply(triage, { say: triage.greeting, facts: [] });
+		await this.#reply(triage, { say: this.#fill(triage.greeting), facts: [] });
 	}
 
 	/** One caller turn, as text (typed, or from speech-to-text). */
@@ -245,7 +245,8 @@ export class Session {
 		const upset = frustration(turnSentiment, this.record.sentiment, t.frustration);
 		if (upset && human) return this.#handoff(human.id, upset);
 
-		if (GOODBYE.test(text) && found.length === 0 && !this.#awaiting) {
+		const clearTopic = route.personaId !== null && route.confidence >= t.route;
+		if (GOODBYE.test(text) && found.length === 0 && !this.#awaiting && !clearTopic) {
 			return this.#endByCaller(owner);
 		}
 
@@ -427,7 +428,7 @@ export class Session {
 					this.#pin !== undefined
 				);
 			case 'zip':
-				return found.some((e) => e.type === 'zip');
+				return found.some((e) => ['zip', 'account_id', 'phone'].includes(e.type));
 			case 'device':
 				return found.some((e) => e.type === 'device');
 			case 'plan':
@@ -609,6 +610,11 @@ export class Session {
 		}
 		if (trigger.kind === 'handback') say += ' How can I help from here?';
 		return this.#reply(to, { say, facts: [], package: pkg });
+	}
+
+	/** Fills `{company}` in flow text with the dataset's company name. */
+	#fill(text: string): string {
+		return text.replaceAll('{company}', this.tools.dataset.company.name);
 	}
 
 	#planName(): string | undefined {

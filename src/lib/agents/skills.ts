@@ -214,14 +214,21 @@ const skills: Record<string, (ctx: SkillContext) => SkillResult> = {
 	},
 
 	'support.outage'(ctx) {
-		const zip = latest(ctx.record, 'zip') ?? verifiedAccount(ctx)?.zip;
-		if (!zip)
+		let zip = latest(ctx.record, 'zip') ?? verifiedAccount(ctx)?.zip;
+		if (!zip && (latest(ctx.record, 'account_id') || latest(ctx.record, 'phone'))) {
+			// The caller identified themselves instead: the account's zip is the one to check.
+			const acct = ensureIdentity(ctx);
+			if (isResult(acct)) return acct;
+			zip = acct.zip;
+		}
+		const at = zip;
+		if (!at)
 			return {
 				say: 'Which zip code are you in? I will check for outages there.',
 				facts: [],
 				awaiting: 'zip'
 			};
-		const r = ctx.call('support.outage', { zip }, () => ctx.tools.outage(zip));
+		const r = ctx.call('support.outage', { zip: at }, () => ctx.tools.outage(at));
 		const outages = r.data?.outages ?? [];
 		if (outages.length > 0) {
 			ctx.settle(r.result);

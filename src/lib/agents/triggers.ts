@@ -20,6 +20,7 @@ const HUMAN_PATTERNS: RegExp[] = [
 		String.raw`\b(?:i|we)\s+(?:want|need|would like|'d like|demand)\s+(?:to speak to |to talk to )?(?:a |an |the |your )?(?:real |live |actual )?(?:person|human|agent|representative|operator|manager|supervisor)\b`
 	),
 	/\b(?:real|live|actual) (?:person|human|agent)\b/,
+	/\b(?:get|have|reach)\s+(?:a |an )?(?:real |live )?(?:human|person|operator|representative)\b(?! (?:review|check|look))/,
 	/\bhuman being\b/,
 	/\bare you (?:a )?(?:robot|bot|machine)\b.*\b(?:person|human)\b/,
 	/\bstop(?: being)? (?:a )?(?:robot|bot)\b/
@@ -67,7 +68,7 @@ const SENSITIVE: { topic: string; re: RegExp; nextStep: string }[] = [
 	},
 	{
 		topic: 'fraud',
-		re: /\b(fraud|fraudulent|identity theft|stolen identity|sim swap|hacked|someone else (is )?using|stolen phone|phone (was|got) stolen)\b/,
+		re: /\b(fraud|fraudulent|identity theft|stolen identity|stole my (?:identity|phone|number)|sim swap|hacked|someone else (is )?using|stolen phone|phone (was|got) stolen)\b/,
 		nextStep: 'Secure the account first: check for a SIM swap and lock the line.'
 	},
 	{

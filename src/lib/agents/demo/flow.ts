@@ -258,7 +258,7 @@ export const demoFlow: Flow = checkFlow({
 			description: 'Greets callers, works out what they need, and connects them to the right team.',
 			instructions:
 				'Find out what the caller needs in as few questions as possible. Never solve the problem yourself; connect the caller to the right specialist.',
-			greeting: 'Thanks for calling Northwind Mobile. I am Ava. How can I help you today?',
+			greeting: 'Thanks for calling {company}. I am Ava. How can I help you today?',
 			intents: [],
 			tools: [],
 			voice: { id: 'af_heart', fallback: 'en-us+f3' },
@@ -337,7 +337,7 @@ export const demoFlow: Flow = checkFlow({
 		}),
 		persona({
 			id: 'human',
-			name: 'a Northwind specialist',
+			name: 'a specialist',
 			kind: 'human',
 			description: 'A human operator for anything the AI should not or cannot finish.',
 			instructions: 'Read the context package before you speak; never ask for a fact it holds.',
