@@ -3,7 +3,8 @@
 import { demoDataset, demoFlow } from '../src/lib/agents/demo';
 import { personaById } from '../src/lib/agents/flow';
 import { buildContextPackage } from '../src/lib/agents/handoff';
-import { percentile } from '../src/lib/agents/metrics';
+import type { AuditEvent } from '../src/lib/agents/audit';
+import { computeMetrics, percentile } from '../src/lib/agents/metrics';
 import { Router } from '../src/lib/agents/router';
 import { Session } from '../src/lib/agents/session';
 import { simulateCall } from '../src/lib/agents/simulator';
@@ -85,6 +86,7 @@ const scripts = [
 ];
 const CALLS = 2_000;
 const s0 = performance.now();
+const audit: AuditEvent[] = [];
 for (let i = 0; i < CALLS; i++) {
 	await simulateCall({
 		flow: demoFlow,
@@ -92,9 +94,11 @@ for (let i = 0; i < CALLS; i++) {
 		router,
 		human: 'available',
 		id: i,
-		turns: scripts[i % scripts.length]!
+		turns: scripts[i % scripts.length]!,
+		audit
 	});
 }
+const m = computeMetrics(audit);
 const simSec = (performance.now() - s0) / 1000;
 
 console.log('bench: conversation core (Node ' + process.version + ')');
@@ -109,4 +113,7 @@ console.log(
 );
 console.log(
 	`  simulated calls               ${(CALLS / simSec).toFixed(0)} calls/s   (${CALLS} calls of 1–5 turns in ${simSec.toFixed(2)} s)`
+);
+console.log(
+	`  call metrics (simulated)      handoff rate ${m.handoffRate.toFixed(2)}   multi-transfer ${m.multiTransferRate.toFixed(2)}   to a person ${m.humanRate.toFixed(2)}   repeat rate ${m.repeatRate.toFixed(3)}   package ready p95 ${fmt(m.packageMs.p95)} ms`
 );

@@ -436,12 +436,20 @@ export class Session {
 			case 'confirm_plan_change':
 			case 'confirm_dispute':
 			case 'ticket':
-			case 'offer_choice':
+			case 'offer_choice': {
+				// "yes", "no thanks, just cancel it", "still not working" answer the question; "my
+				// phone has no signal" merely contains a "no" and is a new topic.
+				const answer =
+					/^\W*(yes|yeah|yep|yup|sure|ok|okay|no|nope|please|go ahead|do it|not now|it's still|still)\b/i.test(
+						text
+					) || text.split(/\s+/).length <= 4;
 				return (
-					saidYes(text) ||
-					saidNo(text) ||
-					/\b(still|not working|didn't|did not|doesn't)\b/i.test(text)
+					answer &&
+					(saidYes(text) ||
+						saidNo(text) ||
+						/\b(still|not working|didn't|did not|doesn't)\b/i.test(text))
 				);
+			}
 			default:
 				return false;
 		}

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import type { AuditEvent } from './audit';
 import type { ContextPackage, TranscriptEntry, TriggerKind } from './context-package';
 import type { Dataset } from './dataset';
 import type { Flow } from './flow';
@@ -31,6 +32,8 @@ export async function simulateCall(input: {
 	human: HumanAvailability;
 	id: string | number;
 	turns: readonly string[];
+	/** Receives the call's audit events (for metrics). */
+	audit?: AuditEvent[];
 }): Promise<SimulatedCall> {
 	const session = new Session({
 		flow: input.flow,
@@ -42,6 +45,7 @@ export async function simulateCall(input: {
 	await session.start();
 	for (const turn of input.turns) await session.say(turn);
 	session.end();
+	input.audit?.push(...session.audit);
 	return {
 		id: input.id,
 		personas: collapse(session.owners),
