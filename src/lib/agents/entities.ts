@@ -88,11 +88,21 @@ export function extractEntities(text: string, dataset?: Dataset): Extraction {
 	let pin: string | undefined;
 
 	// Account ids: the dataset's own ids in any spacing or case, then a generic id shape.
-	const flat = norm(text);
 	if (dataset) {
 		for (const a of dataset.accounts) {
-			const id = norm(a.id);
-			if (id.length >= 4 && flat.includes(id)) add('account_id', a.id);
+			// The id's letters and digits in order, with optional spaces or dashes between them, so
+			// "AC-10021", "ac 10021" and a spelled-out "A C 1 0 0 2 1" all match.
+			const chars = norm(a.id).split('');
+			if (chars.length === 0) continue;
+			const re = new RegExp(`(?<![a-z0-9])${chars.join('[-\\s]?')}(?![a-z0-9])`, 'i');
+			const m = text.match(re);
+			// A very short id ("7") is only an id when the caller says it is an account.
+			const short =
+				chars.length < 3 && !(m && wordsBefore(text, m.index ?? 0, 3).includes('account'));
+			if (m && m.index !== undefined && !short) {
+				add('account_id', a.id);
+				claim(m.index, m.index + m[0].length);
+			}
 		}
 	}
 	for (const m of text.matchAll(/\b([A-Za-z]{1,4}[- ]?\d{4,10})\b/g)) {

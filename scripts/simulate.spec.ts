@@ -1,0 +1,107 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// The simulator CLI end to end, as a user runs it: a real process, real files, stdout lines.
+const tsx = join('node_modules', '.bin', 'tsx');
+const run = (args: string[]) =>
+	spawnSync(tsx, ['scripts/simulate.ts', ...args], { encoding: 'utf8' });
+
+describe('simulate CLI', () => {
+	it('runs the example calls, exercising every trigger the simulator can reach', () => {
+		const out = execFileSync(tsx, ['scripts/simulate.ts', '--calls', 'examples/calls.jsonl'], {
+			encoding: 'utf8'
+		});
+		const rows = out
+			.trim()
+			.split('\n')
+			.map((l) => JSON.parse(l));
+		expect(rows).toHaveLength(12);
+		const byId = Object.fromEntries(rows.map((r) => [r.id, r]));
+		const triggers = new Set(
+			rows.flatMap((r) => r.hops.map((h: { trigger: string }) => h.trigger))
+		);
+		for (const kind of [
+			'explicit_request',
+			'out_of_scope',
+			'low_confidence',
+			'frustration',
+			'tool_failure',
+			'sensitive_topic',
+			'workflow',
+			'agent_limit'
+		]) {
+			expect(triggers, kind).toContain(kind);
+		}
+		expect(byId['charge-then-upgrade']).toMatchObject({
+			personas: ['triage', 'billing', 'sales'],
+			outcome: 'resolved'
+		});
+		expect(byId['department'].hops[0]).toMatchObject({
+			to: 'support',
+			trigger: 'explicit_request'
+		});
+		const card = byId['sensitive-card'];
+		expect(JSON.stringify(card)).not.toMatch(/4111 ?1111|cvv 123/);
+		expect(card.packages.at(-1).entities).toContainEqual(
+			expect.objectContaining({ type: 'card_last4', value: '1111' })
+		);
+		const pkg = byId['charge-then-upgrade'].packages[1];
+		expect(pkg.caller).toMatchObject({ accountId: 'AC-10021', verified: true, verifiedBy: 'pin' });
+		expect(pkg.actions[1]).toMatchObject({ tool: 'billing.explainCharge', ok: true });
+	});
+
+	it('swaps the dataset with --data, and exits 1 with an error line for a malformed call', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'baton-sim-'));
+		const data = join(dir, 'data.json');
+		writeFileSync(
+			data,
+			JSON.stringify({
+				company: { name: 'Tiny Tel', supportHours: 'never' },
+				plans: [{ id: 'only', name: 'Only', monthly: 10, dataGb: 1, features: [] }],
+				accounts: [
+					{
+						id: 'Z-1',
+						name: 'Zed Zee',
+						phone: '1',
+						zip: '11111',
+						pin: '9999',
+						planId: 'only',
+						balance: 3,
+						dueDate: '2027-01-01',
+						status: 'active',
+						devices: [],
+						charges: []
+					}
+				],
+				outages: []
+			})
+		);
+		const calls = join(dir, 'calls.jsonl');
+		writeFileSync(
+			calls,
+			'{"id": 1, "turns": ["what is my balance", "account Z-1 pin 9999"]}\n{"id": 2, "turns": [3]}\n'
+		);
+		const r = run(['--calls', calls, '--data', data]);
+		expect(r.status).toBe(1);
+		const [a, b] = r.stdout
+			.trim()
+			.split('\n')
+			.map((l) => JSON.parse(l));
+		expect(a.transcript[0].text).toContain('Tiny Tel');
+		expect(a.transcript.at(-1).text).toContain('$3.00');
+		expect(b).toMatchObject({ id: null, line: 2 });
+		expect(b.error).toContain('turns');
+	});
+
+	it('explains bad arguments and an invalid dataset without a stack trace', () => {
+		const r = run(['--calls', 'examples/calls.jsonl', '--human', 'maybe']);
+		expect(r.status).toBe(2);
+		expect(r.stderr).toContain('--human must be');
+		const bad = run(['--calls', 'examples/calls.jsonl', '--data', 'package.json']);
+		expect(bad.status).toBe(2);
+		expect(bad.stderr).toMatch(/dataset is invalid: company/);
+	});
+});
