@@ -14,6 +14,7 @@ export type AuditBody =
 			confidence: number;
 			source: 'classifier' | 'llm';
 	  }
+	| { type: 'llm_rejected'; turn: number; error: string }
 	| { type: 'trigger'; kind: TriggerKind; detail: string; from: string }
 	| { type: 'tool'; tool: string; ok: boolean; owner: string }
 	| { type: 'hop_redirected'; from: string; wanted: string; to: string; reason: string }

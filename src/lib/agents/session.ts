@@ -9,6 +9,7 @@ import { checkHop } from './hop-policy';
 import { uuid } from './ids';
 import { redact } from './redact';
 import { rulesResponder, type Responder } from './responder';
+import type { LlmRouter } from './llm-router';
 import { Router, type RouteDecision } from './router';
 import { blend, scoreTurn } from './sentiment';
 import {
@@ -71,6 +72,8 @@ export type SessionOptions = {
 	channel?: 'voice' | 'text';
 	human?: HumanAvailability;
 	responder?: Responder;
+	/** Stage two of triage, when a model is loaded: asked only when the classifier is unsure. */
+	llmRouter?: LlmRouter;
 	now?: () => Date;
 	callId?: string;
 };
@@ -94,6 +97,7 @@ export class Session {
 	readonly owners: string[] = [];
 
 	#router: Router;
+	#llmRouter: LlmRouter | undefined;
 	#responder: Responder;
 	#human: HumanAvailability;
 	#now: () => Date;
@@ -112,6 +116,7 @@ export class Session {
 		this.flow = options.flow;
 		this.tools = new Tools(options.dataset);
 		this.#router = options.router;
+		this.#llmRouter = options.llmRouter;
 		this.#responder = options.responder ?? rulesResponder;
 		this.#human = options.human ?? 'external';
 		this.#now = options.now ?? (() => new Date());
@@ -148,6 +153,11 @@ export class Session {
 
 	get responderName(): string {
 		return this.#responder.name;
+	}
+
+	/** Plugs in (or removes) the LLM second stage, e.g. once a model has loaded. */
+	set llmRouter(r: LlmRouter | undefined) {
+		this.#llmRouter = r;
 	}
 
 	/** Swaps the responder (e.g. when an LLM finishes loading); takes effect on the next reply. */
@@ -317,6 +327,41 @@ export class Session {
 				kind: 'out_of_scope',
 				detail: `Triage routed to ${route.personaId} (${route.intent?.id ?? 'unknown'}, ${route.confidence.toFixed(2)}).`
 			});
+		}
+		// Unsure: the LLM gets one chance to decide before the caller is asked a question.
+		if (this.#llmRouter) {
+			const turn = this.record.transcript.length - 1;
+			const asked = await this.#llmRouter.route(text);
+			if (!asked.ok) {
+				this.#log({ type: 'llm_rejected', turn, error: asked.error });
+			} else {
+				const d = asked.decision;
+				this.#log({
+					type: 'route',
+					turn,
+					personaId: d.personaId,
+					intent: null,
+					confidence: d.confidence,
+					source: 'llm'
+				});
+				if (d.personaId && d.confidence >= t.route) {
+					this.#lowConfidenceTurns = 0;
+					const target = personaById(this.flow, d.personaId);
+					if (target.kind === 'human') {
+						return this.#handoff(target.id, {
+							kind: 'explicit_request',
+							detail: 'Caller asked for a person (model).'
+						});
+					}
+					const intent = target.intents[0];
+					if (intent)
+						this.record.intent = { id: intent.id, label: intent.label, confidence: d.confidence };
+					return this.#handoff(target.id, {
+						kind: 'out_of_scope',
+						detail: `Triage routed to ${target.id} by the model (${d.confidence.toFixed(2)}).`
+					});
+				}
+			}
 		}
 		this.#lowConfidenceTurns++;
 		if (this.#lowConfidenceTurns >= t.lowConfidenceTurns && human) {
