@@ -32,6 +32,7 @@ export default ts.config(
 	},
 	{
 		ignores: [
+			'scripts/tmp/',
 			'build/',
 			'.svelte-kit/',
 			'node_modules/',
