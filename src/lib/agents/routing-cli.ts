@@ -1,0 +1,81 @@
+import * as v from 'valibot';
+import { OUT_OF_SCOPE, TextClassifier, type Example, type TrainOptions } from './classifier';
+import { ValidationError } from './errors';
+import { describeIssues } from './schema-issues';
+
+// The routing CLI's inputs and loop, kept apart from process I/O so it is tested in-process.
+
+export const PersonasFileSchema = v.object({
+	personas: v.pipe(
+		v.array(
+			v.object({
+				id: v.pipe(v.string(), v.minLength(1)),
+				examples: v.pipe(v.array(v.pipe(v.string(), v.minLength(1))), v.minLength(1))
+			})
+		),
+		v.minLength(1)
+	),
+	outOfScope: v.optional(v.array(v.string()), [])
+});
+export type PersonasFile = v.InferOutput<typeof PersonasFileSchema>;
+
+export function parsePersonasFile(input: unknown): PersonasFile {
+	const r = v.safeParse(PersonasFileSchema, input);
+	if (r.success) return r.output;
+	throw new ValidationError({ what: 'personas file', issues: describeIssues(r.issues) });
+}
+
+/**
+ * Out-of-scope threshold on the calibrated top probability, chosen on CLINC150's validation split
+ * by `npm run bench:routing` (see the README for the figures behind it).
+ */
+export const DEFAULT_ROUTE_THRESHOLD = 0.5;
+
+export function trainFromPersonas(
+	file: PersonasFile,
+	options: Partial<TrainOptions> = {}
+): TextClassifier {
+	const examples: Example[] = [];
+	for (const p of file.personas)
+		for (const text of p.examples) examples.push({ text, label: p.id });
+	for (const text of file.outOfScope) examples.push({ text, label: OUT_OF_SCOPE });
+	return TextClassifier.train(examples, { threshold: DEFAULT_ROUTE_THRESHOLD, ...options });
+}
+
+const LineSchema = v.object({ text: v.string() });
+
+export type RouteLine = { text: string; route: string | null; confidence: number };
+export type RouteLineError = { text: null; line: number; error: string };
+
+export async function* routeLines(
+	classifier: TextClassifier,
+	lines: Iterable<string> | AsyncIterable<string>
+): AsyncGenerator<RouteLine | RouteLineError> {
+	let n = 0;
+	for await (const line of lines) {
+		n++;
+		if (!line.trim()) continue;
+		let json: unknown;
+		try {
+			json = JSON.parse(line);
+		} catch (e) {
+			yield { text: null, line: n, error: `line ${n} is not valid JSON: ${(e as Error).message}` };
+			continue;
+		}
+		const r = v.safeParse(LineSchema, json);
+		if (!r.success) {
+			yield {
+				text: null,
+				line: n,
+				error: `line ${n} needs {"text": string}: ${describeIssues(r.issues).join('; ')}`
+			};
+			continue;
+		}
+		const p = classifier.predict(r.output.text);
+		yield {
+			text: r.output.text,
+			route: p.label,
+			confidence: Math.round(p.confidence * 1000) / 1000
+		};
+	}
+}
