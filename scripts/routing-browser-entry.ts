@@ -15,10 +15,12 @@ window.batonRoutingBench = ({ examples, probes, threshold }) => {
 	const clf = TextClassifier.train(examples, { threshold });
 	const trainMs = performance.now() - t0;
 	const latencies: number[] = [];
+	// A page that is not cross-origin isolated gets a coarse clock (0.1 ms), so each utterance is
+	// timed over 20 repetitions and the mean is kept.
 	for (const p of probes) {
 		const s = performance.now();
-		clf.predict(p);
-		latencies.push(performance.now() - s);
+		for (let i = 0; i < 20; i++) clf.predict(p);
+		latencies.push((performance.now() - s) / 20);
 	}
 	return { trainMs, latencies };
 };

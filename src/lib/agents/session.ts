@@ -87,6 +87,18 @@ const CHOICE_QUEUE = /\b(queue|wait|hold|stay on the line)\b/i;
 const CHOICE_CALLBACK = /\b(call ?back|call me|ring me)\b/i;
 const CHOICE_AI = /\b(back|assistant|ai|bot|keep going|continue|you)\b/i;
 
+const FILLER = new Set(
+	"hmm hm um umm uh er erm well not sure i i'm im don't dont know no idea maybe perhaps whatever guess something stuff thing things help like just really so okay ok yeah yes a the an have got question it is that this me my please can you could about".split(
+		' '
+	)
+);
+
+/** True when an utterance is only hedges and filler, with no topic word in it. */
+export function isVague(text: string): boolean {
+	const words = text.toLowerCase().match(/[a-z']+/g) ?? [];
+	return words.every((w) => FILLER.has(w));
+}
+
 export class Session {
 	readonly flow: Flow;
 	readonly tools: Tools;
@@ -220,7 +232,16 @@ export class Session {
 
 		this.#setState('thinking');
 		const owner = this.owner;
-		const route = this.#router.route(text);
+		// Hedges and filler ("hmm, not sure") carry no topic, whatever the classifier makes of them.
+		const route: RouteDecision = isVague(text)
+			? {
+					personaId: null,
+					intent: null,
+					confidence: 0,
+					alternatives: this.#router.route(text).alternatives,
+					source: 'classifier'
+				}
+			: this.#router.route(text);
 		this.#log({
 			type: 'route',
 			turn,
@@ -389,11 +410,17 @@ export class Session {
 		const lower = text.toLowerCase();
 		if (/\b(first|former|the first one)\b/.test(lower) && opts[0]) return opts[0];
 		if (/\b(second|latter|the second one|other one)\b/.test(lower) && opts[1]) return opts[1];
-		if (route.personaId && route.confidence >= this.flow.thresholds.route * 0.8)
+		if (isVague(text)) return null;
+		const t = this.flow.thresholds.route;
+		// The answer alone: clear enough on its own, or leaning to one of the two options offered.
+		if (route.personaId && route.confidence >= t) return route.personaId;
+		if (route.personaId && opts.includes(route.personaId) && route.confidence >= t * 0.8)
 			return route.personaId;
+		// Read together with the first utterance, the answer must land on one of the options.
 		const combined = this.#router.route(`${this.#clarify?.text ?? ''} ${text}`);
-		if (combined.personaId && combined.confidence >= this.flow.thresholds.route)
+		if (combined.personaId && opts.includes(combined.personaId) && combined.confidence >= t) {
 			return combined.personaId;
+		}
 		if (saidYes(text) && opts[0] && !saidNo(text)) return opts[0];
 		return null;
 	}

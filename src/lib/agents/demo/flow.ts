@@ -242,7 +242,7 @@ export const demoFlow: Flow = checkFlow({
 	id: 'northwind-mobile',
 	language: 'en',
 	thresholds: {
-		route: 0.55,
+		route: 0.7,
 		switch: 0.7,
 		frustration: -0.5,
 		toolFailures: 2,

@@ -1,0 +1,95 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const tsx = join('node_modules', '.bin', 'tsx');
+const run = (args: string[]) => spawnSync(tsx, ['scripts/route.ts', ...args], { encoding: 'utf8' });
+
+function files(personas: unknown, input: string) {
+	const dir = mkdtempSync(join(tmpdir(), 'baton-route-'));
+	writeFileSync(join(dir, 'p.json'), JSON.stringify(personas));
+	writeFileSync(join(dir, 'in.jsonl'), input);
+	return { p: join(dir, 'p.json'), i: join(dir, 'in.jsonl') };
+}
+
+const personas = {
+	personas: [
+		{
+			id: 'billing',
+			examples: [
+				'what is this charge on my bill',
+				'why is my bill so high',
+				'I was charged twice',
+				'how much do I owe',
+				'when is my payment due',
+				'explain this fee'
+			]
+		},
+		{
+			id: 'support',
+			examples: [
+				'my phone has no signal',
+				'the internet is down',
+				'calls keep dropping',
+				'my phone will not turn on',
+				'data is slow',
+				'my router keeps disconnecting'
+			]
+		}
+	],
+	outOfScope: [
+		'what is the weather',
+		'tell me a joke',
+		'who won the game',
+		'book a flight to paris',
+		'play some music',
+		'recipe for pasta'
+	]
+};
+
+describe('route CLI', () => {
+	it('routes each line in order, with null for out of scope', () => {
+		const f = files(
+			personas,
+			[
+				'{"text": "there is a strange charge on my bill"}',
+				'{"text": "no signal since this morning"}',
+				'{"text": "tell me a funny joke"}'
+			].join('\n')
+		);
+		const r = run(['--personas', f.p, '--input', f.i]);
+		expect(r.status).toBe(0);
+		const rows = r.stdout
+			.trim()
+			.split('\n')
+			.map((l) => JSON.parse(l));
+		expect(rows.map((x) => x.route)).toEqual(['billing', 'support', null]);
+		for (const x of rows) {
+			expect(Object.keys(x)).toEqual(['text', 'route', 'confidence']);
+			expect(x.confidence).toBeGreaterThan(0);
+			expect(x.confidence).toBeLessThanOrEqual(1);
+		}
+	});
+
+	it('names the malformed line and goes on; exits 1', () => {
+		const f = files(personas, '{"text": "why is my bill so high"}\n{"txt": "oops"}\nnot json\n');
+		const r = run(['--personas', f.p, '--input', f.i]);
+		expect(r.status).toBe(1);
+		const rows = r.stdout
+			.trim()
+			.split('\n')
+			.map((l) => JSON.parse(l));
+		expect(rows[0].route).toBe('billing');
+		expect(rows[1]).toMatchObject({ text: null, line: 2 });
+		expect(rows[2]).toMatchObject({ text: null, line: 3 });
+	});
+
+	it('explains an invalid personas file', () => {
+		const f = files({ personas: [{ id: 'x', examples: [] }] }, '');
+		const r = run(['--personas', f.p, '--input', f.i]);
+		expect(r.status).toBe(2);
+		expect(r.stderr).toContain('personas file is invalid: personas.0.examples');
+	});
+});
