@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { CALLER_WAV } from './e2e/global-setup';
 
 // Journeys run against the built app (the same static files a deployment serves) in Debian's
 // Chromium; Playwright's own browser download is not used.
@@ -6,6 +7,7 @@ const port = 4173;
 
 export default defineConfig({
 	testDir: 'e2e',
+	globalSetup: './e2e/global-setup.ts',
 	outputDir: 'test-results',
 	timeout: 60_000,
 	retries: process.env.CI ? 1 : 0,
@@ -22,7 +24,14 @@ export default defineConfig({
 				'--disable-component-update',
 				'--disable-sync',
 				'--disable-quic',
-				'--no-first-run'
+				'--no-first-run',
+				// A fake microphone (a tone) and auto-granted permission, for the audio journeys.
+				'--use-fake-ui-for-media-stream',
+				'--use-fake-device-for-media-stream',
+				`--use-file-for-fake-audio-capture=${CALLER_WAV}`,
+				'--autoplay-policy=no-user-gesture-required',
+				// Host candidates as plain loopback/LAN addresses; mDNS names do not resolve in CI.
+				'--disable-features=WebRtcHideLocalIpsWithMdns'
 			]
 		}
 	},

@@ -5,6 +5,14 @@ import { existsSync, statSync } from 'node:fs';
 
 const wantBrowser = process.argv.includes('--browser');
 const run = (cmd) => execSync(cmd, { stdio: 'inherit' });
+const hasCommand = (cmd) => {
+	try {
+		execSync(`command -v ${cmd}`, { stdio: 'ignore' });
+		return true;
+	} catch {
+		return false;
+	}
+};
 
 function depsStale() {
 	const marker = 'node_modules/.package-lock.json';
@@ -19,15 +27,18 @@ if (depsStale()) {
 
 if (wantBrowser) {
 	const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-	if (!existsSync(chromium)) {
-		console.log('setup: installing Chromium for the browser tests (apt-get)…');
+	const missing = !existsSync(chromium) || !hasCommand('espeak-ng') || !hasCommand('sox');
+	if (missing) {
+		console.log('setup: installing Chromium, espeak-ng and sox for the browser tests (apt-get)…');
 		const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
 		try {
 			run(`${sudo}apt-get update -qq`);
-			run(`${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium`);
+			run(
+				`${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium espeak-ng sox`
+			);
 		} catch {
 			console.error(
-				`setup: could not install Chromium. Install Debian's "chromium" package, or set CHROMIUM_PATH to a Chromium binary, then run the tests again.`
+				`setup: could not install the browser-test tools. Install Debian's "chromium", "espeak-ng" and "sox" packages (or set CHROMIUM_PATH to a Chromium binary), then run the tests again.`
 			);
 			process.exit(1);
 		}

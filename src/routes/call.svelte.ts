@@ -3,6 +3,10 @@ import { demoDataset, demoFlow } from '$lib/agents/demo';
 import { personaById } from '$lib/agents/flow';
 import { Router } from '$lib/agents/router';
 import { Session, type CallState, type FallbackChoice, type Outcome } from '$lib/agents/session';
+import { CallerLink, type CallerLinkStatus } from '$lib/rtc/caller-link';
+import type { Signaling } from '$lib/rtc/signaling';
+import { openSignaling, type TransportChoice } from '$lib/rtc/transport';
+import { openBatonDB } from '$lib/storage/db';
 
 // The caller page's state: a thin reactive shell over the conversation core. Everything the page
 // shows comes from session events; nothing here decides anything about the call.
@@ -24,6 +28,16 @@ export class CallController {
 	#fallback = $state<FallbackChoice[] | null>(null);
 	#outcome = $state<Outcome | null>(null);
 	#busy = $state(false);
+	#link: CallerLink | null = null;
+	#signaling: Signaling | null = null;
+	#linkStatus = $state<CallerLinkStatus>({ type: 'idle' });
+	#remoteAudio = $state.raw<MediaStream | null>(null);
+	#timings = $state<{ packageOnConsoleMs?: number; operatorAudioMs?: number }>({});
+	#transport: TransportChoice;
+
+	constructor(transport: TransportChoice = { kind: 'broadcast' }) {
+		this.#transport = transport;
+	}
 
 	readonly flow = demoFlow;
 	readonly company = demoDataset.company.name;
@@ -54,6 +68,15 @@ export class CallController {
 	}
 	get busy() {
 		return this.#busy;
+	}
+	get linkStatus() {
+		return this.#linkStatus;
+	}
+	get remoteAudio() {
+		return this.#remoteAudio;
+	}
+	get timings() {
+		return this.#timings;
 	}
 	get active() {
 		return this.#state !== 'idle' && this.#state !== 'ended';
@@ -102,6 +125,39 @@ export class CallController {
 			}
 		});
 		await session.start();
+		await this.#connectHumanLink(session);
+	}
+
+	/** The human link is optional: without signaling, a human handoff offers queue/callback/AI. */
+	async #connectHumanLink(session: Session): Promise<void> {
+		this.#link?.close();
+		try {
+			this.#signaling ??= await openSignaling(this.#transport);
+			const db = await openBatonDB();
+			this.#link = new CallerLink({
+				session,
+				signaling: this.#signaling,
+				db,
+				microphone: () =>
+					navigator.mediaDevices.getUserMedia({
+						audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true }
+					}),
+				onRemoteAudio: (stream) => (this.#remoteAudio = stream),
+				onStatus: (status) => (this.#linkStatus = status)
+			});
+			session.on((e) => {
+				if (e.type === 'audit' && e.event.type === 'human_timing') {
+					const { packageOnConsoleMs, operatorAudioMs } = e.event;
+					this.#timings = {
+						...this.#timings,
+						...(packageOnConsoleMs !== undefined ? { packageOnConsoleMs } : {}),
+						...(operatorAudioMs !== undefined ? { operatorAudioMs } : {})
+					};
+				}
+			});
+		} catch {
+			this.#linkStatus = { type: 'failed', reason: 'signaling unavailable' };
+		}
 	}
 
 	async send(text: string): Promise<void> {
@@ -121,5 +177,7 @@ export class CallController {
 
 	hangUp(): void {
 		this.#session?.end();
+		this.#link?.close();
+		this.#link = null;
 	}
 }

@@ -14,6 +14,12 @@ export type AuditBody =
 			confidence: number;
 			source: 'classifier' | 'llm';
 	  }
+	| {
+			type: 'human_timing';
+			handoffId: string;
+			packageOnConsoleMs?: number;
+			operatorAudioMs?: number;
+	  }
 	| { type: 'llm_rejected'; turn: number; error: string }
 	| { type: 'trigger'; kind: TriggerKind; detail: string; from: string }
 	| { type: 'tool'; tool: string; ok: boolean; owner: string }

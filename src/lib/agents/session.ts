@@ -792,6 +792,29 @@ export class Session {
 		return this.#reply(ai, { say: "I'm still here. What would you like to do next?", facts: [] });
 	}
 
+	/** The human link dropped mid-call (the operator's tab closed, the network went): back to the AI. */
+	async humanLost(): Promise<void> {
+		if (this.#state === 'ended' || this.owner.kind !== 'human') return;
+		const ai = personaById(this.flow, this.#lastAi);
+		this.record.owner = ai.id;
+		this.owners.push(ai.id);
+		this.#emit({ type: 'owner', personaId: ai.id });
+		this.#push({ role: 'system', text: 'The line to the specialist dropped.', at: this.#at() });
+		return this.#reply(ai, {
+			say: "I'm back with you, and I still have everything from this call. I can try a person again, arrange a callback, or keep helping here.",
+			facts: []
+		});
+	}
+
+	/** Timings of a human handoff, measured by the human link, kept in the audit log. */
+	recordHumanTiming(t: {
+		handoffId: string;
+		packageOnConsoleMs?: number;
+		operatorAudioMs?: number;
+	}): void {
+		this.#log({ type: 'human_timing', ...t });
+	}
+
 	/** The operator returns the caller to an AI persona, with notes. */
 	async handBack(input: { to: string; notes: string[] }): Promise<void> {
 		if (this.owner.kind !== 'human') return;

@@ -60,7 +60,7 @@ export class Link {
 		this.#outbox = options.outbox;
 		this.#received = options.received;
 		this.#heartbeatMs = options.heartbeatMs ?? 1000;
-		this.#deadAfterMs = options.deadAfterMs ?? 5000;
+		this.#deadAfterMs = options.deadAfterMs ?? 4000;
 		this.#timers.push(setInterval(() => this.#tick(), this.#heartbeatMs));
 		this.#timers.push(setInterval(() => void this.flush(), options.resendMs ?? 2000));
 	}

@@ -1,0 +1,116 @@
+import { expect, test, type Page } from '@playwright/test';
+
+async function say(page: Page, text: string) {
+	const box = page.getByTestId('say');
+	await expect(box).toBeEnabled();
+	await box.fill(text);
+	await box.press('Enter');
+}
+
+async function operatorSignedIn(page: Page, name: string, query = '') {
+	await page.goto(`/operator${query}`);
+	await page.getByTestId('operator-name').fill(name);
+	await page.getByRole('button', { name: /sign in/i }).click();
+	await expect(page.getByTestId('operator-status')).toHaveAttribute('data-status', 'available');
+}
+
+test('warm transfer over BroadcastChannel: package first, then audio, then hand-back with a note', async ({
+	context
+}) => {
+	const operator = await context.newPage();
+	await operatorSignedIn(operator, 'Olivia');
+
+	const caller = await context.newPage();
+	await caller.goto('/');
+	await caller.getByRole('button', { name: 'Call' }).click();
+	await say(caller, 'I was charged twice, account AC-10022 zip 60614');
+	await expect(caller.getByTestId('owner')).toContainText('billing');
+
+	await say(caller, 'Let me talk to a real person please');
+	const t0 = Date.now();
+	const incoming = operator.getByTestId('incoming');
+	await expect(incoming.getByTestId('package-caller')).toContainText('AC-10022', { timeout: 1000 });
+	const shownMs = Date.now() - t0;
+	console.log(`package on the console ${shownMs} ms after the request`);
+	await expect(incoming.getByTestId('package-trigger')).toHaveText('explicit_request');
+	await expect(incoming.getByTestId('package-summary')).toContainText('James Carter');
+	await operator.screenshot({ path: 'test-results/operator-incoming.png', fullPage: true });
+
+	await operator.getByTestId('accept').click();
+	await expect(caller.getByTestId('with-human')).toContainText('Olivia');
+	// The fake microphone plays an espeak-ng caller: the console must hear it.
+	await expect
+		.poll(
+			async () => Number(await operator.getByTestId('caller-level').getAttribute('data-peak')),
+			{ timeout: 10_000 }
+		)
+		.toBeGreaterThan(0.01);
+
+	// The caller's live transcript flows to the console.
+	await say(caller, 'Are you still there?');
+	await expect(operator.getByTestId('live-transcript')).toContainText('Are you still there?');
+	await operator.screenshot({ path: 'test-results/operator-live.png', fullPage: true });
+
+	await operator.getByTestId('notes').fill('Refunded the duplicate $65 charge');
+	await operator.getByLabel('Hand back to').selectOption('billing');
+	await operator.getByTestId('hand-back').click();
+	await expect(caller.getByTestId('owner')).toContainText('billing');
+	await expect(caller.locator('[data-role="agent"][data-persona="billing"]').last()).toContainText(
+		'Refunded the duplicate $65 charge'
+	);
+	await expect(caller.getByTestId('package-trigger')).toHaveText('handback');
+	await expect(caller.getByTestId('t-package')).toBeVisible();
+	await caller.screenshot({ path: 'test-results/caller-after-handback.png', fullPage: true });
+});
+
+test('with no operator signed in, the caller is offered the queue, a callback or the AI', async ({
+	page
+}) => {
+	await page.goto('/');
+	await page.getByRole('button', { name: 'Call' }).click();
+	await say(page, 'I want to speak to a human');
+	await expect(page.getByRole('group', { name: /choose what happens next/ })).toBeVisible({
+		timeout: 5000
+	});
+	await page.getByRole('button', { name: 'Keep going with the assistant' }).click();
+	await expect(page.getByTestId('call-state')).toHaveAttribute('data-state', 'listening');
+	await say(page, 'what is my balance');
+	await expect(page.getByTestId('owner')).toContainText('billing');
+});
+
+test('the operator declines: the caller chooses a callback and the call ends with that outcome', async ({
+	context
+}) => {
+	const operator = await context.newPage();
+	await operatorSignedIn(operator, 'Omar');
+	const caller = await context.newPage();
+	await caller.goto('/');
+	await caller.getByRole('button', { name: 'Call' }).click();
+	await say(caller, 'my number is 415-555-0134, can I get a human');
+	await expect(operator.getByTestId('incoming').getByTestId('package-caller')).toBeVisible();
+	await operator.getByRole('button', { name: 'Decline' }).click();
+	await expect(caller.getByRole('group', { name: /choose what happens next/ })).toBeVisible();
+	await caller.getByRole('button', { name: 'Call me back' }).click();
+	await expect(caller.getByText(/call you back at 415-555-0134/)).toBeVisible();
+	await expect(caller.getByTestId('call-state')).toHaveAttribute('data-state', 'ended');
+});
+
+test('the operator tab closes mid-call: the caller is back with the AI within 6 s', async ({
+	context
+}) => {
+	const operator = await context.newPage();
+	await operatorSignedIn(operator, 'Olga');
+	const caller = await context.newPage();
+	await caller.goto('/');
+	await caller.getByRole('button', { name: 'Call' }).click();
+	await say(caller, 'get me a representative');
+	await operator.getByTestId('accept').click();
+	await expect(caller.getByTestId('with-human')).toBeVisible();
+	const t0 = Date.now();
+	await operator.close();
+	await expect(caller.getByText('The line to the specialist dropped.')).toBeVisible({
+		timeout: 6000
+	});
+	console.log(`caller noticed the closed console after ${Date.now() - t0} ms`);
+	await expect(caller.getByTestId('call-state')).toHaveAttribute('data-state', 'listening');
+});

@@ -1,0 +1,175 @@
+import type { ContextPackage } from '../agents/context-package';
+import { uuid } from '../agents/ids';
+import type { Session } from '../agents/session';
+import type { Database } from '../storage/db';
+import { Outbox, Received } from '../storage/outbox';
+import { dataChannelPort, Link } from './link';
+import { Peer } from './peer';
+import type { Presence, Signaling } from './signaling';
+
+// The caller's side of a warm transfer. When the session hands to a person, this finds an available
+// operator, opens a peer link, sends the context package (through the outbox, so it survives a
+// dropped link) and waits for the operator to accept, decline or ask for a callback. It never
+// leaves the caller on a dead line: no operator, a timeout or a vanished peer all fall back.
+
+export type CallerLinkOptions = {
+	session: Session;
+	signaling: Signaling;
+	db: Database;
+	/** How long to wait for an operator to accept. */
+	acceptTimeoutMs?: number;
+	/** The caller's microphone for the human leg; null for text-only callers. */
+	microphone?: () => Promise<MediaStream | null>;
+	onRemoteAudio?: (stream: MediaStream) => void;
+	onStatus?: (status: CallerLinkStatus) => void;
+};
+
+export type CallerLinkStatus =
+	| { type: 'idle' }
+	| { type: 'looking' }
+	| { type: 'ringing'; operator: string }
+	| { type: 'connected'; operator: string }
+	| { type: 'failed'; reason: string };
+
+export class CallerLink {
+	readonly selfId = uuid();
+	readonly #o: CallerLinkOptions;
+	readonly #operators = new Map<string, Presence>();
+	#peer: Peer | null = null;
+	#link: Link | null = null;
+	#timer: ReturnType<typeof setTimeout> | undefined;
+	#pkg: ContextPackage | null = null;
+	#connected = false;
+	#unsubs: (() => void)[] = [];
+
+	constructor(options: CallerLinkOptions) {
+		this.#o = options;
+		this.#unsubs.push(
+			options.signaling.subscribe((m) => {
+				if (m.type === 'presence') {
+					if (m.status === 'offline') this.#operators.delete(m.from);
+					else this.#operators.set(m.from, m);
+				}
+			}),
+			options.session.on((e) => {
+				if (e.type === 'handoff' && e.package.to.kind === 'human') void this.#offer(e.package);
+				if (e.type === 'transcript' && this.#connected) this.#link?.send('transcript', e.entry);
+			})
+		);
+		void options.signaling
+			.listenAs(this.selfId)
+			.then(() => options.signaling.send({ type: 'who', from: this.selfId }));
+	}
+
+	get availableOperators(): Presence[] {
+		const fresh = Date.now() - 15_000;
+		return [...this.#operators.values()].filter((p) => p.status === 'available' && p.at > fresh);
+	}
+
+	close(): void {
+		clearTimeout(this.#timer);
+		this.#link?.close();
+		this.#peer?.close();
+		for (const u of this.#unsubs) u();
+	}
+
+	#status(s: CallerLinkStatus): void {
+		this.#o.onStatus?.(s);
+	}
+
+	async #offer(pkg: ContextPackage): Promise<void> {
+		this.#pkg = pkg;
+		this.#status({ type: 'looking' });
+		// Presence can lag a moment behind a freshly opened console: ask, then give it a beat.
+		this.#o.signaling.send({ type: 'who', from: this.selfId });
+		if (this.availableOperators.length === 0) await new Promise((r) => setTimeout(r, 600));
+		const operator = this.availableOperators[0];
+		if (!operator) {
+			this.#status({ type: 'failed', reason: 'no operator available' });
+			await this.#o.session.humanDeclined('No one is available right now.');
+			return;
+		}
+		this.#status({ type: 'ringing', operator: operator.name });
+		const peer = new Peer({
+			signaling: this.#o.signaling,
+			selfId: this.selfId,
+			peerId: operator.from,
+			polite: false
+		});
+		this.#peer = peer;
+		const link = new Link({ outbox: new Outbox(this.#o.db), received: new Received(this.#o.db) });
+		this.#link = link;
+		peer.channel.addEventListener('open', () =>
+			link.attach(dataChannelPort(peer.channel, peer.maxMessageSize))
+		);
+		peer.pc.ontrack = (e) => {
+			const stream = e.streams[0] ?? new MediaStream([e.track]);
+			this.#o.onRemoteAudio?.(stream);
+			this.#o.session.recordHumanTiming({
+				handoffId: pkg.handoffId,
+				operatorAudioMs: Date.now() - Date.parse(pkg.createdAt)
+			});
+		};
+		link.on((e) => void this.#onLink(e, operator));
+		this.#o.signaling.send({
+			type: 'ring',
+			from: this.selfId,
+			to: operator.from,
+			callId: pkg.callId
+		});
+		await link.sendReliable('package', pkg);
+		this.#timer = setTimeout(
+			() => void this.#fail('No one picked up in time.'),
+			this.#o.acceptTimeoutMs ?? 30_000
+		);
+	}
+
+	async #onLink(e: Parameters<Parameters<Link['on']>[0]>[0], operator: Presence): Promise<void> {
+		const session = this.#o.session;
+		if (e.type === 'acked' && this.#pkg && e.handoffId === this.#pkg.handoffId) {
+			session.recordHumanTiming({
+				handoffId: this.#pkg.handoffId,
+				packageOnConsoleMs: Date.now() - Date.parse(this.#pkg.createdAt)
+			});
+		}
+		if (e.type === 'peer' && !e.alive && this.#connected) {
+			this.#connected = false;
+			this.#status({ type: 'failed', reason: 'the operator left' });
+			this.#peer?.close();
+			await session.humanLost();
+		}
+		if (e.type !== 'message') return;
+		const env = e.envelope;
+		if (env.type === 'operator') {
+			clearTimeout(this.#timer);
+			if (env.payload.action === 'accept') {
+				this.#connected = true;
+				session.humanAccepted(env.payload.name ?? operator.name);
+				this.#status({ type: 'connected', operator: env.payload.name ?? operator.name });
+				const mic = await this.#o.microphone?.().catch(() => null);
+				if (mic) this.#peer?.addStream(mic);
+			} else if (env.payload.action === 'decline') {
+				await this.#fail('The specialist could not take the call right now.');
+			} else {
+				await this.#fail('The specialist will call you back.');
+				await session.chooseFallback('callback');
+			}
+		} else if (env.type === 'handback') {
+			this.#connected = false;
+			await session.handBack({ to: env.payload.to, notes: env.payload.notes });
+			this.#status({ type: 'idle' });
+			this.#peer?.close();
+		}
+	}
+
+	async #fail(reason: string): Promise<void> {
+		clearTimeout(this.#timer);
+		this.#status({ type: 'failed', reason });
+		this.#peer?.close();
+		this.#peer = null;
+		// The link goes, the outbox stays: an unacknowledged package is resent on the next link.
+		this.#link?.close();
+		this.#link = null;
+		await this.#o.session.humanDeclined(reason);
+	}
+}

@@ -1,0 +1,103 @@
+import * as v from 'valibot';
+
+// Signaling finds operators and carries WebRTC offers, answers and ICE candidates. It is an
+// interface with interchangeable transports (BroadcastChannel here; MQTT in mqtt-signaling.ts);
+// everything received is validated, because any tab or broker client can publish.
+
+const peerId = v.pipe(v.string(), v.minLength(1), v.maxLength(100));
+
+export const SignalSchema = v.variant('type', [
+	v.object({
+		type: v.literal('presence'),
+		from: peerId,
+		name: v.pipe(v.string(), v.maxLength(100)),
+		status: v.picklist(['available', 'away', 'busy', 'offline']),
+		at: v.number()
+	}),
+	v.object({ type: v.literal('who'), from: peerId }),
+	v.object({ type: v.literal('ring'), from: peerId, to: peerId, callId: v.string() }),
+	v.object({
+		type: v.literal('description'),
+		from: peerId,
+		to: peerId,
+		description: v.object({
+			type: v.picklist(['offer', 'answer', 'pranswer', 'rollback']),
+			sdp: v.optional(v.string())
+		})
+	}),
+	v.object({
+		type: v.literal('candidate'),
+		from: peerId,
+		to: peerId,
+		candidate: v.nullable(
+			v.object({
+				candidate: v.optional(v.string()),
+				sdpMid: v.optional(v.nullable(v.string())),
+				sdpMLineIndex: v.optional(v.nullable(v.number())),
+				usernameFragment: v.optional(v.nullable(v.string()))
+			})
+		)
+	}),
+	v.object({ type: v.literal('bye'), from: peerId, to: peerId })
+]);
+
+export type Signal = v.InferOutput<typeof SignalSchema>;
+export type Presence = Extract<Signal, { type: 'presence' }>;
+
+export interface Signaling {
+	readonly kind: 'broadcast' | 'mqtt' | 'manual';
+	send(message: Signal): void;
+	subscribe(listener: (message: Signal) => void): () => void;
+	/** Starts receiving messages addressed to `peerId` (transports that route by address). */
+	listenAs(peerId: string): Promise<void>;
+	close(): void;
+}
+
+/** Parses a signaling message from any transport; returns null (and says why) for a bad one. */
+export function parseSignal(data: unknown): Signal | null {
+	const r = v.safeParse(SignalSchema, typeof data === 'string' ? safeJson(data) : data);
+	if (r.success) return r.output;
+	console.warn('baton signaling: dropped an invalid message');
+	return null;
+}
+
+function safeJson(s: string): unknown {
+	try {
+		return JSON.parse(s);
+	} catch {
+		return null;
+	}
+}
+
+/** Two tabs of one browser: demos with no server, and tests. */
+export class BroadcastSignaling implements Signaling {
+	readonly kind = 'broadcast' as const;
+	readonly #channel: BroadcastChannel;
+	readonly #listeners = new Set<(m: Signal) => void>();
+
+	constructor(name = 'baton-signaling') {
+		this.#channel = new BroadcastChannel(name);
+		this.#channel.onmessage = (e) => {
+			const m = parseSignal(e.data);
+			if (m) for (const l of this.#listeners) l(m);
+		};
+	}
+
+	send(message: Signal): void {
+		this.#channel.postMessage(message);
+	}
+
+	subscribe(listener: (m: Signal) => void): () => void {
+		this.#listeners.add(listener);
+		return () => this.#listeners.delete(listener);
+	}
+
+	async listenAs(): Promise<void> {
+		// Every tab hears every message; peers filter on `to`.
+	}
+
+	close(): void {
+		this.#channel.close();
+		this.#listeners.clear();
+	}
+}

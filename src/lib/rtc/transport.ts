@@ -1,0 +1,23 @@
+import { BroadcastSignaling, type Signaling } from './signaling';
+
+// Which signaling transport a page uses, from its URL: `?signal=mqtt&broker=wss://…` for MQTT,
+// anything else for BroadcastChannel (two tabs of one browser).
+
+export type TransportChoice = { kind: 'broadcast' } | { kind: 'mqtt'; url: string };
+
+export function transportFromUrl(url: URL): TransportChoice {
+	if (url.searchParams.get('signal') === 'mqtt') {
+		const broker = url.searchParams.get('broker');
+		const ws = url.protocol === 'https:' ? 'wss:' : 'ws:';
+		return { kind: 'mqtt', url: broker ?? `${ws}//${url.host}/mqtt` };
+	}
+	return { kind: 'broadcast' };
+}
+
+export async function openSignaling(choice: TransportChoice): Promise<Signaling> {
+	if (choice.kind === 'mqtt') {
+		const { MqttSignaling } = await import('./mqtt-signaling');
+		return MqttSignaling.connect(choice.url);
+	}
+	return new BroadcastSignaling();
+}
