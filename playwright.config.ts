@@ -36,7 +36,8 @@ export default defineConfig({
 		}
 	},
 	webServer: {
-		command: `npm run build && npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
+		// The production server: static build, COOP/COEP, and the embedded MQTT broker at /mqtt.
+		command: `npm run build && PORT=${port} HOST=127.0.0.1 node server/index.js`,
 		url: `http://127.0.0.1:${port}`,
 		reuseExistingServer: !process.env.CI,
 		timeout: 180_000

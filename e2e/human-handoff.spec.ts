@@ -1,10 +1,29 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
 
 async function say(page: Page, text: string) {
 	const box = page.getByTestId('say');
 	await expect(box).toBeEnabled();
 	await box.fill(text);
 	await box.press('Enter');
+}
+
+async function waitForPort(port: number) {
+	for (let i = 0; i < 50; i++) {
+		const ok = await new Promise<boolean>((resolve) => {
+			const s = connect(port, '127.0.0.1', () => {
+				s.end();
+				resolve(true);
+			});
+			s.on('error', () => resolve(false));
+		});
+		if (ok) return;
+		await new Promise((r) => setTimeout(r, 100));
+	}
+	throw new Error(`mosquitto did not open port ${port}`);
 }
 
 async function operatorSignedIn(page: Page, name: string, query = '') {
@@ -14,14 +33,12 @@ async function operatorSignedIn(page: Page, name: string, query = '') {
 	await expect(page.getByTestId('operator-status')).toHaveAttribute('data-status', 'available');
 }
 
-test('warm transfer over BroadcastChannel: package first, then audio, then hand-back with a note', async ({
-	context
-}) => {
+async function warmTransfer(context: BrowserContext, query: string, tag: string) {
 	const operator = await context.newPage();
-	await operatorSignedIn(operator, 'Olivia');
+	await operatorSignedIn(operator, 'Olivia', query);
 
 	const caller = await context.newPage();
-	await caller.goto('/');
+	await caller.goto(`/${query}`);
 	await caller.getByRole('button', { name: 'Call' }).click();
 	await say(caller, 'I was charged twice, account AC-10022 zip 60614');
 	await expect(caller.getByTestId('owner')).toContainText('billing');
@@ -31,10 +48,10 @@ test('warm transfer over BroadcastChannel: package first, then audio, then hand-
 	const incoming = operator.getByTestId('incoming');
 	await expect(incoming.getByTestId('package-caller')).toContainText('AC-10022', { timeout: 1000 });
 	const shownMs = Date.now() - t0;
-	console.log(`package on the console ${shownMs} ms after the request`);
+	console.log(`${tag}: package on the console ${shownMs} ms after the request`);
 	await expect(incoming.getByTestId('package-trigger')).toHaveText('explicit_request');
 	await expect(incoming.getByTestId('package-summary')).toContainText('James Carter');
-	await operator.screenshot({ path: 'test-results/operator-incoming.png', fullPage: true });
+	await operator.screenshot({ path: `test-results/operator-incoming-${tag}.png`, fullPage: true });
 
 	await operator.getByTestId('accept').click();
 	await expect(caller.getByTestId('with-human')).toContainText('Olivia');
@@ -49,7 +66,7 @@ test('warm transfer over BroadcastChannel: package first, then audio, then hand-
 	// The caller's live transcript flows to the console.
 	await say(caller, 'Are you still there?');
 	await expect(operator.getByTestId('live-transcript')).toContainText('Are you still there?');
-	await operator.screenshot({ path: 'test-results/operator-live.png', fullPage: true });
+	await operator.screenshot({ path: `test-results/operator-live-${tag}.png`, fullPage: true });
 
 	await operator.getByTestId('notes').fill('Refunded the duplicate $65 charge');
 	await operator.getByLabel('Hand back to').selectOption('billing');
@@ -60,7 +77,44 @@ test('warm transfer over BroadcastChannel: package first, then audio, then hand-
 	);
 	await expect(caller.getByTestId('package-trigger')).toHaveText('handback');
 	await expect(caller.getByTestId('t-package')).toBeVisible();
-	await caller.screenshot({ path: 'test-results/caller-after-handback.png', fullPage: true });
+	await caller.screenshot({
+		path: `test-results/caller-after-handback-${tag}.png`,
+		fullPage: true
+	});
+}
+
+test('warm transfer over BroadcastChannel: package first, then audio, then hand-back with a note', async ({
+	context
+}) => {
+	await warmTransfer(context, '', 'broadcast');
+});
+
+test('warm transfer over MQTT through the embedded broker', async ({ context }) => {
+	await warmTransfer(context, '?signal=mqtt', 'mqtt-embedded');
+});
+
+test.describe('with mosquitto', () => {
+	let broker: ChildProcess | null = null;
+	const port = 9181;
+	test.beforeAll(async () => {
+		const dir = join(import.meta.dirname, '.artifacts');
+		mkdirSync(dir, { recursive: true });
+		const conf = join(dir, 'mosquitto.conf');
+		// mosquitto 2.0.11 refuses to start with only a WebSocket listener, so a loopback TCP one
+		// comes first.
+		writeFileSync(
+			conf,
+			`listener ${port + 1} 127.0.0.1\nlistener ${port}\nprotocol websockets\nallow_anonymous true\npersistence false\n`
+		);
+		broker = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
+		await waitForPort(port);
+	});
+	test.afterAll(() => {
+		broker?.kill();
+	});
+	test('warm transfer over MQTT through mosquitto', async ({ context }) => {
+		await warmTransfer(context, `?signal=mqtt&broker=ws://127.0.0.1:${port}`, 'mosquitto');
+	});
 });
 
 test('with no operator signed in, the caller is offered the queue, a callback or the AI', async ({

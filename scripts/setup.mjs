@@ -27,18 +27,20 @@ if (depsStale()) {
 
 if (wantBrowser) {
 	const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-	const missing = !existsSync(chromium) || !hasCommand('espeak-ng') || !hasCommand('sox');
+	const missing = !existsSync(chromium) || !['espeak-ng', 'sox', 'mosquitto'].every(hasCommand);
 	if (missing) {
-		console.log('setup: installing Chromium, espeak-ng and sox for the browser tests (apt-get)…');
+		console.log(
+			'setup: installing Chromium, espeak-ng, sox and mosquitto for the browser tests (apt-get)…'
+		);
 		const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
 		try {
 			run(`${sudo}apt-get update -qq`);
 			run(
-				`${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium espeak-ng sox`
+				`${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium espeak-ng sox mosquitto`
 			);
 		} catch {
 			console.error(
-				`setup: could not install the browser-test tools. Install Debian's "chromium", "espeak-ng" and "sox" packages (or set CHROMIUM_PATH to a Chromium binary), then run the tests again.`
+				`setup: could not install the browser-test tools. Install Debian's "chromium", "espeak-ng", "sox" and "mosquitto" packages (or set CHROMIUM_PATH to a Chromium binary), then run the tests again.`
 			);
 			process.exit(1);
 		}

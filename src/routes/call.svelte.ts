@@ -33,10 +33,12 @@ export class CallController {
 	#linkStatus = $state<CallerLinkStatus>({ type: 'idle' });
 	#remoteAudio = $state.raw<MediaStream | null>(null);
 	#timings = $state<{ packageOnConsoleMs?: number; operatorAudioMs?: number }>({});
-	#transport: TransportChoice;
+	#signalingReady: Promise<Signaling>;
 
 	constructor(transport: TransportChoice = { kind: 'broadcast' }) {
-		this.#transport = transport;
+		// Connect to signaling as soon as the page loads, so reaching a person never waits on it.
+		this.#signalingReady = openSignaling(transport);
+		this.#signalingReady.catch(() => {});
 	}
 
 	readonly flow = demoFlow;
@@ -132,7 +134,7 @@ export class CallController {
 	async #connectHumanLink(session: Session): Promise<void> {
 		this.#link?.close();
 		try {
-			this.#signaling ??= await openSignaling(this.#transport);
+			this.#signaling ??= await this.#signalingReady;
 			const db = await openBatonDB();
 			this.#link = new CallerLink({
 				session,
@@ -157,6 +159,14 @@ export class CallController {
 			});
 		} catch {
 			this.#linkStatus = { type: 'failed', reason: 'signaling unavailable' };
+			// No way to reach a person: a human handoff must still end somewhere, never on a dead line.
+			session.on((e) => {
+				if (e.type === 'handoff' && e.package.to.kind === 'human') {
+					void session.humanDeclined('We cannot reach our team from here right now.');
+				}
+			});
+			if (session.pendingHumanHandoff)
+				await session.humanDeclined('We cannot reach our team from here right now.');
 		}
 	}
 

@@ -163,6 +163,14 @@ export class Session {
 		return this.#awaitingFallback;
 	}
 
+	/** The package of a human handoff still waiting for a person to be found, if any. */
+	get pendingHumanHandoff(): ContextPackage | undefined {
+		const last = this.packages[this.packages.length - 1];
+		const waiting =
+			this.#state === 'on_hold' && !this.#awaitingFallback && this.owner.kind !== 'human';
+		return waiting && last?.to.kind === 'human' ? last : undefined;
+	}
+
 	get responderName(): string {
 		return this.#responder.name;
 	}

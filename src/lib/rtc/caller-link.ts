@@ -56,9 +56,12 @@ export class CallerLink {
 				if (e.type === 'transcript' && this.#connected) this.#link?.send('transcript', e.entry);
 			})
 		);
-		void options.signaling
-			.listenAs(this.selfId)
-			.then(() => options.signaling.send({ type: 'who', from: this.selfId }));
+		void options.signaling.listenAs(this.selfId).then(() => {
+			options.signaling.send({ type: 'who', from: this.selfId });
+			// The caller may have asked for a person while signaling was still connecting.
+			const waiting = options.session.pendingHumanHandoff;
+			if (waiting) void this.#offer(waiting);
+		});
 	}
 
 	get availableOperators(): Presence[] {

@@ -14,10 +14,17 @@ export function transportFromUrl(url: URL): TransportChoice {
 	return { kind: 'broadcast' };
 }
 
-export async function openSignaling(choice: TransportChoice): Promise<Signaling> {
+/**
+ * Opens the chosen transport. `will` is the presence an MQTT broker publishes for this peer if it
+ * vanishes (an operator's closed tab), so it stops being offered calls.
+ */
+export async function openSignaling(
+	choice: TransportChoice,
+	options: { will?: { from: string; name: string } } = {}
+): Promise<Signaling> {
 	if (choice.kind === 'mqtt') {
 		const { MqttSignaling } = await import('./mqtt-signaling');
-		return MqttSignaling.connect(choice.url);
+		return MqttSignaling.connect(choice.url, options);
 	}
 	return new BroadcastSignaling();
 }

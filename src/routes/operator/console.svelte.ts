@@ -19,7 +19,7 @@ export type CallView = {
 };
 
 export class OperatorConsole {
-	readonly operatorId = uuid();
+	readonly operatorId: string;
 	#signaling: Signaling;
 	#db: Database | null = null;
 	#name = $state('');
@@ -32,7 +32,8 @@ export class OperatorConsole {
 	#link: Link | null = null;
 	#timer: ReturnType<typeof setInterval> | undefined;
 
-	constructor(signaling: Signaling) {
+	constructor(signaling: Signaling, operatorId: string = uuid()) {
+		this.operatorId = operatorId;
 		this.#signaling = signaling;
 		signaling.subscribe((m) => {
 			if (m.type === 'who' && this.#status !== 'signed_out') this.#announce();
