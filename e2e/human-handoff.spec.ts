@@ -55,6 +55,7 @@ async function warmTransfer(context: BrowserContext, query: string, tag: string)
 
 	await operator.getByTestId('accept').click();
 	await expect(caller.getByTestId('with-human')).toContainText('Olivia');
+	await expect(caller.getByTestId('hold-audio')).toHaveJSProperty('paused', true);
 	// The fake microphone plays an espeak-ng caller: the console must hear it.
 	await expect
 		.poll(
@@ -142,11 +143,15 @@ test('the operator declines: the caller chooses a callback and the call ends wit
 	await caller.getByRole('button', { name: 'Call' }).click();
 	await say(caller, 'my number is 415-555-0134, can I get a human');
 	await expect(operator.getByTestId('incoming').getByTestId('package-caller')).toBeVisible();
+	// On hold: the hold music plays until someone answers.
+	await expect(caller.getByTestId('hold-audio')).toHaveJSProperty('paused', false);
 	await operator.getByRole('button', { name: 'Decline' }).click();
 	await expect(caller.getByRole('group', { name: /choose what happens next/ })).toBeVisible();
 	await caller.getByRole('button', { name: 'Call me back' }).click();
 	await expect(caller.getByText(/call you back at 415-555-0134/)).toBeVisible();
 	await expect(caller.getByTestId('call-state')).toHaveAttribute('data-state', 'ended');
+	// The callback is stored and reaches the available operator's list.
+	await expect(operator.getByTestId('callbacks')).toContainText('415-555-0134');
 });
 
 test('the operator tab closes mid-call: the caller is back with the AI within 6 s', async ({

@@ -49,11 +49,14 @@ export class CallerLink {
 				if (m.type === 'presence') {
 					if (m.status === 'offline') this.#operators.delete(m.from);
 					else this.#operators.set(m.from, m);
+					if (m.status === 'available') void this.#flushCallbacks();
 				}
+				if (m.type === 'callback_ack' && m.to === this.selfId) void this.#callbackSent(m.id);
 			}),
 			options.session.on((e) => {
 				if (e.type === 'handoff' && e.package.to.kind === 'human') void this.#offer(e.package);
 				if (e.type === 'transcript' && this.#connected) this.#link?.send('transcript', e.entry);
+				if (e.type === 'ended' && e.outcome === 'callback') void this.#requestCallback();
 			})
 		);
 		void options.signaling.listenAs(this.selfId).then(() => {
@@ -74,6 +77,53 @@ export class CallerLink {
 		this.#link?.close();
 		this.#peer?.close();
 		for (const u of this.#unsubs) u();
+	}
+
+	/**
+	 * A callback is stored first (strict durability), then offered to an available operator; it
+	 * stays stored, and is offered again whenever one appears, until an operator acknowledges it.
+	 */
+	async #requestCallback(): Promise<void> {
+		const { session, db } = this.#o;
+		const pkg = session.packages[session.packages.length - 1];
+		const tx = db.transaction('callbacks', 'readwrite', { durability: 'strict' });
+		await tx.store.put({
+			id: uuid(),
+			callId: session.record.callId,
+			name: pkg?.caller.name ?? session.record.verified?.name,
+			phone: pkg?.caller.phone ?? session.record.verified?.phone,
+			summary: pkg?.summary ?? 'The caller asked for a callback.',
+			createdAt: Date.now(),
+			sent: false
+		});
+		await tx.done;
+		await this.#flushCallbacks();
+	}
+
+	async #flushCallbacks(): Promise<void> {
+		const operator = this.availableOperators[0];
+		if (!operator) return;
+		for (const cb of await this.#o.db.getAll('callbacks')) {
+			if (cb.sent) continue;
+			this.#o.signaling.send({
+				type: 'callback',
+				from: this.selfId,
+				to: operator.from,
+				id: cb.id,
+				callId: cb.callId,
+				...(cb.name ? { name: cb.name } : {}),
+				...(cb.phone ? { phone: cb.phone } : {}),
+				summary: cb.summary,
+				at: cb.createdAt
+			});
+		}
+	}
+
+	async #callbackSent(id: string): Promise<void> {
+		const tx = this.#o.db.transaction('callbacks', 'readwrite', { durability: 'strict' });
+		const cb = await tx.store.get(id);
+		if (cb) await tx.store.put({ ...cb, sent: true });
+		await tx.done;
 	}
 
 	#status(s: CallerLinkStatus): void {

@@ -38,7 +38,19 @@ export const SignalSchema = v.variant('type', [
 			})
 		)
 	}),
-	v.object({ type: v.literal('bye'), from: peerId, to: peerId })
+	v.object({ type: v.literal('bye'), from: peerId, to: peerId }),
+	v.object({
+		type: v.literal('callback'),
+		from: peerId,
+		to: peerId,
+		id: v.string(),
+		callId: v.string(),
+		name: v.optional(v.pipe(v.string(), v.maxLength(200))),
+		phone: v.optional(v.pipe(v.string(), v.maxLength(40))),
+		summary: v.pipe(v.string(), v.maxLength(2000)),
+		at: v.number()
+	}),
+	v.object({ type: v.literal('callback_ack'), from: peerId, to: peerId, id: v.string() })
 ]);
 
 export type Signal = v.InferOutput<typeof SignalSchema>;

@@ -15,10 +15,12 @@ export interface BatonDB extends DBSchema {
 		value: {
 			id: string;
 			callId: string;
+			name?: string;
 			phone?: string;
+			/** The package's summary, already redacted. */
+			summary: string;
 			createdAt: number;
 			sent: boolean;
-			handoffId?: string;
 		};
 	};
 }

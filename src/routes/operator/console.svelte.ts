@@ -28,6 +28,9 @@ export class OperatorConsole {
 	#notes = $state('');
 	#remote = $state.raw<MediaStream | null>(null);
 	#rejected = $state(0);
+	#callbacks = $state.raw<
+		{ id: string; name?: string; phone?: string; summary: string; at: number }[]
+	>([]);
 	#peer: Peer | null = null;
 	#link: Link | null = null;
 	#timer: ReturnType<typeof setInterval> | undefined;
@@ -38,6 +41,15 @@ export class OperatorConsole {
 		signaling.subscribe((m) => {
 			if (m.type === 'who' && this.#status !== 'signed_out') this.#announce();
 			if (m.type === 'ring' && m.to === this.operatorId) void this.#ring(m.from, m.callId);
+			if (m.type === 'callback' && m.to === this.operatorId && this.#status !== 'signed_out') {
+				if (!this.#callbacks.some((c) => c.id === m.id)) {
+					this.#callbacks = [
+						...this.#callbacks,
+						{ id: m.id, name: m.name, phone: m.phone, summary: m.summary, at: m.at }
+					];
+				}
+				this.#signaling.send({ type: 'callback_ack', from: this.operatorId, to: m.from, id: m.id });
+			}
 			if (m.type === 'bye' && m.to === this.operatorId && this.#call?.callerId === m.from)
 				this.#endCall();
 		});
@@ -54,6 +66,9 @@ export class OperatorConsole {
 	}
 	get remoteStream() {
 		return this.#remote;
+	}
+	get callbacks() {
+		return this.#callbacks;
 	}
 	get rejectedMessages() {
 		return this.#rejected;
