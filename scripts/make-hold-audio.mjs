@@ -41,5 +41,8 @@ header.writeUInt16LE(2, 32);
 header.writeUInt16LE(16, 34);
 header.write('data', 36);
 header.writeUInt32LE(n * 2, 40);
-writeFileSync(new URL('../static/hold.wav', import.meta.url), Buffer.concat([header, Buffer.from(samples.buffer)]));
+writeFileSync(
+	new URL('../static/hold.wav', import.meta.url),
+	Buffer.concat([header, Buffer.from(samples.buffer)])
+);
 console.log(`static/hold.wav: ${seconds} s at ${rate} Hz`);
