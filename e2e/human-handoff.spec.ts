@@ -133,6 +133,25 @@ test('with no operator signed in, the caller is offered the queue, a callback or
 	await expect(page.getByTestId('owner')).toContainText('billing');
 });
 
+test('a queued caller is put through when an operator becomes available', async ({ context }) => {
+	const caller = await context.newPage();
+	await caller.goto('/');
+	await caller.getByRole('button', { name: 'Call' }).click();
+	await say(caller, 'account AC-10021, I want a real person');
+	await caller.getByRole('button', { name: 'Wait in the queue' }).click();
+	await expect(caller.getByTestId('call-state')).toHaveAttribute('data-state', 'queued');
+	await expect(caller.getByText(/number 1 in the queue/)).toBeVisible();
+	await expect(caller.getByTestId('hold-audio')).toHaveJSProperty('paused', false);
+
+	const operator = await context.newPage();
+	await operatorSignedIn(operator, 'Quinn');
+	await expect(operator.getByTestId('incoming').getByTestId('package-caller')).toContainText(
+		'AC-10021'
+	);
+	await operator.getByTestId('accept').click();
+	await expect(caller.getByTestId('with-human')).toContainText('Quinn');
+});
+
 test('the operator declines: the caller chooses a callback and the call ends with that outcome', async ({
 	context
 }) => {

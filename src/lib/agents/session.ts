@@ -724,6 +724,8 @@ export class Session {
 		const human = humanOf(this.flow);
 		if (!human || this.#state === 'ended') return;
 		this.#awaitingFallback = false;
+		// A caller who waited in the queue and got through is now with a person.
+		if (this.#outcome === 'queued') this.#outcome = null;
 		this.#takeOwnership(human);
 		this.#push({
 			role: 'system',

@@ -49,7 +49,14 @@ export class CallerLink {
 				if (m.type === 'presence') {
 					if (m.status === 'offline') this.#operators.delete(m.from);
 					else this.#operators.set(m.from, m);
-					if (m.status === 'available') void this.#flushCallbacks();
+					if (m.status === 'available') {
+						void this.#flushCallbacks();
+						// A caller waiting in the queue is offered to the first operator who frees up.
+						const last = options.session.packages.at(-1);
+						if (options.session.state === 'queued' && !this.#peer && last?.to.kind === 'human') {
+							void this.#offer(last);
+						}
+					}
 				}
 				if (m.type === 'callback_ack' && m.to === this.selfId) void this.#callbackSent(m.id);
 			}),
