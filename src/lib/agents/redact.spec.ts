@@ -39,11 +39,15 @@ describe('redaction', () => {
 			'what is my balance, account AC-10021 pin 4821',
 			'my card is 4111 1111 1111 1111 and the cvv is 737, ssn 123-45-6789'
 		]);
+		// Ids and timestamps are random digits that may contain "737" by chance: drop them first.
 		const everything = JSON.stringify({
 			packages: s.packages,
 			audit: s.audit,
 			transcript: s.record.transcript
-		});
+		})
+			.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<id>')
+			.replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/g, '<time>')
+			.replace(/"ms":[\d.]+/g, '"ms":0');
 		for (const secret of SECRETS) expect(everything).not.toContain(secret);
 		expect(everything).not.toMatch(/four one one one/);
 		const pkg = s.packages.at(-1)!;
