@@ -192,3 +192,36 @@ test('the operator tab closes mid-call: the caller is back with the AI within 6 
 	console.log(`caller noticed the closed console after ${Date.now() - t0} ms`);
 	await expect(caller.getByTestId('call-state')).toHaveAttribute('data-state', 'listening');
 });
+
+test('manual pairing with copied codes, for places with no server', async ({ context }) => {
+	const operator = await context.newPage();
+	await operatorSignedIn(operator, 'Mona', '?signal=manual');
+	const caller = await context.newPage();
+	await caller.goto('/?signal=manual');
+	await caller.getByRole('button', { name: 'Call' }).click();
+	await say(caller, 'account AC-10027, I need to talk to a person');
+	const offer = caller.getByTestId('my-code');
+	await expect(offer).not.toBeEmpty();
+	await expect(caller.getByAltText('QR code of the pairing code')).toBeVisible();
+	await caller.screenshot({ path: 'test-results/caller-manual-pairing.png', fullPage: true });
+
+	await operator.getByTestId('their-code').fill(await offer.inputValue());
+	await operator.getByRole('button', { name: 'Connect' }).click();
+	const answer = operator.getByTestId('my-code');
+	await expect(answer).not.toBeEmpty();
+	await caller.getByTestId('their-code').fill(await answer.inputValue());
+	await caller.getByRole('button', { name: 'Connect' }).click();
+
+	await expect(operator.getByTestId('incoming').getByTestId('package-caller')).toContainText(
+		'AC-10027'
+	);
+	await operator.getByTestId('accept').click();
+	await expect(caller.getByTestId('with-human')).toContainText('Mona');
+});
+
+test('a mangled pairing code is refused with a clear message', async ({ page }) => {
+	await operatorSignedIn(page, 'Mona', '?signal=manual');
+	await page.getByTestId('their-code').fill('definitely-not-a-code');
+	await page.getByRole('button', { name: 'Connect' }).click();
+	await expect(page.getByRole('alert')).toContainText('That pairing code is not valid');
+});

@@ -5,6 +5,7 @@ import { Router } from '$lib/agents/router';
 import { Session, type CallState, type FallbackChoice, type Outcome } from '$lib/agents/session';
 import { CallerLink, type CallerLinkStatus } from '$lib/rtc/caller-link';
 import type { Signaling } from '$lib/rtc/signaling';
+import { ManualSignaling } from '$lib/rtc/manual-signaling';
 import { openSignaling, type TransportChoice } from '$lib/rtc/transport';
 import { openBatonDB } from '$lib/storage/db';
 
@@ -34,6 +35,8 @@ export class CallController {
 	#remoteAudio = $state.raw<MediaStream | null>(null);
 	#timings = $state<{ packageOnConsoleMs?: number; operatorAudioMs?: number }>({});
 	#signalingReady: Promise<Signaling>;
+	#manual = $state.raw<ManualSignaling | null>(null);
+	#pairingCode = $state<string | null>(null);
 
 	constructor(transport: TransportChoice = { kind: 'broadcast' }) {
 		// Connect to signaling as soon as the page loads, so reaching a person never waits on it.
@@ -71,6 +74,18 @@ export class CallController {
 	get busy() {
 		return this.#busy;
 	}
+	/** Manual pairing: this caller's code to hand to an operator, once the offer is ready. */
+	get pairingCode() {
+		return this.#pairingCode;
+	}
+	get manualPairing() {
+		return this.#manual !== null;
+	}
+	/** Manual pairing: the operator's answer code. Throws a `PairingCodeError` when malformed. */
+	pairWith(code: string): void {
+		this.#manual?.receive(code);
+	}
+
 	get linkStatus() {
 		return this.#linkStatus;
 	}
@@ -135,8 +150,17 @@ export class CallController {
 		this.#link?.close();
 		try {
 			this.#signaling ??= await this.#signalingReady;
+			const signaling = this.#signaling;
+			const manual = signaling.kind === 'manual';
+			if (signaling instanceof ManualSignaling) {
+				this.#manual = signaling;
+				this.#pairingCode = null;
+				signaling.onCode((code) => (this.#pairingCode = code));
+			}
 			const db = await openBatonDB();
 			this.#link = new CallerLink({
+				// Copying codes by hand takes a while; a signaled operator answers in seconds.
+				acceptTimeoutMs: manual ? 5 * 60_000 : 30_000,
 				session,
 				signaling: this.#signaling,
 				db,

@@ -1,11 +1,13 @@
 import { BroadcastSignaling, type Signaling } from './signaling';
 
 // Which signaling transport a page uses, from its URL: `?signal=mqtt&broker=wss://…` for MQTT,
-// anything else for BroadcastChannel (two tabs of one browser).
+// `?signal=manual` for pairing by copied codes or QR, anything else for BroadcastChannel.
 
-export type TransportChoice = { kind: 'broadcast' } | { kind: 'mqtt'; url: string };
+export type TransportChoice =
+	{ kind: 'broadcast' } | { kind: 'mqtt'; url: string } | { kind: 'manual' };
 
 export function transportFromUrl(url: URL): TransportChoice {
+	if (url.searchParams.get('signal') === 'manual') return { kind: 'manual' };
 	if (url.searchParams.get('signal') === 'mqtt') {
 		const broker = url.searchParams.get('broker');
 		const ws = url.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -25,6 +27,10 @@ export async function openSignaling(
 	if (choice.kind === 'mqtt') {
 		const { MqttSignaling } = await import('./mqtt-signaling');
 		return MqttSignaling.connect(choice.url, options);
+	}
+	if (choice.kind === 'manual') {
+		const { ManualSignaling } = await import('./manual-signaling');
+		return new ManualSignaling();
 	}
 	return new BroadcastSignaling();
 }
