@@ -34,7 +34,7 @@ function crossOriginIsolation(): Plugin {
 export default defineConfig({
 	plugins: [crossOriginIsolation(), sveltekit()],
 	test: {
-		include: ['src/**/*.spec.ts', 'scripts/**/*.spec.ts'],
+		include: ['src/**/*.spec.ts', 'scripts/**/*.spec.ts', 'server/**/*.spec.ts'],
 		environment: 'node'
 	}
 });

@@ -144,7 +144,15 @@ test('a queued caller is put through when an operator becomes available', async 
 	await say(caller, 'account AC-10021, I want a real person');
 	await caller.getByRole('button', { name: 'Wait in the queue' }).click();
 	await expect(caller.getByTestId('call-state')).toHaveAttribute('data-state', 'queued');
-	await expect(caller.getByText(/number 1 in the queue/)).toBeVisible();
+	await expect(caller.getByTestId('queue')).toContainText('number 1 in the queue');
+
+	// A second caller joins behind the first.
+	const second = await context.newPage();
+	await second.goto('/');
+	await second.getByRole('button', { name: 'Call' }).click();
+	await say(second, 'get me a human');
+	await second.getByRole('button', { name: 'Wait in the queue' }).click();
+	await expect(second.getByTestId('queue')).toContainText('number 2 in the queue');
 	await expect(caller.getByTestId('hold-audio')).toHaveJSProperty('paused', false);
 
 	const operator = await context.newPage();
@@ -154,6 +162,8 @@ test('a queued caller is put through when an operator becomes available', async 
 	);
 	await operator.getByTestId('accept').click();
 	await expect(caller.getByTestId('with-human')).toContainText('Quinn');
+	// The first caller left the queue: the second moves up.
+	await expect(second.getByTestId('queue')).toContainText('number 1 in the queue');
 });
 
 test('the operator declines: the caller chooses a callback and the call ends with that outcome', async ({

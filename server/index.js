@@ -46,6 +46,7 @@ export async function startServer({ port = 3000, host = '0.0.0.0', root = 'build
 	await new Promise((ok) => http.listen(port, host, () => ok(undefined)));
 	return {
 		port: /** @type {import('node:net').AddressInfo} */ (http.address()).port,
+		broker,
 		async close() {
 			for (const c of wss.clients) c.terminate();
 			await new Promise((ok) => http.close(() => ok(undefined)));

@@ -206,7 +206,9 @@ export class CallController {
 
 	async choose(choice: FallbackChoice): Promise<void> {
 		this.#fallback = null;
-		await this.#session?.chooseFallback(choice);
+		// Joining the queue: the position comes from the other callers waiting on signaling.
+		const position = choice === 'queue' ? this.#link?.queuePosition : undefined;
+		await this.#session?.chooseFallback(choice, position ? { position } : {});
 	}
 
 	hangUp(): void {

@@ -774,12 +774,14 @@ export class Session {
 		this.#log({ type: 'fallback', choice });
 		const ai = personaById(this.flow, this.#lastAi);
 		if (choice === 'queue') {
-			const pos = detail.position ?? 1;
 			this.#outcome = 'queued';
+			const where = detail.position
+				? `You're number ${detail.position} in the queue.`
+				: "You're in the queue.";
 			this.#push({
 				role: 'agent',
 				personaId: ai.id,
-				text: `You're number ${pos} in the queue. Stay on the line; the next person free will have your details.`,
+				text: `${where} Stay on the line; the next person free will have your details.`,
 				at: this.#at()
 			});
 			this.#setState('queued');

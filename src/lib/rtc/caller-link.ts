@@ -29,6 +29,7 @@ export type CallerLinkStatus =
 	| { type: 'looking' }
 	| { type: 'ringing'; operator: string }
 	| { type: 'connected'; operator: string }
+	| { type: 'queued'; position: number }
 	| { type: 'failed'; reason: string };
 
 export class CallerLink {
@@ -41,6 +42,10 @@ export class CallerLink {
 	#pkg: ContextPackage | null = null;
 	#connected = false;
 	#unsubs: (() => void)[] = [];
+	/** Other callers waiting in the queue, by id, with when they joined and when last heard. */
+	readonly #queue = new Map<string, { since: number; at: number }>();
+	#queuedSince: number | null = null;
+	#queueTimer: ReturnType<typeof setInterval> | undefined;
 
 	constructor(options: CallerLinkOptions) {
 		this.#o = options;
@@ -51,19 +56,21 @@ export class CallerLink {
 					else this.#operators.set(m.from, m);
 					if (m.status === 'available') {
 						void this.#flushCallbacks();
-						// A caller waiting in the queue is offered to the first operator who frees up.
-						const last = options.session.packages.at(-1);
-						if (options.session.state === 'queued' && !this.#peer && last?.to.kind === 'human') {
-							void this.#offer(last);
-						}
+						this.#queueTick();
 					}
 				}
 				if (m.type === 'callback_ack' && m.to === this.selfId) void this.#callbackSent(m.id);
+				if (m.type === 'queue' && m.from !== this.selfId) {
+					if (m.status === 'left') this.#queue.delete(m.from);
+					else this.#queue.set(m.from, { since: m.since, at: Date.now() });
+					this.#queueTick();
+				}
 			}),
 			options.session.on((e) => {
 				if (e.type === 'handoff' && e.package.to.kind === 'human') void this.#offer(e.package);
 				if (e.type === 'transcript' && this.#connected) this.#link?.send('transcript', e.entry);
 				if (e.type === 'ended' && e.outcome === 'callback') void this.#requestCallback();
+				if (e.type === 'state') this.#onState(e.state);
 			})
 		);
 		void options.signaling.listenAs(this.selfId).then(() => {
@@ -81,6 +88,8 @@ export class CallerLink {
 
 	close(): void {
 		clearTimeout(this.#timer);
+		this.#announceQueue('left');
+		clearInterval(this.#queueTimer);
 		this.#link?.close();
 		this.#peer?.close();
 		for (const u of this.#unsubs) u();
@@ -131,6 +140,61 @@ export class CallerLink {
 		const cb = await tx.store.get(id);
 		if (cb) await tx.store.put({ ...cb, sent: true });
 		await tx.done;
+	}
+
+	/** This caller's place in the queue: 1 + callers who joined earlier (ties broken by id). */
+	get queuePosition(): number {
+		const since = this.#queuedSince ?? Date.now();
+		const fresh = Date.now() - 10_000;
+		let ahead = 0;
+		for (const [id, q] of this.#queue) {
+			if (q.at < fresh) continue;
+			if (q.since < since || (q.since === since && id < this.selfId)) ahead++;
+		}
+		return ahead + 1;
+	}
+
+	#onState(state: string): void {
+		if (state === 'queued' && this.#queuedSince === null) {
+			this.#queuedSince = Date.now();
+			this.#announceQueue('waiting');
+			this.#queueTimer = setInterval(() => {
+				this.#announceQueue('waiting');
+				this.#queueTick();
+			}, 2000);
+			this.#queueTick();
+		} else if (state !== 'queued' && this.#queuedSince !== null) {
+			this.#announceQueue('left');
+			clearInterval(this.#queueTimer);
+			this.#queuedSince = null;
+		}
+	}
+
+	#announceQueue(status: 'waiting' | 'left'): void {
+		if (this.#queuedSince === null) return;
+		this.#o.signaling.send({
+			type: 'queue',
+			from: this.selfId,
+			since: this.#queuedSince,
+			status,
+			at: Date.now()
+		});
+	}
+
+	/** Updates the shown position, and rings an operator when this caller is first in line. */
+	#queueTick(): void {
+		if (this.#queuedSince === null || this.#o.session.state !== 'queued') return;
+		const position = this.queuePosition;
+		if (!this.#peer) this.#status({ type: 'queued', position });
+		const last = this.#o.session.packages.at(-1);
+		if (
+			position === 1 &&
+			!this.#peer &&
+			this.availableOperators.length > 0 &&
+			last?.to.kind === 'human'
+		) {
+			void this.#offer(last);
+		}
 	}
 
 	#status(s: CallerLinkStatus): void {

@@ -50,7 +50,14 @@ export const SignalSchema = v.variant('type', [
 		summary: v.pipe(v.string(), v.maxLength(2000)),
 		at: v.number()
 	}),
-	v.object({ type: v.literal('callback_ack'), from: peerId, to: peerId, id: v.string() })
+	v.object({ type: v.literal('callback_ack'), from: peerId, to: peerId, id: v.string() }),
+	v.object({
+		type: v.literal('queue'),
+		from: peerId,
+		since: v.number(),
+		status: v.picklist(['waiting', 'left']),
+		at: v.number()
+	})
 ]);
 
 export type Signal = v.InferOutput<typeof SignalSchema>;
