@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './e2e/chromium';
 import { CALLER_WAV } from './e2e/global-setup';
 
 // Journeys run against the built app (the same static files a deployment serves) in Debian's
@@ -17,15 +18,10 @@ export default defineConfig({
 		baseURL: `http://127.0.0.1:${port}`,
 		screenshot: 'only-on-failure',
 		launchOptions: {
-			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+			executablePath: CHROMIUM_PATH,
 			args: [
-				'--no-sandbox',
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--disable-sync',
-				'--disable-quic',
-				'--no-first-run',
-				// A fake microphone (a tone) and auto-granted permission, for the audio journeys.
+				...CHROMIUM_ARGS,
+				// A fake microphone (an espeak-ng caller) and auto-granted permission, for the audio journeys.
 				'--use-fake-ui-for-media-stream',
 				'--use-fake-device-for-media-stream',
 				`--use-file-for-fake-audio-capture=${CALLER_WAV}`,

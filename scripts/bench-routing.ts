@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
 import { OUT_OF_SCOPE, TextClassifier, type Example } from '../src/lib/agents/classifier';
 import { percentile } from '../src/lib/agents/metrics';
 
@@ -97,15 +98,8 @@ if (!values['no-browser']) {
 		target: 'es2022'
 	});
 	const b = await chromium.launch({
-		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-		args: [
-			'--no-sandbox',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--disable-sync',
-			'--disable-quic',
-			'--no-first-run'
-		]
+		executablePath: CHROMIUM_PATH,
+		args: CHROMIUM_ARGS
 	});
 	try {
 		const page = await b.newPage();

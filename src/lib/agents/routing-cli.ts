@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { OUT_OF_SCOPE, TextClassifier, type Example, type TrainOptions } from './classifier';
 import { ValidationError } from './errors';
 import { describeIssues } from './schema-issues';
+import { jsonLines } from './jsonl';
 
 // The routing CLI's inputs and loop, kept apart from process I/O so it is tested in-process.
 
@@ -51,29 +52,14 @@ export async function* routeLines(
 	classifier: TextClassifier,
 	lines: Iterable<string> | AsyncIterable<string>
 ): AsyncGenerator<RouteLine | RouteLineError> {
-	let n = 0;
-	for await (const line of lines) {
-		n++;
-		if (!line.trim()) continue;
-		let json: unknown;
-		try {
-			json = JSON.parse(line);
-		} catch (e) {
-			yield { text: null, line: n, error: `line ${n} is not valid JSON: ${(e as Error).message}` };
+	for await (const row of jsonLines(lines, LineSchema, '{"text": string}')) {
+		if ('error' in row) {
+			yield { text: null, line: row.line, error: row.error };
 			continue;
 		}
-		const r = v.safeParse(LineSchema, json);
-		if (!r.success) {
-			yield {
-				text: null,
-				line: n,
-				error: `line ${n} needs {"text": string}: ${describeIssues(r.issues).join('; ')}`
-			};
-			continue;
-		}
-		const p = classifier.predict(r.output.text);
+		const p = classifier.predict(row.value.text);
 		yield {
-			text: r.output.text,
+			text: row.value.text,
 			route: p.label,
 			confidence: Math.round(p.confidence * 1000) / 1000
 		};

@@ -4,7 +4,7 @@ import type { ContextPackage, TranscriptEntry, TriggerKind } from './context-pac
 import type { Dataset } from './dataset';
 import type { Flow } from './flow';
 import { Router } from './router';
-import { describeIssues } from './schema-issues';
+import { jsonLines } from './jsonl';
 import { Session, type HumanAvailability, type Outcome } from './session';
 
 // The headless simulator drives the very same Session as the caller page, one scripted call per
@@ -70,32 +70,22 @@ export async function* simulate(input: {
 	router?: Router;
 }): AsyncGenerator<SimulatedCall | SimulationError> {
 	const router = input.router ?? Router.train(input.flow);
-	let n = 0;
-	for await (const line of input.lines) {
-		n++;
-		if (!line.trim()) continue;
-		let json: unknown;
-		try {
-			json = JSON.parse(line);
-		} catch (e) {
-			yield { id: null, line: n, error: `line ${n} is not valid JSON: ${(e as Error).message}` };
+	for await (const row of jsonLines(
+		input.lines,
+		CallSchema,
+		'a call ({"id", "turns": [string]})'
+	)) {
+		if ('error' in row) {
+			yield { id: null, line: row.line, error: row.error };
 			continue;
 		}
-		const parsed = v.safeParse(CallSchema, json);
-		if (!parsed.success) {
-			yield {
-				id: null,
-				line: n,
-				error: `line ${n} is not a call ({"id", "turns": [string]}): ${describeIssues(parsed.issues).join('; ')}`
-			};
-			continue;
-		}
+		const n = row.line;
 		try {
 			yield await simulateCall({
 				...input,
 				router,
-				id: parsed.output.id,
-				turns: parsed.output.turns
+				id: row.value.id,
+				turns: row.value.turns
 			});
 		} catch (e) {
 			yield { id: null, line: n, error: `line ${n} failed: ${(e as Error).message}` };
