@@ -82,6 +82,9 @@ async function warmTransfer(context: BrowserContext, query: string, tag: string)
 	);
 	await expect(caller.getByTestId('package-trigger')).toHaveText('handback');
 	await expect(caller.getByTestId('t-package')).toBeVisible();
+	console.log(
+		`${tag}: caller's measured timings: ${(await caller.getByTestId('timings').innerText()).replace(/\s+/g, ' ')}`
+	);
 	await caller.screenshot({
 		path: `test-results/caller-after-handback-${tag}.png`,
 		fullPage: true
