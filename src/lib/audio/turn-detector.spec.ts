@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { BargeIn, isBackchannel } from './barge-in';
+import { TurnDetector, type TurnEvent } from './turn-detector';
+
+// Probability traces in the shape Silero v5 produces (32 ms frames): rises over a few frames at
+// onset, dips inside words, decays after the last word.
+const trace = (spec: [number, number][]) =>
+	spec.flatMap(([p, frames]) => Array<number>(frames).fill(p));
+const run = (probs: number[], d = new TurnDetector()) =>
+	probs.flatMap((p, i) => d.push(p).map((e) => ({ ...e, frame: i })));
+
+describe('end of turn', () => {
+	it('ends a turn after 400 ms of silence, not 1.4 s', () => {
+		const events = run(
+			trace([
+				[0.02, 10],
+				[0.3, 1],
+				[0.9, 30],
+				[0.4, 2],
+				[0.85, 20],
+				[0.1, 20]
+			])
+		);
+		const end = events.find((e) => e.type === 'speech_end') as TurnEvent & { frame: number };
+		expect(end).toBeDefined();
+		// Speech ended at frame 63; 400 ms = 12.5 frames of 32 ms → detected at frame 63 + 13 - 1.
+		expect(end.frame).toBe(63 + 13 - 1);
+		expect(end).toMatchObject({ startMs: 11 * 32, endMs: 63 * 32 });
+	});
+
+	it('keeps a turn alive through short pauses between words', () => {
+		const events = run(
+			trace([
+				[0.9, 20],
+				[0.1, 8],
+				[0.9, 20],
+				[0.05, 20]
+			])
+		);
+		expect(events.filter((e) => e.type === 'speech_start')).toHaveLength(1);
+		expect(events.filter((e) => e.type === 'speech_end')).toHaveLength(1);
+	});
+
+	it('calls a blip a misfire, and the end-of-turn delay is configurable', () => {
+		expect(
+			run(
+				trace([
+					[0.9, 2],
+					[0.05, 20]
+				])
+			).map((e) => e.type)
+		).toEqual(['speech_start', 'misfire']);
+		const slow = run(
+			trace([
+				[0.9, 20],
+				[0.05, 40]
+			]),
+			new TurnDetector({ endSilenceMs: 800 })
+		);
+		expect(slow.find((e) => e.type === 'speech_end')!.frame).toBe(20 + 25 - 1);
+		expect(() => new TurnDetector({ endSilenceMs: 5000 })).toThrow(/unresponsive/);
+		expect(() => new TurnDetector({ negativeSpeechThreshold: 0.6 })).toThrow(/below/);
+	});
+});
+
+describe('barge-in', () => {
+	it('pauses the agent on the first speech frame and cancels on a real interruption', () => {
+		const b = new BargeIn();
+		expect(b.speechStart(true)).toBe('pause');
+		expect(b.speechEnd(1500, 'no wait, I meant the other charge')).toBe('cancel');
+	});
+
+	it('resumes after a backchannel or a misfire, and ignores speech when the agent is silent', () => {
+		const b = new BargeIn();
+		for (const word of ['yeah', 'OK', 'mm-hm', 'uh huh', 'right.']) {
+			expect(b.speechStart(true)).toBe('pause');
+			expect(b.speechEnd(400, word)).toBe('resume');
+		}
+		expect(b.speechStart(true)).toBe('pause');
+		expect(b.misfire()).toBe('resume');
+		expect(b.speechStart(false)).toBe('none');
+		expect(isBackchannel('yeah but what about my bill')).toBe(false);
+		// A long "yeah…" is a turn, not a backchannel.
+		expect(b.speechStart(true)).toBe('pause');
+		expect(b.speechEnd(2000, 'yeah')).toBe('cancel');
+	});
+
+	it('pauses within one 32 ms frame of onset', () => {
+		const d = new TurnDetector();
+		const b = new BargeIn();
+		const onset = trace([
+			[0.02, 5],
+			[0.7, 5]
+		]);
+		let pausedAt = -1;
+		onset.forEach((p, i) => {
+			for (const e of d.push(p))
+				if (e.type === 'speech_start' && b.speechStart(true) === 'pause') pausedAt = i;
+		});
+		expect((pausedAt - 5 + 1) * 32).toBeLessThanOrEqual(200);
+	});
+});

@@ -1,0 +1,101 @@
+// End-of-turn detection over voice-activity probabilities, one per VAD frame. Pure: the model is
+// not in here, so it is tested on recorded probability traces. The caller's turn ends after
+// `endSilenceMs` of silence (400 ms by default, not the 1.4 s that VAD libraries default to), and
+// a blip shorter than `minSpeechMs` is a misfire, not a turn.
+
+export type TurnOptions = {
+	/** Duration of one VAD frame (Silero v5: 512 samples at 16 kHz = 32 ms). */
+	frameMs: number;
+	/** A frame at or above this starts speech. */
+	positiveSpeechThreshold: number;
+	/** Below this a frame counts as silence; in between, speech continues. */
+	negativeSpeechThreshold: number;
+	/** Speech shorter than this is a misfire (a cough, a click). */
+	minSpeechMs: number;
+	/** Silence that ends the turn. */
+	endSilenceMs: number;
+};
+
+export const defaultTurnOptions: TurnOptions = {
+	frameMs: 32,
+	positiveSpeechThreshold: 0.5,
+	negativeSpeechThreshold: 0.35,
+	minSpeechMs: 128,
+	endSilenceMs: 400
+};
+
+export type TurnEvent =
+	| { type: 'speech_start'; atMs: number }
+	| { type: 'speech_end'; startMs: number; endMs: number }
+	| { type: 'misfire'; startMs: number; endMs: number };
+
+export function validateTurnOptions(o: TurnOptions): TurnOptions {
+	if (!(o.frameMs > 0)) throw new RangeError('frameMs must be positive.');
+	if (!(o.negativeSpeechThreshold < o.positiveSpeechThreshold)) {
+		throw new RangeError('negativeSpeechThreshold must be below positiveSpeechThreshold.');
+	}
+	if (!(o.endSilenceMs >= o.frameMs))
+		throw new RangeError('endSilenceMs must be at least one frame.');
+	if (o.endSilenceMs > 2000)
+		throw new RangeError('endSilenceMs above 2000 ms makes the agent feel unresponsive.');
+	return o;
+}
+
+export class TurnDetector {
+	readonly options: TurnOptions;
+	#t = 0;
+	#speaking = false;
+	#start = 0;
+	#lastSpeech = 0;
+	#speechMs = 0;
+	#silenceMs = 0;
+
+	constructor(options: Partial<TurnOptions> = {}) {
+		this.options = validateTurnOptions({ ...defaultTurnOptions, ...options });
+	}
+
+	get speaking(): boolean {
+		return this.#speaking;
+	}
+
+	/** Feeds one frame's speech probability; returns what happened at this frame. */
+	push(probability: number): TurnEvent[] {
+		const o = this.options;
+		const now = this.#t;
+		this.#t += o.frameMs;
+		const events: TurnEvent[] = [];
+		if (!this.#speaking) {
+			if (probability >= o.positiveSpeechThreshold) {
+				this.#speaking = true;
+				this.#start = now;
+				this.#lastSpeech = now + o.frameMs;
+				this.#speechMs = o.frameMs;
+				this.#silenceMs = 0;
+				events.push({ type: 'speech_start', atMs: now });
+			}
+			return events;
+		}
+		if (probability >= o.negativeSpeechThreshold) {
+			this.#silenceMs = 0;
+			this.#lastSpeech = now + o.frameMs;
+			if (probability >= o.positiveSpeechThreshold) this.#speechMs += o.frameMs;
+			return events;
+		}
+		this.#silenceMs += o.frameMs;
+		if (this.#silenceMs >= o.endSilenceMs) {
+			this.#speaking = false;
+			const ev = { startMs: this.#start, endMs: this.#lastSpeech };
+			events.push(
+				this.#speechMs < o.minSpeechMs ? { type: 'misfire', ...ev } : { type: 'speech_end', ...ev }
+			);
+		}
+		return events;
+	}
+
+	reset(): void {
+		this.#t = 0;
+		this.#speaking = false;
+		this.#silenceMs = 0;
+		this.#speechMs = 0;
+	}
+}
