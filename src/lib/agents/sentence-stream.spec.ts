@@ -21,7 +21,8 @@ describe('sentence stream', () => {
 		const tokens = text.match(/.{1,4}/g)!;
 		expect(stream(tokens)).toEqual([
 			'The $49.00 charge is your annual renewal.',
-			'Mr. Lopez asked about it, e.g. on the 3rd. Thanks!'
+			'Mr. Lopez asked about it, e.g. on the 3rd.',
+			'Thanks!'
 		]);
 	});
 
