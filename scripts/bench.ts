@@ -30,30 +30,29 @@ const from = personaById(demoFlow, session.record.owner);
 const to = personaById(demoFlow, 'human');
 const trigger = { kind: 'explicit_request' as const, detail: 'Caller asked to speak to a person.' };
 
-const N = 10_000;
-for (let i = 0; i < 500; i++)
-	buildContextPackage({
-		record: session.record,
-		flow: demoFlow,
-		from,
-		to,
-		trigger,
-		now: new Date()
-	});
-const build: number[] = [];
-for (let i = 0; i < N; i++) {
-	const s = performance.now();
-	buildContextPackage({
-		record: session.record,
-		flow: demoFlow,
-		from,
-		to,
-		trigger,
-		now: new Date()
-	});
-	build.push(performance.now() - s);
+/** Times `run` `n` times after a short warm-up; returns the sorted durations in ms. */
+function timed(n: number, run: (i: number) => void): number[] {
+	for (let i = 0; i < Math.min(500, n); i++) run(i);
+	const out: number[] = [];
+	for (let i = 0; i < n; i++) {
+		const s = performance.now();
+		run(i);
+		out.push(performance.now() - s);
+	}
+	return out.sort((a, b) => a - b);
 }
-build.sort((a, b) => a - b);
+
+const N = 10_000;
+const build = timed(N, () =>
+	buildContextPackage({
+		record: session.record,
+		flow: demoFlow,
+		from,
+		to,
+		trigger,
+		now: new Date()
+	})
+);
 
 const utterances = [
 	'why is my bill so high this month',
@@ -63,13 +62,7 @@ const utterances = [
 	'what is the weather tomorrow',
 	'can I talk to someone'
 ];
-const route: number[] = [];
-for (let i = 0; i < 5_000; i++) {
-	const s = performance.now();
-	router.route(utterances[i % utterances.length]!);
-	route.push(performance.now() - s);
-}
-route.sort((a, b) => a - b);
+const route = timed(5_000, (i) => router.route(utterances[i % utterances.length]!));
 
 const scripts = [
 	[

@@ -40,13 +40,7 @@ export class Peer {
 			if (this.#polite && !this.pc.remoteDescription) return;
 			try {
 				this.#makingOffer = true;
-				await this.pc.setLocalDescription();
-				this.#send({
-					type: 'description',
-					from: this.#selfId,
-					to: this.#peerId,
-					description: this.pc.localDescription!.toJSON()
-				});
+				await this.#sendLocalDescription();
 			} catch (e) {
 				console.warn('baton peer: negotiation failed', (e as Error).name);
 			} finally {
@@ -89,6 +83,17 @@ export class Peer {
 		this.pc.close();
 	}
 
+	/** Creates the offer or answer the current state calls for, and sends it. */
+	async #sendLocalDescription(): Promise<void> {
+		await this.pc.setLocalDescription();
+		this.#send({
+			type: 'description',
+			from: this.#selfId,
+			to: this.#peerId,
+			description: this.pc.localDescription!.toJSON()
+		});
+	}
+
 	#send(m: Signal): void {
 		if (!this.#closed || m.type === 'bye') this.#signaling.send(m);
 	}
@@ -104,15 +109,7 @@ export class Peer {
 				this.#ignoreOffer = !this.#polite && collision;
 				if (this.#ignoreOffer) return;
 				await this.pc.setRemoteDescription(description);
-				if (description.type === 'offer') {
-					await this.pc.setLocalDescription();
-					this.#send({
-						type: 'description',
-						from: this.#selfId,
-						to: this.#peerId,
-						description: this.pc.localDescription!.toJSON()
-					});
-				}
+				if (description.type === 'offer') await this.#sendLocalDescription();
 			} else if (m.type === 'candidate') {
 				try {
 					await this.pc.addIceCandidate(m.candidate ?? undefined);
