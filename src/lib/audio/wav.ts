@@ -1,0 +1,73 @@
+// Reads PCM WAV files (8/16/24/32-bit integer or 32-bit float; any channel count) into mono float
+// samples, and resamples to the 16 kHz the speech models expect.
+
+export type Audio = { sampleRate: number; samples: Float32Array };
+
+export class WavError extends Error {
+	readonly code = 'invalid_wav';
+}
+
+export function parseWav(bytes: Uint8Array): Audio {
+	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	const tag = (at: number) => String.fromCharCode(...bytes.subarray(at, at + 4));
+	if (bytes.length < 12 || tag(0) !== 'RIFF' || tag(8) !== 'WAVE')
+		throw new WavError('Not a WAV file (no RIFF/WAVE header).');
+	let format = 0;
+	let channels = 0;
+	let sampleRate = 0;
+	let bits = 0;
+	let data: Uint8Array | null = null;
+	for (let at = 12; at + 8 <= bytes.length;) {
+		const id = tag(at);
+		const size = view.getUint32(at + 4, true);
+		const body = at + 8;
+		if (id === 'fmt ') {
+			format = view.getUint16(body, true);
+			channels = view.getUint16(body + 2, true);
+			sampleRate = view.getUint32(body + 4, true);
+			bits = view.getUint16(body + 14, true);
+			if (format === 0xfffe && size >= 26) format = view.getUint16(body + 24, true);
+		} else if (id === 'data') {
+			// espeak-ng writes 0x7fffffff as the size when it streams; trust the file length.
+			data = bytes.subarray(body, Math.min(bytes.length, body + size));
+		}
+		at = body + size + (size % 2);
+	}
+	if (!data || !channels || !sampleRate) throw new WavError('WAV file has no fmt or data chunk.');
+	if (!(format === 1 || (format === 3 && bits === 32)))
+		throw new WavError(`Unsupported WAV encoding (format ${format}, ${bits} bits).`);
+	const step = (bits / 8) * channels;
+	const frames = Math.floor(data.length / step);
+	const d = new DataView(data.buffer, data.byteOffset, data.byteLength);
+	const samples = new Float32Array(frames);
+	for (let i = 0; i < frames; i++) {
+		let sum = 0;
+		for (let c = 0; c < channels; c++) {
+			const at = i * step + c * (bits / 8);
+			let x: number;
+			if (format === 3) x = d.getFloat32(at, true);
+			else if (bits === 16) x = d.getInt16(at, true) / 32768;
+			else if (bits === 8) x = (d.getUint8(at) - 128) / 128;
+			else if (bits === 24)
+				x = (d.getUint8(at) | (d.getUint8(at + 1) << 8) | (d.getInt8(at + 2) << 16)) / 8388608;
+			else x = d.getInt32(at, true) / 2147483648;
+			sum += x;
+		}
+		samples[i] = sum / channels;
+	}
+	return { sampleRate, samples };
+}
+
+/** Linear-interpolation resampling; good enough for speech models at 16 kHz. */
+export function resample(samples: Float32Array, from: number, to: number): Float32Array {
+	if (from === to) return samples;
+	const out = new Float32Array(Math.floor((samples.length * to) / from));
+	const ratio = from / to;
+	for (let i = 0; i < out.length; i++) {
+		const x = i * ratio;
+		const j = Math.floor(x);
+		const f = x - j;
+		out[i] = (samples[j] ?? 0) * (1 - f) + (samples[j + 1] ?? samples[j] ?? 0) * f;
+	}
+	return out;
+}
