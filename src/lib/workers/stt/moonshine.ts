@@ -1,0 +1,118 @@
+import llamaTokenizer from 'llama-tokenizer-js';
+import type * as OrtModule from 'onnxruntime-web';
+
+// Moonshine speech-to-text over onnxruntime-web: an encoder over 16 kHz audio, then a greedy
+// decoder with a key/value cache. The runtime is passed in, so the same class runs in the STT
+// worker (WebGPU or WASM) and in Node (tests, the transcription CLI). Token ids decode with the
+// Llama tokenizer Moonshine was trained with.
+
+export type Ort = typeof OrtModule;
+
+export type MoonshineShape = { layers: number; kvHeads: number; headDim: number };
+
+/** Decoder sizes by model; a deployment serving Moonshine base passes `moonshineShapes.base`. */
+export const moonshineShapes = {
+	tiny: { layers: 6, kvHeads: 8, headDim: 36 },
+	base: { layers: 8, kvHeads: 8, headDim: 52 }
+} satisfies Record<string, MoonshineShape>;
+
+const START = 1;
+const EOS = 2;
+/** Moonshine emits about 6 tokens per second of speech at most; this bounds a runaway decode. */
+const TOKENS_PER_SECOND = 6;
+
+export type Transcript = { text: string; tokens: number[]; ms: number };
+
+export class Moonshine {
+	readonly #ort: Ort;
+	readonly #encoder: OrtModule.InferenceSession;
+	readonly #decoder: OrtModule.InferenceSession;
+	readonly #shape: MoonshineShape;
+
+	private constructor(
+		ort: Ort,
+		encoder: OrtModule.InferenceSession,
+		decoder: OrtModule.InferenceSession,
+		shape: MoonshineShape
+	) {
+		this.#ort = ort;
+		this.#encoder = encoder;
+		this.#decoder = decoder;
+		this.#shape = shape;
+	}
+
+	static async create(options: {
+		ort: Ort;
+		encoder: Uint8Array | string;
+		decoder: Uint8Array | string;
+		shape?: MoonshineShape;
+		sessionOptions?: OrtModule.InferenceSession.SessionOptions;
+	}): Promise<Moonshine> {
+		const { ort, sessionOptions = {} } = options;
+		const open = (m: Uint8Array | string) =>
+			typeof m === 'string'
+				? ort.InferenceSession.create(m, sessionOptions)
+				: ort.InferenceSession.create(m, sessionOptions);
+		const [encoder, decoder] = await Promise.all([open(options.encoder), open(options.decoder)]);
+		return new Moonshine(ort, encoder, decoder, options.shape ?? moonshineShapes.tiny);
+	}
+
+	/** Transcribes mono 16 kHz audio. Stops early when `signal` aborts. */
+	async transcribe(audio: Float32Array, signal?: AbortSignal): Promise<Transcript> {
+		const t0 = performance.now();
+		const ort = this.#ort;
+		const { last_hidden_state: hidden } = await this.#encoder.run({
+			input_values: new ort.Tensor('float32', audio, [1, audio.length])
+		});
+		const { layers, kvHeads, headDim } = this.#shape;
+		const past: Record<string, OrtModule.Tensor> = {};
+		for (let i = 0; i < layers; i++) {
+			for (const side of ['decoder', 'encoder']) {
+				for (const kv of ['key', 'value']) {
+					past[`past_key_values.${i}.${side}.${kv}`] = new ort.Tensor(
+						'float32',
+						new Float32Array(0),
+						[0, kvHeads, 1, headDim]
+					);
+				}
+			}
+		}
+		const tokens = [START];
+		const maxTokens = Math.max(4, Math.trunc((audio.length / 16000) * TOKENS_PER_SECOND));
+		for (let step = 0; step < maxTokens; step++) {
+			if (signal?.aborted)
+				throw Object.assign(new Error('Transcription cancelled.'), { name: 'AbortError' });
+			const out = await this.#decoder.run({
+				input_ids: new ort.Tensor(
+					'int64',
+					BigInt64Array.from([BigInt(tokens[tokens.length - 1]!)]),
+					[1, 1]
+				),
+				encoder_hidden_states: hidden!,
+				use_cache_branch: new ort.Tensor('bool', [step > 0], [1]),
+				...past
+			});
+			const next = argMax(out.logits!.data as Float32Array);
+			tokens.push(next);
+			if (next === EOS) break;
+			for (const [name, value] of Object.entries(out)) {
+				if (!name.startsWith('present.')) continue;
+				const key = name.replace('present.', 'past_key_values.');
+				// Cross-attention (encoder) keys and values are computed on the first step only.
+				if (step === 0 || key.includes('.decoder.')) past[key] = value;
+			}
+		}
+		const ids = tokens.filter((t) => t !== START && t !== EOS);
+		return { text: llamaTokenizer.decode(ids).trim(), tokens: ids, ms: performance.now() - t0 };
+	}
+
+	async release(): Promise<void> {
+		await Promise.all([this.#encoder.release(), this.#decoder.release()]);
+	}
+}
+
+function argMax(a: Float32Array): number {
+	let best = 0;
+	for (let i = 1; i < a.length; i++) if (a[i]! > a[best]!) best = i;
+	return best;
+}
