@@ -23,8 +23,8 @@ describe('end of turn', () => {
 		);
 		const end = events.find((e) => e.type === 'speech_end') as TurnEvent & { frame: number };
 		expect(end).toBeDefined();
-		// Speech ended at frame 63; 400 ms = 12.5 frames of 32 ms → detected at frame 63 + 13 - 1.
-		expect(end.frame).toBe(63 + 13 - 1);
+		// Speech ended at frame 63; 400 ms = 12.5 frames of 32 ms → the 12th silent frame (384 ms).
+		expect(end.frame).toBe(63 + 12 - 1);
 		expect(end).toMatchObject({ startMs: 11 * 32, endMs: 63 * 32 });
 	});
 

@@ -82,7 +82,9 @@ export class TurnDetector {
 			return events;
 		}
 		this.#silenceMs += o.frameMs;
-		if (this.#silenceMs >= o.endSilenceMs) {
+		// Frames are 32 ms, so 400 ms is 12.5 frames: round to the nearest frame rather than up, so
+		// the turn never ends later than the configured silence.
+		if (this.#silenceMs >= o.endSilenceMs - o.frameMs / 2) {
 			this.#speaking = false;
 			const ev = { startMs: this.#start, endMs: this.#lastSpeech };
 			events.push(
