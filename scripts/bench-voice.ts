@@ -3,11 +3,11 @@
 // from this process (request interception), with COOP/COEP so threaded WASM is allowed.
 import { chromium } from '@playwright/test';
 import { build } from 'esbuild';
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
 import { percentile } from '../src/lib/agents/metrics';
+import { speechWav } from '../src/lib/testing/speech';
 
 const MODELS = join('static', 'models', 'moonshine-tiny');
 if (!existsSync(join(MODELS, 'encoder_model.onnx'))) {
@@ -43,18 +43,12 @@ const bundle = await build({
 const html = `<!doctype html><script type="importmap">{"imports":{"onnxruntime-web":"/ort/ort.min.mjs"}}</script><script type="module" src="/bench.mjs"></script>`;
 
 // A caller's sentence, then 1.5 s of silence so the turn ends inside the clip.
-const raw = execFileSync('espeak-ng', [
-	'-v',
-	'en-us',
-	'-s',
-	'150',
-	'--stdout',
-	'Hi, I have a question about a charge on my bill. I think I was charged twice this month.'
-]);
-const wav = execFileSync(
-	'sox',
-	['-t', 'wav', '-', '-t', 'wav', '-r', '16000', '-c', '1', '-b', '16', '-', 'pad', '0.5', '1.5'],
-	{ input: raw }
+const wav = speechWav(
+	'Hi, I have a question about a charge on my bill. I think I was charged twice this month.',
+	{
+		padStart: 0.5,
+		padEnd: 1.5
+	}
 );
 
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });

@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SileroVad, SILERO_FRAME } from './silero';
 import { TurnDetector, type TurnEvent } from './turn-detector';
-import { parseWav, resample } from './wav';
+import { speechSamples } from '../testing/speech';
 
 // Real weights: Silero v5 as shipped by @ricky0123/vad-web, on speech made by espeak-ng, padded
 // with known silence by sox. The detected turn must cover the speech and nothing much else.
@@ -14,34 +13,8 @@ const LEAD_S = 1.0;
 const TAIL_S = 1.5;
 
 function speech(text: string): { samples: Float32Array; speechStartS: number; speechEndS: number } {
-	const wav = execFileSync('espeak-ng', ['-v', 'en-us', '-s', '160', '--stdout', text]);
-	const padded = execFileSync(
-		'sox',
-		[
-			'-t',
-			'wav',
-			'-',
-			'-t',
-			'wav',
-			'-r',
-			'16000',
-			'-c',
-			'1',
-			'-b',
-			'16',
-			'-',
-			'pad',
-			`${LEAD_S}`,
-			`${TAIL_S}`
-		],
-		{
-			input: wav
-		}
-	);
-	const audio = parseWav(new Uint8Array(padded));
-	const samples = resample(audio.samples, audio.sampleRate, 16000);
-	const total = samples.length / 16000;
-	return { samples, speechStartS: LEAD_S, speechEndS: total - TAIL_S };
+	const samples = speechSamples(text, { padStart: LEAD_S, padEnd: TAIL_S, wordsPerMinute: 160 });
+	return { samples, speechStartS: LEAD_S, speechEndS: samples.length / 16000 - TAIL_S };
 }
 
 let vad: SileroVad;

@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseWav, resample } from '../../audio/wav';
+import { speechSamples } from '../../testing/speech';
 import { Moonshine } from './moonshine';
 
 // Real weights: Moonshine tiny (quantized) from the @moonshine-ai/moonshine-js tarball, fetched by
@@ -12,11 +11,7 @@ import { Moonshine } from './moonshine';
 const DIR = 'static/models/moonshine-tiny';
 let stt: Moonshine;
 
-function say(text: string): Float32Array {
-	const wav = execFileSync('espeak-ng', ['-v', 'en-us', '-s', '150', '--stdout', text]);
-	const audio = parseWav(new Uint8Array(wav));
-	return resample(audio.samples, audio.sampleRate, 16000);
-}
+const say = (text: string) => speechSamples(text);
 
 beforeAll(async () => {
 	if (!existsSync(`${DIR}/encoder_model.onnx`)) {
