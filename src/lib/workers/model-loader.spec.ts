@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import {
+	configFromQuery,
+	fetchModel,
+	ModelLoadError,
+	modelUrl,
+	type LoadProgress
+} from './model-loader';
+
+// A minimal CacheStorage with the two methods the loader uses, to check the cache path in Node.
+function memoryCaches(opts: { full?: boolean } = {}) {
+	const store = new Map<string, Uint8Array>();
+	const cache = {
+		match: async (url: string) =>
+			store.has(url) ? new Response(store.get(url)!.slice().buffer) : undefined,
+		put: async (url: string, res: Response) => {
+			if (opts.full) throw Object.assign(new Error('quota'), { name: 'QuotaExceededError' });
+			store.set(url, new Uint8Array(await res.arrayBuffer()));
+		}
+	};
+	return { caches: { open: async () => cache } as unknown as CacheStorage, store };
+}
+
+function serving(bytes: Uint8Array, status = 200) {
+	let calls = 0;
+	const f = (async () => {
+		calls++;
+		const body = new ReadableStream<Uint8Array>({
+			start(c) {
+				for (let i = 0; i < bytes.length; i += 1000) c.enqueue(bytes.subarray(i, i + 1000));
+				c.close();
+			}
+		});
+		return new Response(status === 200 ? body : null, {
+			status,
+			headers: { 'content-length': String(bytes.length) }
+		});
+	}) as typeof fetch;
+	return { fetch: f, calls: () => calls };
+}
+
+describe('model URLs and config', () => {
+	it('joins base, model id and file, honouring overrides and relative bases', () => {
+		expect(
+			modelUrl({ baseUrl: 'https://cdn.example/models' }, 'moonshine-tiny', 'encoder_model.onnx')
+		).toBe('https://cdn.example/models/moonshine-tiny/encoder_model.onnx');
+		expect(
+			modelUrl(
+				{
+					baseUrl: 'https://cdn.example/models/',
+					overrides: { 'moonshine-tiny': 'https://other.example/base' }
+				},
+				'moonshine-tiny',
+				'encoder_model.onnx'
+			)
+		).toBe('https://other.example/base/encoder_model.onnx');
+		expect(
+			modelUrl(
+				{ baseUrl: '/models' },
+				'moonshine-tiny',
+				'encoder_model.onnx',
+				'https://kiosk.local/app/'
+			)
+		).toBe('https://kiosk.local/models/moonshine-tiny/encoder_model.onnx');
+		const fallback = { baseUrl: '/models' };
+		expect(
+			configFromQuery(new URLSearchParams('models=https://cdn.example/m'), fallback).baseUrl
+		).toBe('https://cdn.example/m');
+		expect(configFromQuery(new URLSearchParams(''), fallback)).toBe(fallback);
+	});
+});
+
+describe('fetching a model', () => {
+	const bytes = Uint8Array.from({ length: 4500 }, (_, i) => i % 251);
+
+	it('reports byte progress, then serves the second load from the cache', async () => {
+		const server = serving(bytes);
+		const { caches } = memoryCaches();
+		const progress: LoadProgress[] = [];
+		const first = await fetchModel('https://cdn.example/m/a.onnx', {
+			fetch: server.fetch,
+			caches,
+			onProgress: (p) => progress.push(p)
+		});
+		expect(first).toEqual(bytes);
+		expect(progress.map((p) => p.loaded)).toEqual([1000, 2000, 3000, 4000, 4500]);
+		expect(progress.every((p) => p.total === 4500 && !p.fromCache)).toBe(true);
+		const again: LoadProgress[] = [];
+		expect(
+			await fetchModel('https://cdn.example/m/a.onnx', {
+				fetch: server.fetch,
+				caches,
+				onProgress: (p) => again.push(p)
+			})
+		).toEqual(bytes);
+		expect(server.calls()).toBe(1);
+		expect(again).toEqual([
+			{ file: 'https://cdn.example/m/a.onnx', loaded: 4500, total: 4500, fromCache: true }
+		]);
+	});
+
+	it('explains HTTP, network and full-storage failures with typed errors', async () => {
+		const missing = fetchModel('https://cdn.example/m/b.onnx', {
+			fetch: serving(bytes, 404).fetch,
+			caches: null
+		});
+		await expect(missing).rejects.toMatchObject({ code: 'model_http_error', retryable: false });
+		const offline = fetchModel('https://cdn.example/m/b.onnx', {
+			fetch: (async () => {
+				throw new TypeError('fetch failed');
+			}) as typeof fetch,
+			caches: null
+		});
+		await expect(offline).rejects.toBeInstanceOf(ModelLoadError);
+		await expect(offline).rejects.toMatchObject({ code: 'model_network_error', retryable: true });
+		const full = fetchModel('https://cdn.example/m/b.onnx', {
+			fetch: serving(bytes).fetch,
+			caches: memoryCaches({ full: true }).caches
+		});
+		await expect(full).rejects.toMatchObject({ code: 'model_storage_full' });
+	});
+});
