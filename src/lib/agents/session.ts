@@ -750,6 +750,8 @@ export class Session {
 			},
 			{ keepState: true }
 		);
+		// Done speaking: the caller is on hold until they choose.
+		this.#setState('on_hold');
 	}
 
 	async #fallbackFromText(text: string): Promise<void> {
@@ -757,7 +759,7 @@ export class Session {
 		if (CHOICE_QUEUE.test(text)) return this.chooseFallback('queue');
 		if (CHOICE_AI.test(text)) return this.chooseFallback('ai');
 		const ai = personaById(this.flow, this.#lastAi);
-		return this.#reply(
+		await this.#reply(
 			ai,
 			{
 				say: 'Would you like to wait in the queue, get a callback, or keep going with me?',
@@ -765,6 +767,7 @@ export class Session {
 			},
 			{ keepState: true }
 		);
+		this.#setState('on_hold');
 	}
 
 	/** The caller's choice after a human handoff could not complete. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { demoDataset, demoFlow } from './demo';
 import { simulate, type SimulatedCall, type SimulationError } from './simulator';
 import { parseContextPackage } from './context-package';
-import { demoRouter } from '../testing/calls';
+import { demoRouter, runCall } from '../testing/calls';
 
 async function run(lines: string[], human: 'available' | 'unavailable' = 'available') {
 	const out: (SimulatedCall | SimulationError)[] = [];
@@ -71,5 +71,14 @@ describe('simulator', () => {
 		expect(out[1]!.outcome).toBe('callback');
 		expect(out[1]!.transcript.at(-1)!.text).toContain('415-555-0134');
 		expect(out[2]!.personas).toEqual(['triage', 'billing']);
+	});
+
+	it('shows the caller on hold, not speaking, while they choose what happens next', async () => {
+		// Regression: the state stayed "speaking" after the fallback offer was read out.
+		const s = await runCall(['I want a real person'], 'unavailable');
+		expect(s.awaitingFallback).toBe(true);
+		expect(s.state).toBe('on_hold');
+		await s.say('hmm');
+		expect(s.state).toBe('on_hold');
 	});
 });
