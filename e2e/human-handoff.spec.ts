@@ -134,6 +134,7 @@ test('with no operator signed in, the caller is offered the queue, a callback or
 	await expect(page.getByRole('group', { name: /choose what happens next/ })).toBeVisible({
 		timeout: 5000
 	});
+	await expect(page.getByTestId('call-state')).toHaveAttribute('data-state', 'on_hold');
 	await page.getByRole('button', { name: 'Keep going with the assistant' }).click();
 	await expect(page.getByTestId('call-state')).toHaveAttribute('data-state', 'listening');
 	await say(page, 'what is my balance');
