@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { TRIGGER_KINDS } from '../src/lib/agents/context-package';
 
 // The simulator CLI end to end, as a user runs it: a real process, real files, stdout lines.
 const tsx = join('node_modules', '.bin', 'tsx');
@@ -23,16 +24,8 @@ describe('simulate CLI', () => {
 		const triggers = new Set(
 			rows.flatMap((r) => r.hops.map((h: { trigger: string }) => h.trigger))
 		);
-		for (const kind of [
-			'explicit_request',
-			'out_of_scope',
-			'low_confidence',
-			'frustration',
-			'tool_failure',
-			'sensitive_topic',
-			'workflow',
-			'agent_limit'
-		]) {
+		// Every trigger but handback, which needs an operator (covered by a Session test).
+		for (const kind of TRIGGER_KINDS.filter((k) => k !== 'handback')) {
 			expect(triggers, kind).toContain(kind);
 		}
 		expect(byId['charge-then-upgrade']).toMatchObject({

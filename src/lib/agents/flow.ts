@@ -85,14 +85,6 @@ export function humanOf(flow: Flow): Persona | undefined {
 	return flow.personas.find((x) => x.kind === 'human');
 }
 
-/** Owner persona of each intent id. */
-export function intentOwners(flow: Flow): Map<string, { persona: Persona; intent: Intent }> {
-	const m = new Map<string, { persona: Persona; intent: Intent }>();
-	for (const persona of flow.personas)
-		for (const intent of persona.intents) m.set(intent.id, { persona, intent });
-	return m;
-}
-
 /** Checks the references a flow makes; throws `FlowError` naming the first broken one. */
 export function checkFlow(flow: Flow): Flow {
 	triageOf(flow);

@@ -3,7 +3,8 @@ import type { Persona } from './flow';
 
 // A responder turns a skill's draft into the words a persona says. The rules responder says the
 // draft as it is, so the product works with no model at all; an LLM responder (in a worker) can
-// rephrase it, grounded in the same facts, and stream it sentence by sentence to speech.
+// rephrase it, grounded in the same facts, and stream it sentence by sentence to speech
+// (see sentence-stream.ts).
 
 export type ReplyRequest = {
 	persona: Persona;
@@ -29,12 +30,3 @@ export const rulesResponder: Responder = {
 		yield request.draft;
 	}
 };
-
-/** Splits text into sentences for streaming to speech. */
-export function sentences(text: string): string[] {
-	// Split after terminal punctuation followed by space, so "$49.00" and "e.g. this" stay whole.
-	return text
-		.split(/(?<=[.!?])\s+(?=[A-Z0-9"'(])/)
-		.map((s) => s.trim())
-		.filter(Boolean);
-}

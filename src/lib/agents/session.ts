@@ -171,10 +171,6 @@ export class Session {
 		return waiting && last?.to.kind === 'human' ? last : undefined;
 	}
 
-	get responderName(): string {
-		return this.#responder.name;
-	}
-
 	/** Plugs in (or removes) the LLM second stage, e.g. once a model has loaded. */
 	set llmRouter(r: LlmRouter | undefined) {
 		this.#llmRouter = r;
@@ -320,14 +316,13 @@ export class Session {
 			}
 		}
 		if (this.#clarify) {
+			const asked = this.#clarify;
 			const picked = this.#pickClarified(text, route);
 			this.#clarify = null;
 			if (picked) {
-				const again = this.#router.route(text);
+				// The intent comes from the answer if it names the option, else from both turns together.
 				const intentRoute =
-					again.personaId === picked
-						? again
-						: this.#router.route(`${this.#memory.clarifyText as string} ${text}`);
+					route.personaId === picked ? route : this.#router.route(`${asked.text} ${text}`);
 				this.#lowConfidenceTurns = 0;
 				return this.#routeTo(picked, intentRoute, {
 					kind: 'out_of_scope',
@@ -404,7 +399,6 @@ export class Session {
 			.slice(0, 2)
 			.map((a) => a.personaId);
 		this.#clarify = { options, text };
-		this.#memory.clarifyText = text;
 		const [a, b] = options.map((id) => this.#router.topicOf(id));
 		const question =
 			a && b

@@ -374,10 +374,6 @@ const skills: Record<string, (ctx: SkillContext) => SkillResult> = {
 	}
 };
 
-export function hasSkill(intentId: string): boolean {
-	return intentId in skills;
-}
-
 export function runSkill(intentId: string, ctx: SkillContext): SkillResult {
 	const skill = skills[intentId];
 	if (!skill) {

@@ -27,7 +27,6 @@ export class OperatorConsole {
 	#call = $state<CallView | null>(null);
 	#notes = $state('');
 	#remote = $state.raw<MediaStream | null>(null);
-	#rejected = $state(0);
 	#callbacks = $state.raw<
 		{ id: string; name?: string; phone?: string; summary: string; at: number }[]
 	>([]);
@@ -69,9 +68,6 @@ export class OperatorConsole {
 	}
 	get callbacks() {
 		return this.#callbacks;
-	}
-	get rejectedMessages() {
-		return this.#rejected;
 	}
 	get notes() {
 		return this.#notes;
@@ -152,7 +148,6 @@ export class OperatorConsole {
 	#onLink(e: LinkEvent): void {
 		const call = this.#call;
 		if (!call) return;
-		if (e.type === 'rejected') this.#rejected++;
 		if (e.type === 'peer' && !e.alive && call.state !== 'ended') this.#endCall();
 		if (e.type !== 'message') return;
 		const env = e.envelope;
