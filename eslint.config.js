@@ -38,7 +38,8 @@ export default ts.config(
 			'node_modules/',
 			'test-results/',
 			'playwright-report/',
-			'static/models/'
+			'static/models/',
+			'static/vendor/'
 		]
 	}
 );

