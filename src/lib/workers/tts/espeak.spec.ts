@@ -1,0 +1,81 @@
+import ESpeakNg from 'espeak-ng';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as ort from 'onnxruntime-web';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { resample } from '$lib/audio/wav';
+import { demoFlow } from '$lib/agents/demo';
+import { Moonshine } from '../stt/moonshine';
+import { EspeakSynth } from './espeak';
+
+// The offline voice, for real: the espeak-ng WebAssembly build speaks, and Moonshine tiny (real
+// weights) must hear the words back. Each persona's voice must sound different from the others.
+
+const require = createRequire(import.meta.url);
+let synth: EspeakSynth;
+let stt: Moonshine;
+
+beforeAll(async () => {
+	const wasm = readFileSync(
+		require.resolve('espeak-ng').replace(/espeak-ng\.js$/, 'espeak-ng.wasm')
+	);
+	synth = await EspeakSynth.create(ESpeakNg, wasm);
+	ort.env.wasm.numThreads = 1;
+	stt = await Moonshine.create({
+		ort,
+		encoder: readFileSync('static/models/moonshine-tiny/encoder_model.onnx'),
+		decoder: readFileSync('static/models/moonshine-tiny/decoder_model_merged.onnx')
+	});
+}, 60_000);
+
+const rms = (x: Float32Array) =>
+	Math.sqrt(x.reduce((s, v) => s + v * v, 0) / Math.max(1, x.length));
+
+/** Zero crossings per second: a crude pitch and timbre signature. */
+const crossings = (x: Float32Array, rate: number) => {
+	let n = 0;
+	for (let i = 1; i < x.length; i++) if (x[i - 1] < 0 !== x[i] < 0) n++;
+	return (n / x.length) * rate;
+};
+
+describe('espeak-ng offline voice (real synthesizer)', () => {
+	it('speaks a sentence that speech-to-text hears back', async () => {
+		const audio = await synth.synthesize('Your bill is due on the fifth of March.', {
+			voice: 'en-us+f3'
+		});
+		expect(audio.samples.length / audio.sampleRate).toBeGreaterThan(1);
+		expect(rms(audio.samples)).toBeGreaterThan(0.02);
+		const { text } = await stt.transcribe(resample(audio.samples, audio.sampleRate, 16000));
+		for (const w of ['bill', 'fifth', 'march']) expect(text.toLowerCase()).toContain(w);
+	}, 60_000);
+
+	it('gives each demo persona a voice of its own', async () => {
+		const voiced = demoFlow.personas.filter((p) => p.kind !== 'human');
+		const signatures = await Promise.all(
+			voiced.map(async (p) => {
+				const a = await synth.synthesize(
+					'Thanks for calling, how can I help?',
+					EspeakSynth.parseVoice(p.voice.fallback)
+				);
+				return `${Math.round(a.samples.length / 100)}:${Math.round(crossings(a.samples, a.sampleRate) / 10)}`;
+			})
+		);
+		expect(new Set(signatures).size).toBe(voiced.length);
+	}, 60_000);
+
+	it('parses voice specs and refuses what is not one', () => {
+		expect(EspeakSynth.parseVoice('en-gb+f2 pitch=60 wpm=170')).toEqual({
+			voice: 'en-gb+f2',
+			pitch: 60,
+			wpm: 170
+		});
+		expect(() => EspeakSynth.parseVoice('--help')).toThrow(RangeError);
+		expect(() => EspeakSynth.parseVoice('en-us speed=3')).toThrow(RangeError);
+	});
+
+	it('treats a leading dash as text, not an option, and says nothing for empty text', async () => {
+		const a = await synth.synthesize('--version', { voice: 'en-us' });
+		expect(a.samples.length).toBeGreaterThan(1000);
+		expect((await synth.synthesize('  ', { voice: 'en-us' })).samples.length).toBe(0);
+	});
+});
