@@ -1,0 +1,154 @@
+import ESpeakNg from 'espeak-ng';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as ort from 'onnxruntime-web';
+import { afterEach, describe, expect, it } from 'vitest';
+import { speechSamples } from '$lib/testing/speech';
+import { serve, WorkerClient, type Endpoint } from './protocol';
+import { sttHandlers } from './stt/service';
+import type { KokoroSynth } from './tts/kokoro';
+import { ttsHandlers } from './tts/service';
+
+// The worker methods behind the real protocol (a MessageChannel stands in for the Worker), with
+// real weights and the real offline synthesizer. Kokoro's weights are in no package: the natural
+// voice here is a stand-in object, used only to check that the worker prefers it and falls back.
+
+const require = createRequire(import.meta.url);
+const ESPEAK_WASM = require.resolve('espeak-ng').replace(/espeak-ng\.js$/, 'espeak-ng.wasm');
+const channels: MessageChannel[] = [];
+afterEach(() => channels.splice(0).forEach((c) => (c.port1.close(), c.port2.close())));
+
+function connect<H extends Record<string, (p: never, ctx: never) => unknown>>(handlers: H) {
+	const ch = new MessageChannel();
+	channels.push(ch);
+	serve(ch.port2 as unknown as Endpoint, handlers as never);
+	return new WorkerClient<{ [K in keyof H]: (p: Parameters<H[K]>[0]) => ReturnType<H[K]> }>(
+		ch.port1 as unknown as Endpoint
+	);
+}
+
+const fileBytes = async (url: string, onProgress: (l: number, t: number | null) => void) => {
+	const b = new Uint8Array(readFileSync(url));
+	onProgress(b.length, b.length);
+	return b;
+};
+
+const voice = { id: 'af_heart', fallback: 'en-us+f3' };
+
+describe('TTS worker methods', () => {
+	const deps = (kokoro: Partial<KokoroSynth> | Error) => ({
+		espeakFactory: async () => ESpeakNg,
+		fetchBytes: fileBytes,
+		loadKokoro: async () => {
+			if (kokoro instanceof Error) throw kokoro;
+			return kokoro as KokoroSynth;
+		}
+	});
+
+	it('says it is not loaded, with a code, until the offline voice is in', async () => {
+		const tts = connect(ttsHandlers(deps(new Error('x'))));
+		await expect(tts.call('speak', { text: 'Hi.', voice })).rejects.toMatchObject({
+			code: 'tts_not_loaded',
+			retryable: true
+		});
+	});
+
+	it('speaks with the offline voice, reporting load progress', async () => {
+		const tts = connect(ttsHandlers(deps(new Error('no weights'))));
+		const stages: string[] = [];
+		const loaded = await tts.call(
+			'load',
+			{ espeakWasmUrl: ESPEAK_WASM },
+			{ onProgress: (p) => stages.push(p.stage) }
+		);
+		expect(loaded).toMatchObject({ engine: 'espeak' });
+		expect(stages).toContain('offline voice');
+		const s = await tts.call('speak', { text: 'Your bill is ready.', voice });
+		expect(s.engine).toBe('espeak');
+		expect(s.samples.length / s.sampleRate).toBeGreaterThan(0.5);
+	}, 30_000);
+
+	it('reports a natural voice that cannot load, and keeps speaking offline', async () => {
+		const tts = connect(
+			ttsHandlers(deps(Object.assign(new Error('offline'), { code: 'model_network_error' })))
+		);
+		await tts.call('load', { espeakWasmUrl: ESPEAK_WASM });
+		const params = {
+			modelUrl: 'https://m/k/',
+			pageUrl: 'https://a/',
+			voicesBase: 'https://a/v/',
+			voices: ['af_heart'],
+			device: 'wasm' as const,
+			wasmPaths: '/o/'
+		};
+		await expect(tts.call('loadNatural', params)).rejects.toMatchObject({
+			code: 'model_network_error'
+		});
+		expect((await tts.call('speak', { text: 'Still here.', voice })).engine).toBe('espeak');
+	}, 30_000);
+
+	it('prefers the natural voice once loaded, and falls back per sentence when it fails', async () => {
+		let fail = false;
+		const natural = {
+			device: 'wasm' as const,
+			synthesize: async () => {
+				if (fail) throw new Error('out of memory');
+				return { samples: new Float32Array(2400).fill(0.1), sampleRate: 24000 };
+			}
+		};
+		const tts = connect(ttsHandlers(deps(natural)));
+		await tts.call('load', { espeakWasmUrl: ESPEAK_WASM });
+		const params = {
+			modelUrl: 'https://m/k/',
+			pageUrl: 'https://a/',
+			voicesBase: 'https://a/v/',
+			voices: ['af_heart'],
+			device: 'wasm' as const,
+			wasmPaths: '/o/'
+		};
+		expect(await tts.call('loadNatural', params)).toEqual({ engine: 'kokoro', device: 'wasm' });
+		expect((await tts.call('speak', { text: 'Hello.', voice })).engine).toBe('kokoro');
+		fail = true;
+		expect((await tts.call('speak', { text: 'Hello.', voice })).engine).toBe('espeak');
+	}, 30_000);
+});
+
+describe('STT worker methods (Moonshine tiny, real weights)', () => {
+	ort.env.wasm.numThreads = 1;
+	const load = {
+		encoderUrl: 'static/models/moonshine-tiny/encoder_model.onnx',
+		decoderUrl: 'static/models/moonshine-tiny/decoder_model_merged.onnx',
+		device: 'wasm' as const
+	};
+
+	it('refuses to transcribe before loading, with a code the page can show', async () => {
+		const stt = connect(sttHandlers({ ort, fetchBytes: fileBytes }));
+		await expect(
+			stt.call('transcribe', { samples: new Float32Array(16000) })
+		).rejects.toMatchObject({
+			code: 'stt_not_loaded'
+		});
+	});
+
+	it('loads with progress over both files and transcribes', async () => {
+		const stt = connect(sttHandlers({ ort, fetchBytes: fileBytes }));
+		let last = { loaded: 0, total: 0 };
+		const info = await stt.call('load', load, {
+			onProgress: (p) => (last = { loaded: p.loaded ?? 0, total: p.total ?? 0 })
+		});
+		expect(info.backend).toBe('wasm');
+		expect(last.loaded).toBe(info.bytes);
+		expect(last.total).toBe(info.bytes);
+		const { text } = await stt.call('transcribe', {
+			samples: speechSamples('I have a question about my bill.')
+		});
+		expect(text.toLowerCase()).toContain('bill');
+	}, 60_000);
+
+	it('falls back to WASM when the WebGPU session cannot be built', async () => {
+		const stt = connect(sttHandlers({ ort, fetchBytes: fileBytes }));
+		// Node has no WebGPU: asking for it exercises the same fallback a GPU-less browser takes.
+		const info = await stt.call('load', { ...load, device: 'webgpu' });
+		expect(info.backend).toBe('wasm');
+	}, 60_000);
+});

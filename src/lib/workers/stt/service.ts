@@ -1,0 +1,83 @@
+import { BatonError } from '$lib/agents/errors';
+import type { HandlerContext } from '../protocol';
+import { Moonshine, moonshineShapes, type Ort } from './moonshine';
+
+// The STT worker's methods, apart from the worker so they run under test in Node. Moonshine loads
+// from configurable URLs (through the model cache, with byte progress); WebGPU when the page found
+// an adapter, WASM otherwise, and WASM again if the WebGPU session cannot be built.
+
+export type SttLoadParams = {
+	encoderUrl: string;
+	decoderUrl: string;
+	shape?: keyof typeof moonshineShapes;
+	device: 'webgpu' | 'wasm';
+	/** Where the app serves onnxruntime-web's WASM files (the browser; Node finds its own). */
+	wasmPaths?: string;
+};
+
+export type SttDeps = {
+	ort: Ort;
+	fetchBytes: (
+		url: string,
+		onProgress: (loaded: number, total: number | null) => void
+	) => Promise<Uint8Array>;
+};
+
+export function sttHandlers(deps: SttDeps) {
+	let stt: Moonshine | null = null;
+
+	return {
+		async load(p: SttLoadParams, ctx: HandlerContext) {
+			if (p.wasmPaths) deps.ort.env.wasm.wasmPaths = p.wasmPaths;
+			const sizes = new Map<string, [number, number | null]>();
+			const report = (url: string) => (loaded: number, total: number | null) => {
+				sizes.set(url, [loaded, total]);
+				let l = 0;
+				let t = 0;
+				for (const [a, b] of sizes.values()) {
+					l += a;
+					t += b ?? a;
+				}
+				ctx.progress({ stage: 'speech recognition', loaded: l, total: t });
+			};
+			const [encoder, decoder] = await Promise.all([
+				deps.fetchBytes(p.encoderUrl, report(p.encoderUrl)),
+				deps.fetchBytes(p.decoderUrl, report(p.decoderUrl))
+			]);
+			const shape = moonshineShapes[p.shape ?? 'tiny'];
+			let backend: 'webgpu' | 'wasm' = p.device;
+			try {
+				stt = await Moonshine.create({
+					ort: deps.ort,
+					encoder,
+					decoder,
+					shape,
+					sessionOptions: { executionProviders: [backend] }
+				});
+			} catch (e) {
+				if (backend !== 'webgpu') throw e;
+				backend = 'wasm';
+				stt = await Moonshine.create({
+					ort: deps.ort,
+					encoder,
+					decoder,
+					shape,
+					sessionOptions: { executionProviders: ['wasm'] }
+				});
+			}
+			return { backend, bytes: encoder.length + decoder.length };
+		},
+
+		async transcribe(p: { samples: Float32Array }, ctx: HandlerContext) {
+			if (!stt) {
+				throw new BatonError({
+					code: 'stt_not_loaded',
+					message: 'Speech recognition is still loading; type meanwhile.',
+					retryable: true
+				});
+			}
+			const { text, ms } = await stt.transcribe(p.samples, ctx.signal);
+			return { text, ms };
+		}
+	};
+}

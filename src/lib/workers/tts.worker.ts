@@ -1,0 +1,18 @@
+/// <reference lib="webworker" />
+import ESpeakNg from 'espeak-ng';
+import { fetchModel } from './model-loader';
+import { serve, type Endpoint } from './protocol';
+import { KokoroSynth } from './tts/kokoro';
+import { ttsHandlers } from './tts/service';
+
+// The TTS worker: the offline espeak-ng voice at once, Kokoro when asked and when it can load.
+
+serve(
+	self as unknown as Endpoint,
+	ttsHandlers({
+		espeakFactory: async () => ESpeakNg,
+		fetchBytes: (url, onProgress) =>
+			fetchModel(url, { onProgress: (p) => onProgress(p.loaded, p.total) }),
+		loadKokoro: (p, onProgress) => KokoroSynth.load({ ...p, onProgress })
+	})
+);

@@ -1,0 +1,101 @@
+import type { Audio } from '$lib/audio/wav';
+
+// Kokoro-82M through kokoro-js (transformers.js underneath): the natural voice, when its weights can
+// be had. The model comes from a configurable URL laid out like a Hugging Face repository
+// (config.json, tokenizer.json, onnx/model*.onnx); transformers.js keeps it in Cache Storage. The
+// voice files ship in the kokoro-js package and the app serves them itself: kokoro-js looks for them
+// in its Cache Storage bucket under their hub address, so they are put there from the app first.
+
+/** Where the model lives unless a deployment says otherwise. */
+export const KOKORO_DEFAULT_URL =
+	'https://huggingface.co/onnx-community/Kokoro-82M-v1.0-ONNX/resolve/main/';
+
+/** The address kokoro-js fetches a voice from, and the key it caches it under. */
+export const kokoroVoiceKey = (id: string) =>
+	`https://huggingface.co/onnx-community/Kokoro-82M-v1.0-ONNX/resolve/main/voices/${id}.bin`;
+
+const VOICE_ID = /^[a-z]{2}_[a-z]+$/;
+
+/** transformers.js settings that make it fetch `modelUrl`'s files: host, path template, model id. */
+export function kokoroHubSettings(modelUrl: string, pageUrl?: string) {
+	const url = pageUrl ? new URL(modelUrl, pageUrl) : new URL(modelUrl);
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+		throw new RangeError(`The Kokoro model URL must be http(s), not ${url.protocol}`);
+	}
+	const path = url.pathname.replace(/^\/+|\/+$/g, '');
+	if (!path)
+		throw new RangeError('The Kokoro model URL needs a path (the folder holding config.json).');
+	return { remoteHost: `${url.origin}/`, remotePathTemplate: '{model}/', modelId: path };
+}
+
+/** Copies the voices from the app's own folder into kokoro-js's cache, under their hub keys. */
+export async function primeKokoroVoices(
+	ids: string[],
+	localBase: string,
+	deps: { caches: CacheStorage; fetch: typeof fetch }
+): Promise<void> {
+	const cache = await deps.caches.open('kokoro-voices');
+	for (const id of ids) {
+		if (!VOICE_ID.test(id)) throw new RangeError(`"${id}" is not a Kokoro voice id.`);
+		if (await cache.match(kokoroVoiceKey(id))) continue;
+		const res = await deps.fetch(new URL(`${id}.bin`, localBase).toString());
+		if (!res.ok) throw new Error(`Voice ${id} is not served by the app (${res.status}).`);
+		await cache.put(kokoroVoiceKey(id), new Response(await res.arrayBuffer()));
+	}
+}
+
+export type KokoroProgress = { file: string; loaded: number; total: number | null };
+
+type KokoroModel = {
+	generate(
+		text: string,
+		options: { voice: string; speed?: number }
+	): Promise<{ audio: Float32Array; sampling_rate: number }>;
+};
+
+/** The natural voice: fp32 on WebGPU, q8 on WASM. */
+export class KokoroSynth {
+	readonly device: 'webgpu' | 'wasm';
+	readonly #model: KokoroModel;
+
+	private constructor(model: KokoroModel, device: 'webgpu' | 'wasm') {
+		this.#model = model;
+		this.device = device;
+	}
+
+	static async load(options: {
+		modelUrl: string;
+		pageUrl: string;
+		voicesBase: string;
+		voices: string[];
+		device: 'webgpu' | 'wasm';
+		/** Where transformers.js's own ONNX runtime files are served. */
+		wasmPaths: string;
+		onProgress?: (p: KokoroProgress) => void;
+	}): Promise<KokoroSynth> {
+		const hub = kokoroHubSettings(options.modelUrl, options.pageUrl);
+		await primeKokoroVoices(options.voices, options.voicesBase, { caches, fetch });
+		const [{ KokoroTTS }, { env }] = await Promise.all([
+			import('kokoro-js'),
+			import('@huggingface/transformers')
+		]);
+		env.allowLocalModels = false;
+		env.remoteHost = hub.remoteHost;
+		env.remotePathTemplate = hub.remotePathTemplate;
+		if (env.backends.onnx.wasm) env.backends.onnx.wasm.wasmPaths = options.wasmPaths;
+		const model = await KokoroTTS.from_pretrained(hub.modelId, {
+			dtype: options.device === 'webgpu' ? 'fp32' : 'q8',
+			device: options.device,
+			progress_callback: (p) => {
+				if (p.status === 'progress')
+					options.onProgress?.({ file: p.file, loaded: p.loaded, total: p.total || null });
+			}
+		});
+		return new KokoroSynth(model as unknown as KokoroModel, options.device);
+	}
+
+	async synthesize(text: string, voice: string): Promise<Audio> {
+		const out = await this.#model.generate(text, { voice });
+		return { samples: out.audio, sampleRate: out.sampling_rate };
+	}
+}
