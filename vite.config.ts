@@ -33,6 +33,8 @@ function crossOriginIsolation(): Plugin {
 
 export default defineConfig({
 	plugins: [crossOriginIsolation(), sveltekit()],
+	// Model workers are ES modules: the TTS worker loads Kokoro on demand, as a separate chunk.
+	worker: { format: 'es' },
 	test: {
 		include: ['src/**/*.spec.ts', 'scripts/**/*.spec.ts', 'server/**/*.spec.ts'],
 		environment: 'node'

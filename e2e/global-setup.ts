@@ -1,14 +1,30 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeSpeech } from '../src/lib/testing/speech';
+import { writeConversation, writeSpeech } from '../src/lib/testing/speech';
 
 // The fake microphone plays a caller's voice made with espeak-ng (48 kHz mono WAV, as Chromium's
 // file capture expects), so audio journeys run on speech rather than a test tone.
 export const CALLER_WAV = join(import.meta.dirname, '.artifacts', 'caller.wav');
 
+/**
+ * The voice call's caller: quiet while the greeting plays, asks about a charge on the bill, then
+ * talks over the billing agent's answer (barge-in) with a different question.
+ */
+export const VOICE_CALLER_WAV = join(import.meta.dirname, '.artifacts', 'voice-caller.wav');
+export const VOICE_CALLER_SCRIPT = [
+	7,
+	'I have a question about a charge on my bill.',
+	3,
+	'Sorry, stop. What is my balance right now?',
+	30
+];
+
 export default function globalSetup(): void {
-	if (existsSync(CALLER_WAV)) return;
 	mkdirSync(join(import.meta.dirname, '.artifacts'), { recursive: true });
+	if (!existsSync(VOICE_CALLER_WAV)) {
+		writeConversation(VOICE_CALLER_WAV, VOICE_CALLER_SCRIPT, { sampleRate: 48000 });
+	}
+	if (existsSync(CALLER_WAV)) return;
 	writeSpeech(
 		CALLER_WAV,
 		'Hi, I have a question about a charge on my bill. I think I was charged twice this month.',

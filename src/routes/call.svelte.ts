@@ -8,6 +8,7 @@ import type { Signaling } from '$lib/rtc/signaling';
 import { ManualSignaling } from '$lib/rtc/manual-signaling';
 import { openSignaling, type TransportChoice } from '$lib/rtc/transport';
 import { openBatonDB } from '$lib/storage/db';
+import type { VoiceAgent } from '$lib/voice/voice-agent.svelte';
 
 // The caller page's state: a thin reactive shell over the conversation core. Everything the page
 // shows comes from session events; nothing here decides anything about the call.
@@ -37,6 +38,8 @@ export class CallController {
 	#signalingReady: Promise<Signaling>;
 	#manual = $state.raw<ManualSignaling | null>(null);
 	#pairingCode = $state<string | null>(null);
+	#voice: VoiceAgent | null = null;
+	#mode = $state<'voice' | 'text'>('text');
 
 	constructor(transport: TransportChoice = { kind: 'broadcast' }) {
 		// Connect to signaling as soon as the page loads, so reaching a person never waits on it.
@@ -86,6 +89,15 @@ export class CallController {
 		this.#manual?.receive(code);
 	}
 
+	/** The voice layer (microphone, speech-to-text, the agents' voices), once the page has one. */
+	attachVoice(voice: VoiceAgent): void {
+		this.#voice = voice;
+	}
+	/** Voice or text: a voice call still takes typing; a text call never opens the microphone. */
+	get mode() {
+		return this.#mode;
+	}
+
 	get linkStatus() {
 		return this.#linkStatus;
 	}
@@ -103,12 +115,15 @@ export class CallController {
 		return this.active && !this.#busy && this.#state !== 'handing_off';
 	}
 
-	async call(): Promise<void> {
+	async call(options: { voice?: boolean } = {}): Promise<void> {
+		const voice = options.voice && this.#voice ? this.#voice : null;
+		this.#mode = voice ? 'voice' : 'text';
+		await this.#voice?.cancelSpeech();
 		const session = new Session({
 			flow: this.flow,
 			dataset: demoDataset,
 			router: router(),
-			channel: 'text',
+			channel: this.#mode,
 			human: 'external'
 		});
 		this.#session = session;
@@ -122,9 +137,14 @@ export class CallController {
 			switch (e.type) {
 				case 'state':
 					this.#state = e.state;
+					if (voice) void this.#voiceFollows(voice, session, e.state);
 					break;
 				case 'transcript':
 					this.#transcript = [...this.#transcript, e.entry];
+					// Every agent turn is spoken, in the voice of the persona that said it.
+					if (voice && e.entry.role === 'agent') {
+						void voice.say(e.entry.text, personaById(this.flow, e.entry.personaId ?? this.#owner));
+					}
 					break;
 				case 'owner':
 					this.#owner = e.personaId;
@@ -143,6 +163,22 @@ export class CallController {
 		});
 		await session.start();
 		await this.#connectHumanLink(session);
+	}
+
+	/** The microphone listens while an AI agent has the call; a person's call has its own audio. */
+	async #voiceFollows(voice: VoiceAgent, session: Session, state: CallState): Promise<void> {
+		if (state === 'listening' || state === 'thinking' || state === 'speaking') {
+			await voice.startListening((text) => {
+				if (this.#session === session) void this.send(text);
+			});
+		} else if (
+			state === 'on_hold' ||
+			state === 'with_human' ||
+			state === 'queued' ||
+			state === 'ended'
+		) {
+			await voice.stopListening();
+		}
 	}
 
 	/** The human link is optional: without signaling, a human handoff offers queue/callback/AI. */
@@ -212,6 +248,8 @@ export class CallController {
 	}
 
 	hangUp(): void {
+		void this.#voice?.cancelSpeech();
+		void this.#voice?.stopListening();
 		this.#session?.end();
 		this.#link?.close();
 		this.#link = null;

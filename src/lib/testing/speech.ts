@@ -63,3 +63,42 @@ export function speechSamples(
 	const audio = parseWav(new Uint8Array(speechWav(text, { ...options, sampleRate: 16000 })));
 	return resample(audio.samples, audio.sampleRate, 16000);
 }
+
+/**
+ * A caller's side of a conversation as one WAV: numbers are seconds of silence, strings are said.
+ * `[6, 'I have a question about my bill.', 2.5, 'Wait, what is my balance?', 10]`.
+ */
+export function writeConversation(
+	file: string,
+	parts: (string | number)[],
+	options: Omit<SpeechOptions, 'padStart' | 'padEnd'> = {}
+): void {
+	const sampleRate = options.sampleRate ?? 16000;
+	const pieces: Float32Array[] = parts.map((p) =>
+		typeof p === 'number'
+			? new Float32Array(Math.round(p * sampleRate))
+			: parseWav(new Uint8Array(speechWav(p, { ...options, sampleRate }))).samples
+	);
+	const total = pieces.reduce((n, x) => n + x.length, 0);
+	const out = Buffer.alloc(44 + total * 2);
+	out.write('RIFF', 0);
+	out.writeUInt32LE(36 + total * 2, 4);
+	out.write('WAVEfmt ', 8);
+	out.writeUInt32LE(16, 16);
+	out.writeUInt16LE(1, 20);
+	out.writeUInt16LE(1, 22);
+	out.writeUInt32LE(sampleRate, 24);
+	out.writeUInt32LE(sampleRate * 2, 28);
+	out.writeUInt16LE(2, 32);
+	out.writeUInt16LE(16, 34);
+	out.write('data', 36);
+	out.writeUInt32LE(total * 2, 40);
+	let at = 44;
+	for (const x of pieces) {
+		for (const v of x) {
+			out.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(v * 32767))), at);
+			at += 2;
+		}
+	}
+	writeFileSync(file, out);
+}

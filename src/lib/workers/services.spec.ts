@@ -37,6 +37,7 @@ const voice = { id: 'af_heart', fallback: 'en-us+f3' };
 
 describe('TTS worker methods', () => {
 	const deps = (kokoro: Partial<KokoroSynth> | Error) => ({
+		espeakWasmUrl: ESPEAK_WASM,
 		espeakFactory: async () => ESpeakNg,
 		fetchBytes: fileBytes,
 		loadKokoro: async () => {
@@ -72,7 +73,7 @@ describe('TTS worker methods', () => {
 		const tts = connect(
 			ttsHandlers(deps(Object.assign(new Error('offline'), { code: 'model_network_error' })))
 		);
-		await tts.call('load', { espeakWasmUrl: ESPEAK_WASM });
+		await tts.call('load', {});
 		const params = {
 			modelUrl: 'https://m/k/',
 			pageUrl: 'https://a/',
@@ -97,7 +98,7 @@ describe('TTS worker methods', () => {
 			}
 		};
 		const tts = connect(ttsHandlers(deps(natural)));
-		await tts.call('load', { espeakWasmUrl: ESPEAK_WASM });
+		await tts.call('load', {});
 		const params = {
 			modelUrl: 'https://m/k/',
 			pageUrl: 'https://a/',

@@ -1,5 +1,6 @@
 /// <reference lib="webworker" />
 import ESpeakNg from 'espeak-ng';
+import espeakWasmUrl from 'espeak-ng/dist/espeak-ng.wasm?url';
 import { fetchModel } from './model-loader';
 import { serve, type Endpoint } from './protocol';
 import { KokoroSynth } from './tts/kokoro';
@@ -10,6 +11,7 @@ import { ttsHandlers } from './tts/service';
 serve(
 	self as unknown as Endpoint,
 	ttsHandlers({
+		espeakWasmUrl: new URL(espeakWasmUrl, self.location.href).toString(),
 		espeakFactory: async () => ESpeakNg,
 		fetchBytes: (url, onProgress) =>
 			fetchModel(url, { onProgress: (p) => onProgress(p.loaded, p.total) }),

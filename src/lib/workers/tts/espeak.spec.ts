@@ -34,7 +34,7 @@ const rms = (x: Float32Array) =>
 /** Zero crossings per second: a crude pitch and timbre signature. */
 const crossings = (x: Float32Array, rate: number) => {
 	let n = 0;
-	for (let i = 1; i < x.length; i++) if (x[i - 1] < 0 !== x[i] < 0) n++;
+	for (let i = 1; i < x.length; i++) if (x[i - 1]! < 0 !== x[i]! < 0) n++;
 	return (n / x.length) * rate;
 };
 

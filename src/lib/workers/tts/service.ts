@@ -21,6 +21,8 @@ export type KokoroParams = {
 };
 
 export type TtsDeps = {
+	/** Where the app serves the espeak-ng WebAssembly, unless `load` names another address. */
+	espeakWasmUrl: string;
 	espeakFactory: () => Promise<EspeakFactory>;
 	fetchBytes: (
 		url: string,
@@ -36,8 +38,8 @@ export function ttsHandlers(deps: TtsDeps) {
 	let kokoro: KokoroSynth | null = null;
 
 	return {
-		async load(p: { espeakWasmUrl: string }, ctx: HandlerContext) {
-			const bytes = await deps.fetchBytes(p.espeakWasmUrl, (loaded, total) =>
+		async load(p: { espeakWasmUrl?: string }, ctx: HandlerContext) {
+			const bytes = await deps.fetchBytes(p.espeakWasmUrl ?? deps.espeakWasmUrl, (loaded, total) =>
 				ctx.progress({ stage: 'offline voice', loaded, ...(total ? { total } : {}) })
 			);
 			espeak = await EspeakSynth.create(await deps.espeakFactory(), bytes);

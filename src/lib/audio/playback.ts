@@ -1,0 +1,109 @@
+// The agent's voice: a queue of synthesized sentences played back to back on an AudioContext of its
+// own, so barge-in can pause it at once (suspending the context stops sound within one render
+// quantum) and resume it where it was, or cancel everything queued. An AnalyserNode on the output
+// gives the level meter, and lets tests check that real sound came out.
+
+export type PlaybackEvents = {
+	/** The first sentence of a run started sounding. */
+	onStart?: () => void;
+	/** The queue ran dry (or was cancelled). */
+	onIdle?: () => void;
+};
+
+export class Playback {
+	readonly analyser: AnalyserNode;
+	readonly #ctx: AudioContext;
+	readonly #events: PlaybackEvents;
+	readonly #sources = new Set<AudioBufferSourceNode>();
+	#endsAt = 0;
+	#paused = false;
+
+	constructor(ctx: AudioContext, events: PlaybackEvents = {}) {
+		this.#ctx = ctx;
+		this.#events = events;
+		this.analyser = ctx.createAnalyser();
+		this.analyser.fftSize = 1024;
+		this.analyser.connect(ctx.destination);
+	}
+
+	/** Whether agent audio is queued or sounding (paused audio still counts: it will resume). */
+	get active(): boolean {
+		return this.#sources.size > 0;
+	}
+
+	get paused(): boolean {
+		return this.#paused;
+	}
+
+	/** Queues one sentence; it starts when the previous one ends. */
+	enqueue(samples: Float32Array, sampleRate: number): void {
+		if (samples.length === 0) return;
+		const buffer = this.#ctx.createBuffer(1, samples.length, sampleRate);
+		buffer.copyToChannel(samples as Float32Array<ArrayBuffer>, 0);
+		const source = this.#ctx.createBufferSource();
+		source.buffer = buffer;
+		source.connect(this.analyser);
+		const startAt = Math.max(this.#ctx.currentTime + 0.01, this.#endsAt);
+		const first = this.#sources.size === 0;
+		this.#sources.add(source);
+		this.#endsAt = startAt + buffer.duration;
+		source.onended = () => {
+			this.#sources.delete(source);
+			source.disconnect();
+			if (this.#sources.size === 0) {
+				this.#endsAt = 0;
+				this.#events.onIdle?.();
+			}
+		};
+		source.start(startAt);
+		if (first) this.#events.onStart?.();
+		if (this.#ctx.state === 'suspended' && !this.#paused) void this.#ctx.resume();
+	}
+
+	/** Barge-in: silence now, keep the queue. */
+	async pause(): Promise<void> {
+		if (this.#paused) return;
+		this.#paused = true;
+		await this.#ctx.suspend();
+	}
+
+	/** A backchannel ("mm-hm"): carry on from where it stopped. */
+	async resume(): Promise<void> {
+		if (!this.#paused) return;
+		this.#paused = false;
+		await this.#ctx.resume();
+	}
+
+	/** A real interruption: drop everything queued. */
+	async cancel(): Promise<void> {
+		for (const s of [...this.#sources]) {
+			s.onended = null;
+			try {
+				s.stop();
+			} catch {
+				// Not started yet: nothing to stop.
+			}
+			s.disconnect();
+		}
+		const had = this.#sources.size > 0;
+		this.#sources.clear();
+		this.#endsAt = 0;
+		this.#paused = false;
+		await this.#ctx.resume();
+		if (had) this.#events.onIdle?.();
+	}
+
+	/** RMS level of what is sounding now, 0–1. */
+	level(): number {
+		const buf = new Float32Array(this.analyser.fftSize);
+		this.analyser.getFloatTimeDomainData(buf);
+		let s = 0;
+		for (const v of buf) s += v * v;
+		return Math.sqrt(s / buf.length);
+	}
+
+	async close(): Promise<void> {
+		await this.cancel();
+		await this.#ctx.close();
+	}
+}

@@ -1,0 +1,356 @@
+import { assets } from '$app/paths';
+import type { Persona } from '$lib/agents/flow';
+import { SentenceStream } from '$lib/agents/sentence-stream';
+import { BargeIn } from '$lib/audio/barge-in';
+import { listen, openMicrophone, type MicListener } from '$lib/audio/mic';
+import { Playback } from '$lib/audio/playback';
+import { SpeechSegmenter } from '$lib/audio/segmenter';
+import { configFromQuery, modelUrl, type ModelConfig } from '$lib/workers/model-loader';
+import { WorkerClient, type Endpoint, type Progress } from '$lib/workers/protocol';
+import type { sttHandlers } from '$lib/workers/stt/service';
+import { KOKORO_DEFAULT_URL } from '$lib/workers/tts/kokoro';
+import type { ttsHandlers, Speech } from '$lib/workers/tts/service';
+
+// The voice layer of the caller page, around the text core: the model manager's state (what is
+// loaded, on which backend, how big, progress), the microphone and its turns, speech-to-text, the
+// agent's voice, and barge-in. The call itself stays in the Session; this only turns audio into
+// caller turns and agent turns into audio.
+
+type Api<H> = {
+	[K in keyof H]: H[K] extends (p: infer P, ctx: never) => infer R ? (p: P) => R : never;
+};
+type SttApi = Api<ReturnType<typeof sttHandlers>>;
+type TtsApi = Api<ReturnType<typeof ttsHandlers>>;
+
+export type ModelState = {
+	label: string;
+	status: 'idle' | 'loading' | 'ready' | 'failed' | 'unavailable';
+	backend?: string;
+	bytes?: number;
+	loaded?: number;
+	total?: number;
+	message?: string;
+};
+
+export type MicState = 'off' | 'starting' | 'listening' | 'hearing' | 'transcribing' | 'failed';
+
+const DEFAULT_MODELS: ModelConfig = { baseUrl: `${assets}/models/` };
+
+export class VoiceAgent {
+	gpu = $state<'checking' | 'available' | 'unavailable'>('checking');
+	persisted = $state<boolean | null>(null);
+	stt = $state<ModelState>({ label: 'Speech recognition (Moonshine tiny)', status: 'idle' });
+	voice = $state<ModelState>({ label: 'Offline voice (espeak-ng)', status: 'idle' });
+	natural = $state<ModelState>({ label: 'Natural voice (Kokoro 82M)', status: 'idle' });
+	mic = $state<MicState>('off');
+	micError = $state<string | null>(null);
+	speaking = $state(false);
+	/** Last thing the agent said aloud, for the live region. */
+	lastSpoken = $state('');
+	/** How many sentences each engine spoke (the model manager shows which voice is in use). */
+	spokenBy = $state<{ kokoro: number; espeak: number }>({ kokoro: 0, espeak: 0 });
+
+	readonly #config: ModelConfig;
+	readonly #kokoroUrl: string;
+	#stt: WorkerClient<SttApi> | null = null;
+	#tts: WorkerClient<TtsApi> | null = null;
+	#playback: Playback | null = null;
+	#listener: MicListener | null = null;
+	#segmenter = new SpeechSegmenter();
+	#bargeIn = new BargeIn();
+	/** Aborts the synthesis still pending; replaced after each cancel. */
+	#speech = new AbortController();
+	#queue: Promise<void> = Promise.resolve();
+	#onTurn: ((text: string) => void) | null = null;
+	#prepared: Promise<void> | null = null;
+	/** Timings for the benchmark and the e2e test: speech end → first audio, onset → silence. */
+	readonly timings: { firstAudioMs: number[]; bargeInMs: number[] } = {
+		firstAudioMs: [],
+		bargeInMs: []
+	};
+	#turnEndedAt = 0;
+	#onsetAt = 0;
+
+	constructor(url: URL) {
+		this.#config = configFromQuery(url.searchParams, DEFAULT_MODELS);
+		this.#kokoroUrl = url.searchParams.get('kokoro') ?? KOKORO_DEFAULT_URL;
+	}
+
+	get ready(): boolean {
+		return this.stt.status === 'ready' && this.voice.status === 'ready';
+	}
+
+	/** Starts the workers and loads the small models; the page stays usable (text works) meanwhile. */
+	prepare(): Promise<void> {
+		this.#prepared ??= this.#prepare();
+		return this.#prepared;
+	}
+
+	async #prepare(): Promise<void> {
+		const [gpu] = await Promise.all([detectWebGpu(), this.#persist()]);
+		this.gpu = gpu ? 'available' : 'unavailable';
+		const device = gpu ? 'webgpu' : 'wasm';
+		this.#stt = new WorkerClient<SttApi>(
+			spawn(
+				new Worker(new URL('../workers/stt.worker.ts', import.meta.url), { type: 'module' }),
+				(m) => this.#workerDied('stt', m)
+			)
+		);
+		this.#tts = new WorkerClient<TtsApi>(
+			spawn(
+				new Worker(new URL('../workers/tts.worker.ts', import.meta.url), { type: 'module' }),
+				(m) => this.#workerDied('tts', m)
+			)
+		);
+		const page = location.href;
+		const sttLoad = this.#load('stt', () =>
+			this.#stt!.call(
+				'load',
+				{
+					encoderUrl: modelUrl(this.#config, 'moonshine-tiny', 'encoder_model.onnx', page),
+					decoderUrl: modelUrl(this.#config, 'moonshine-tiny', 'decoder_model_merged.onnx', page),
+					device,
+					wasmPaths: new URL(`${assets}/vendor/ort/`, page).toString()
+				},
+				{ onProgress: (p) => this.#progress('stt', p) }
+			).then((r) => ({ backend: r.backend, bytes: r.bytes }))
+		);
+		const voiceLoad = this.#load('voice', () =>
+			this.#tts!.call('load', {}, { onProgress: (p) => this.#progress('voice', p) }).then((r) => ({
+				backend: 'wasm',
+				bytes: r.bytes
+			}))
+		);
+		await Promise.all([sttLoad, voiceLoad]);
+		// The natural voice downloads about 90 MB at fp32 on WebGPU; without a GPU it is too slow
+		// to be worth fetching unasked, so the model manager offers it as a button instead.
+		if (gpu) void this.loadNaturalVoice();
+		else
+			this.natural = {
+				...this.natural,
+				status: 'unavailable',
+				message: 'Needs WebGPU to run in real time; the offline voice speaks instead.'
+			};
+	}
+
+	/** Fetches Kokoro (from the configured URL) and switches to it once it is ready. */
+	async loadNaturalVoice(personas: readonly Persona[] = []): Promise<void> {
+		if (!this.#tts || this.natural.status === 'loading' || this.natural.status === 'ready') return;
+		const voices = [
+			...new Set(personas.map((p) => p.voice.id).filter((v) => /^[a-z]{2}_[a-z]+$/.test(v)))
+		];
+		await this.#load('natural', () =>
+			this.#tts!.call(
+				'loadNatural',
+				{
+					modelUrl: this.#kokoroUrl,
+					pageUrl: location.href,
+					voicesBase: new URL(`${assets}/vendor/kokoro-voices/`, location.href).toString(),
+					voices: voices.length ? voices : ['af_heart'],
+					device: this.gpu === 'available' ? 'webgpu' : 'wasm',
+					wasmPaths: new URL(`${assets}/vendor/ort-kokoro/`, location.href).toString()
+				},
+				{ onProgress: (p) => this.#progress('natural', p) }
+			).then((r) => ({ backend: r.device }))
+		);
+	}
+
+	async #load(
+		which: 'stt' | 'voice' | 'natural',
+		run: () => Promise<{ backend?: string; bytes?: number }>
+	): Promise<void> {
+		this[which] = { label: this[which].label, status: 'loading' };
+		try {
+			const r = await run();
+			this[which] = { ...this[which], status: 'ready', ...r, loaded: undefined, total: undefined };
+		} catch (e) {
+			this[which] = { ...this[which], status: 'failed', message: explain(e) };
+		}
+	}
+
+	#progress(which: 'stt' | 'voice' | 'natural', p: Progress): void {
+		if (p.loaded === undefined) return;
+		this[which] = { ...this[which], loaded: p.loaded, ...(p.total ? { total: p.total } : {}) };
+	}
+
+	#workerDied(which: 'stt' | 'tts', message: string): void {
+		const key = which === 'stt' ? 'stt' : 'voice';
+		this[key] = {
+			...this[key],
+			status: 'failed',
+			message: `The ${which.toUpperCase()} worker stopped: ${message}`
+		};
+	}
+
+	async #persist(): Promise<void> {
+		// Downloaded models survive storage pressure only in persistent storage; the browser decides.
+		try {
+			this.persisted = (await navigator.storage?.persist?.()) ?? null;
+		} catch {
+			this.persisted = false;
+		}
+	}
+
+	/** Opens the microphone and starts turning speech into caller turns. */
+	async startListening(onTurn: (text: string) => void): Promise<void> {
+		this.#onTurn = onTurn;
+		// Once refused, the microphone is not asked again on every turn: the caller retries by hand.
+		if (this.#listener || this.mic === 'starting' || this.mic === 'failed') return;
+		await this.#openMic();
+	}
+
+	/** After a refusal: the caller fixed the permission and asks again. */
+	async retryMicrophone(): Promise<void> {
+		if (this.mic !== 'failed' || !this.#onTurn) return;
+		await this.#openMic();
+	}
+
+	async #openMic(): Promise<void> {
+		this.mic = 'starting';
+		this.micError = null;
+		try {
+			const stream = await openMicrophone();
+			this.#listener = await listen({
+				stream,
+				assets,
+				onFrame: (p, frame) => this.#frame(p, frame)
+			});
+			if (!this.#onTurn) {
+				// The call moved on (to a person, or ended) while the microphone was opening.
+				await this.stopListening();
+				return;
+			}
+			this.mic = 'listening';
+		} catch (e) {
+			this.mic = 'failed';
+			this.micError = explain(e);
+		}
+	}
+
+	async stopListening(): Promise<void> {
+		this.#onTurn = null;
+		const l = this.#listener;
+		this.#listener = null;
+		this.mic = 'off';
+		this.#segmenter.reset();
+		await l?.stop();
+	}
+
+	#frame(probability: number, frame: Float32Array): void {
+		for (const e of this.#segmenter.push(probability, frame)) {
+			if (e.type === 'speech_start') {
+				this.mic = 'hearing';
+				this.#onsetAt = performance.now();
+				if (this.#bargeIn.speechStart(this.speaking) === 'pause') void this.#pause();
+			} else if (e.type === 'misfire') {
+				this.mic = 'listening';
+				if (this.#bargeIn.misfire() === 'resume') void this.#playback?.resume();
+			} else void this.#turn(e.audio);
+		}
+	}
+
+	async #pause(): Promise<void> {
+		await this.#playback?.pause();
+		this.timings.bargeInMs.push(performance.now() - this.#onsetAt);
+	}
+
+	async #turn(audio: Float32Array): Promise<void> {
+		this.mic = 'transcribing';
+		const endedAt = performance.now();
+		let text = '';
+		try {
+			text =
+				(await this.#stt?.call('transcribe', { samples: audio }, { transfer: [audio.buffer] }))
+					?.text ?? '';
+		} catch (e) {
+			this.micError = explain(e);
+		}
+		if (this.mic === 'transcribing') this.mic = 'listening';
+		const decision = this.#bargeIn.speechEnd((audio.length / 16000) * 1000, text);
+		if (decision === 'resume') {
+			await this.#playback?.resume();
+			return;
+		}
+		if (decision === 'cancel') await this.cancelSpeech();
+		if (!text.trim()) return;
+		this.#turnEndedAt = endedAt;
+		this.#onTurn?.(text.trim());
+	}
+
+	/** Speaks one agent turn in a persona's voice, sentence by sentence, after what is queued. */
+	say(text: string, persona: Persona): Promise<void> {
+		const signal = this.#speech.signal;
+		const splitter = new SentenceStream();
+		const sentences = [...splitter.push(text), ...splitter.flush()];
+		const synth = sentences.map((s) =>
+			// Synthesis of every sentence starts now; playback keeps their order.
+			this.#tts
+				? this.#tts.call('speak', { text: s, voice: persona.voice }, { signal }).catch(() => null)
+				: Promise.resolve(null)
+		);
+		this.#queue = this.#queue.then(async () => {
+			for (const [i, pending] of synth.entries()) {
+				const speech: Speech | null = await pending;
+				if (signal.aborted || !speech) continue;
+				this.#play(speech, sentences[i]!);
+			}
+		});
+		return this.#queue;
+	}
+
+	#play(speech: Speech, sentence: string): void {
+		if (!this.#playback) {
+			this.#playback = new Playback(new AudioContext(), {
+				onStart: () => {
+					this.speaking = true;
+					if (this.#turnEndedAt) {
+						this.timings.firstAudioMs.push(performance.now() - this.#turnEndedAt);
+						this.#turnEndedAt = 0;
+					}
+				},
+				onIdle: () => (this.speaking = false)
+			});
+		}
+		this.spokenBy = { ...this.spokenBy, [speech.engine]: this.spokenBy[speech.engine] + 1 };
+		this.lastSpoken = sentence;
+		this.#playback.enqueue(speech.samples, speech.sampleRate);
+	}
+
+	/** Stops the agent's voice and drops whatever was still being synthesized. */
+	async cancelSpeech(): Promise<void> {
+		this.#speech.abort();
+		this.#speech = new AbortController();
+		this.#queue = Promise.resolve();
+		await this.#playback?.cancel();
+	}
+
+	/** The agent's output level now (0–1), for the meter. */
+	level(): number {
+		return this.#playback?.level() ?? 0;
+	}
+
+	async close(): Promise<void> {
+		await this.stopListening();
+		await this.#playback?.close();
+		this.#playback = null;
+	}
+}
+
+function spawn(worker: Worker, onDeath: (message: string) => void): Endpoint {
+	worker.addEventListener('error', (e) => onDeath(e.message || 'failed to start'));
+	return worker as unknown as Endpoint;
+}
+
+async function detectWebGpu(): Promise<boolean> {
+	const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+	if (!gpu) return false;
+	try {
+		return (await gpu.requestAdapter()) !== null;
+	} catch {
+		return false;
+	}
+}
+
+function explain(e: unknown): string {
+	return e instanceof Error ? e.message : String(e);
+}
