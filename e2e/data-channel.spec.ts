@@ -19,6 +19,8 @@ async function bundle(): Promise<string> {
 test('malformed, oversized and duplicate frames over a real data channel', async ({ page }) => {
 	await page.goto('/');
 	// A real package, made by the app's own core through the simulator-equivalent page flow.
+	// Typed calls: the fake microphone is for the voice journey.
+	await page.getByTestId('text-only').check();
 	await page.getByRole('button', { name: 'Call' }).click();
 	await page.getByTestId('say').fill('let me talk to a person');
 	await page.getByTestId('say').press('Enter');

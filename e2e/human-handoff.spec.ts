@@ -43,6 +43,8 @@ async function warmTransfer(context: BrowserContext, query: string, tag: string)
 
 	const caller = await context.newPage();
 	await caller.goto(`/${query}`);
+	// Typed calls: the fake microphone is for the voice journey.
+	await caller.getByTestId('text-only').check();
 	await caller.getByRole('button', { name: 'Call' }).click();
 	await say(caller, 'I was charged twice, account AC-10022 zip 60614');
 	await expect(caller.getByTestId('owner')).toContainText('billing');
@@ -129,6 +131,8 @@ test('with no operator signed in, the caller is offered the queue, a callback or
 	page
 }) => {
 	await page.goto('/');
+	// Typed calls: the fake microphone is for the voice journey.
+	await page.getByTestId('text-only').check();
 	await page.getByRole('button', { name: 'Call' }).click();
 	await say(page, 'I want to speak to a human');
 	await expect(page.getByRole('group', { name: /choose what happens next/ })).toBeVisible({
@@ -144,6 +148,8 @@ test('with no operator signed in, the caller is offered the queue, a callback or
 test('a queued caller is put through when an operator becomes available', async ({ context }) => {
 	const caller = await context.newPage();
 	await caller.goto('/');
+	// Typed calls: the fake microphone is for the voice journey.
+	await caller.getByTestId('text-only').check();
 	await caller.getByRole('button', { name: 'Call' }).click();
 	await say(caller, 'account AC-10021, I want a real person');
 	await caller.getByRole('button', { name: 'Wait in the queue' }).click();
@@ -153,6 +159,8 @@ test('a queued caller is put through when an operator becomes available', async 
 	// A second caller joins behind the first.
 	const second = await context.newPage();
 	await second.goto('/');
+	// Typed calls: the fake microphone is for the voice journey.
+	await second.getByTestId('text-only').check();
 	await second.getByRole('button', { name: 'Call' }).click();
 	await say(second, 'get me a human');
 	await second.getByRole('button', { name: 'Wait in the queue' }).click();
@@ -177,6 +185,8 @@ test('the operator declines: the caller chooses a callback and the call ends wit
 	await operatorSignedIn(operator, 'Omar');
 	const caller = await context.newPage();
 	await caller.goto('/');
+	// Typed calls: the fake microphone is for the voice journey.
+	await caller.getByTestId('text-only').check();
 	await caller.getByRole('button', { name: 'Call' }).click();
 	await say(caller, 'my number is 415-555-0134, can I get a human');
 	await expect(operator.getByTestId('incoming').getByTestId('package-caller')).toBeVisible();
@@ -198,6 +208,8 @@ test('the operator tab closes mid-call: the caller is back with the AI within 6 
 	await operatorSignedIn(operator, 'Olga');
 	const caller = await context.newPage();
 	await caller.goto('/');
+	// Typed calls: the fake microphone is for the voice journey.
+	await caller.getByTestId('text-only').check();
 	await caller.getByRole('button', { name: 'Call' }).click();
 	await say(caller, 'get me a representative');
 	await operator.getByTestId('accept').click();
@@ -216,6 +228,8 @@ test('manual pairing with copied codes, for places with no server', async ({ con
 	await operatorSignedIn(operator, 'Mona', '?signal=manual');
 	const caller = await context.newPage();
 	await caller.goto('/?signal=manual');
+	// Typed calls: the fake microphone is for the voice journey.
+	await caller.getByTestId('text-only').check();
 	await caller.getByRole('button', { name: 'Call' }).click();
 	await say(caller, 'account AC-10027, I need to talk to a person');
 	const offer = caller.getByTestId('my-code');

@@ -19,6 +19,8 @@ test('billing answers with a tool result, then sales opens with the billing cont
 	page
 }) => {
 	await page.goto('/');
+	// Typed calls: the fake microphone is for the voice journey.
+	await page.getByTestId('text-only').check();
 	await page.getByRole('button', { name: 'Call' }).click();
 	await expect(lastAgentTurn(page, 'triage')).toContainText('How can I help');
 
@@ -48,6 +50,8 @@ test('billing answers with a tool result, then sales opens with the billing cont
 
 test('asking for a person shows the human handoff with the package ready', async ({ page }) => {
 	await page.goto('/');
+	// Typed calls: the fake microphone is for the voice journey.
+	await page.getByTestId('text-only').check();
 	await page.getByRole('button', { name: 'Call' }).click();
 	await say(page, 'I was charged twice, account AC-10022 zip 60614');
 	await expect(page.getByTestId('owner')).toContainText('billing');
@@ -66,6 +70,12 @@ test('the call can be driven from the keyboard alone', async ({ page }) => {
 	await expect(page.getByRole('button', { name: 'Call' })).toBeVisible();
 	await page.keyboard.press('Tab');
 	await expect(page.getByRole('button', { name: 'Call' })).toBeFocused();
+	// Text only is the next stop; the fake microphone is for the voice journey.
+	await page.keyboard.press('Tab');
+	await expect(page.getByTestId('text-only')).toBeFocused();
+	await page.keyboard.press('Space');
+	await expect(page.getByTestId('text-only')).toBeChecked();
+	await page.keyboard.press('Shift+Tab');
 	await page.keyboard.press('Enter');
 	await expect(page.getByTestId('say')).toBeFocused();
 	await page.keyboard.type('what plans do you have');

@@ -15,8 +15,10 @@ describe('SpeechSegmenter', () => {
 		const end = events[1] as { audio: Float32Array; at: number };
 		const kept = [...new Set(end.audio)];
 		expect(kept[0]).toBe(2); // two frames (64 ms) of lead-in
+		expect(events[0]).toMatchObject({ atMs: 128, lagMs: 32 }); // known one frame after it began
 		expect(kept).toContain(9);
 		expect(end.at).toBe(4 + 6 + 11); // the 12th silent frame (384 ms ≈ 400 ms) ends it
+		expect((events[1] as { silenceMs: number }).silenceMs).toBe(384);
 	});
 
 	it('drops a blip as a misfire, and starts the next turn clean', () => {

@@ -5,8 +5,20 @@ import { TurnDetector, type TurnOptions } from './turn-detector';
 // little from just before the start so the first syllable is not clipped.
 
 export type SegmentEvent =
-	| { type: 'speech_start'; atMs: number }
-	| { type: 'speech_end'; audio: Float32Array; startMs: number; endMs: number }
+	| {
+			type: 'speech_start';
+			atMs: number;
+			/** How long ago (ms) the speech began: the frame that showed it had to be heard first. */
+			lagMs: number;
+	  }
+	| {
+			type: 'speech_end';
+			audio: Float32Array;
+			startMs: number;
+			endMs: number;
+			/** How long ago (ms) the speech actually stopped: the silence that ended the turn. */
+			silenceMs: number;
+	  }
 	| { type: 'misfire' };
 
 export type SegmenterOptions = TurnOptions & {
@@ -22,6 +34,7 @@ export class SpeechSegmenter {
 	readonly #maxFrames: number;
 	#before: Float32Array[] = [];
 	#speech: Float32Array[] = [];
+	#t = 0;
 
 	constructor(options: Partial<SegmenterOptions> = {}) {
 		this.#turns = new TurnDetector(options);
@@ -41,6 +54,7 @@ export class SpeechSegmenter {
 	/** One VAD frame: its speech probability and its 16 kHz samples. */
 	push(probability: number, frame: Float32Array): SegmentEvent[] {
 		const wasSpeaking = this.#turns.speaking;
+		this.#t += this.#turns.options.frameMs;
 		const events = this.#turns.push(probability);
 		const out: SegmentEvent[] = [];
 		if (wasSpeaking || this.#turns.speaking) this.#speech.push(frame);
@@ -52,7 +66,7 @@ export class SpeechSegmenter {
 			if (e.type === 'speech_start') {
 				this.#speech = [...this.#before, frame];
 				this.#before = [];
-				out.push({ type: 'speech_start', atMs: e.atMs });
+				out.push({ type: 'speech_start', atMs: e.atMs, lagMs: this.#t - e.atMs });
 			} else if (e.type === 'misfire') {
 				this.#speech = [];
 				out.push({ type: 'misfire' });
@@ -61,21 +75,30 @@ export class SpeechSegmenter {
 					type: 'speech_end',
 					audio: concat(this.#speech),
 					startMs: e.startMs,
-					endMs: e.endMs
+					endMs: e.endMs,
+					silenceMs: this.#t - e.endMs
 				});
 				this.#speech = [];
 			}
 		}
 		if (this.#turns.speaking && this.#speech.length >= this.#maxFrames) {
-			out.push({ type: 'speech_end', audio: concat(this.#speech), startMs: -1, endMs: -1 });
+			out.push({
+				type: 'speech_end',
+				audio: concat(this.#speech),
+				startMs: -1,
+				endMs: -1,
+				silenceMs: 0
+			});
 			this.#speech = [];
 			this.#turns.reset();
+			this.#t = 0;
 		}
 		return out;
 	}
 
 	reset(): void {
 		this.#turns.reset();
+		this.#t = 0;
 		this.#before = [];
 		this.#speech = [];
 	}

@@ -63,11 +63,12 @@ export class VoiceAgent {
 	#queue: Promise<void> = Promise.resolve();
 	#onTurn: ((text: string) => void) | null = null;
 	#prepared: Promise<void> | null = null;
-	/** Timings for the benchmark and the e2e test: speech end → first audio, onset → silence. */
-	readonly timings: { firstAudioMs: number[]; bargeInMs: number[] } = {
+	/** Measured on this device, shown in the model manager: speech end → first agent audio, and the
+	 * caller's onset while the agent talks → the agent silent. */
+	timings = $state<{ firstAudioMs: number[]; bargeInMs: number[] }>({
 		firstAudioMs: [],
 		bargeInMs: []
-	};
+	});
 	#turnEndedAt = 0;
 	#onsetAt = 0;
 
@@ -240,23 +241,25 @@ export class VoiceAgent {
 		for (const e of this.#segmenter.push(probability, frame)) {
 			if (e.type === 'speech_start') {
 				this.mic = 'hearing';
-				this.#onsetAt = performance.now();
+				this.#onsetAt = performance.now() - e.lagMs;
 				if (this.#bargeIn.speechStart(this.speaking) === 'pause') void this.#pause();
 			} else if (e.type === 'misfire') {
 				this.mic = 'listening';
 				if (this.#bargeIn.misfire() === 'resume') void this.#playback?.resume();
-			} else void this.#turn(e.audio);
+			} else void this.#turn(e.audio, e.silenceMs);
 		}
 	}
 
 	async #pause(): Promise<void> {
 		await this.#playback?.pause();
-		this.timings.bargeInMs.push(performance.now() - this.#onsetAt);
+		const ms = Math.round(performance.now() - this.#onsetAt);
+		this.timings = { ...this.timings, bargeInMs: [...this.timings.bargeInMs, ms] };
 	}
 
-	async #turn(audio: Float32Array): Promise<void> {
+	async #turn(audio: Float32Array, silenceMs: number): Promise<void> {
 		this.mic = 'transcribing';
-		const endedAt = performance.now();
+		// The caller stopped talking when the silence began, not when the turn detector noticed.
+		const endedAt = performance.now() - silenceMs;
 		let text = '';
 		try {
 			text =
@@ -304,7 +307,8 @@ export class VoiceAgent {
 				onStart: () => {
 					this.speaking = true;
 					if (this.#turnEndedAt) {
-						this.timings.firstAudioMs.push(performance.now() - this.#turnEndedAt);
+						const ms = Math.round(performance.now() - this.#turnEndedAt);
+						this.timings = { ...this.timings, firstAudioMs: [...this.timings.firstAudioMs, ms] };
 						this.#turnEndedAt = 0;
 					}
 				},
