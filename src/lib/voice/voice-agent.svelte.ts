@@ -5,10 +5,16 @@ import { BargeIn } from '$lib/audio/barge-in';
 import { listen, openMicrophone, type MicListener } from '$lib/audio/mic';
 import { Playback } from '$lib/audio/playback';
 import { SpeechSegmenter } from '$lib/audio/segmenter';
-import { configFromQuery, modelUrl, type ModelConfig } from '$lib/workers/model-loader';
+import {
+	kokoroLoadParams,
+	startSttWorker,
+	startTtsWorker,
+	sttLoadParams,
+	voiceConfig,
+	type VoiceConfig
+} from './config';
 import { WorkerClient, type Endpoint, type Progress } from '$lib/workers/protocol';
 import type { sttHandlers } from '$lib/workers/stt/service';
-import { KOKORO_DEFAULT_URL } from '$lib/workers/tts/kokoro';
 import type { ttsHandlers, Speech } from '$lib/workers/tts/service';
 
 // The voice layer of the caller page, around the text core: the model manager's state (what is
@@ -34,8 +40,6 @@ export type ModelState = {
 
 export type MicState = 'off' | 'starting' | 'listening' | 'hearing' | 'transcribing' | 'failed';
 
-const DEFAULT_MODELS: ModelConfig = { baseUrl: `${assets}/models/` };
-
 export class VoiceAgent {
 	gpu = $state<'checking' | 'available' | 'unavailable'>('checking');
 	persisted = $state<boolean | null>(null);
@@ -50,8 +54,8 @@ export class VoiceAgent {
 	/** How many sentences each engine spoke (the model manager shows which voice is in use). */
 	spokenBy = $state<{ kokoro: number; espeak: number }>({ kokoro: 0, espeak: 0 });
 
-	readonly #config: ModelConfig;
-	readonly #kokoroUrl: string;
+	readonly #config: VoiceConfig;
+	readonly #personas: readonly Persona[];
 	#stt: WorkerClient<SttApi> | null = null;
 	#tts: WorkerClient<TtsApi> | null = null;
 	#playback: Playback | null = null;
@@ -72,9 +76,9 @@ export class VoiceAgent {
 	#turnEndedAt = 0;
 	#onsetAt = 0;
 
-	constructor(url: URL) {
-		this.#config = configFromQuery(url.searchParams, DEFAULT_MODELS);
-		this.#kokoroUrl = url.searchParams.get('kokoro') ?? KOKORO_DEFAULT_URL;
+	constructor(page: URL, personas: readonly Persona[]) {
+		this.#config = voiceConfig(page, assets);
+		this.#personas = personas;
 	}
 
 	get ready(): boolean {
@@ -92,29 +96,15 @@ export class VoiceAgent {
 		this.gpu = gpu ? 'available' : 'unavailable';
 		const device = gpu ? 'webgpu' : 'wasm';
 		this.#stt = new WorkerClient<SttApi>(
-			spawn(
-				new Worker(new URL('../workers/stt.worker.ts', import.meta.url), { type: 'module' }),
-				(m) => this.#workerDied('stt', m)
-			)
+			spawn(startSttWorker(), (m) => this.#workerDied('stt', m))
 		);
 		this.#tts = new WorkerClient<TtsApi>(
-			spawn(
-				new Worker(new URL('../workers/tts.worker.ts', import.meta.url), { type: 'module' }),
-				(m) => this.#workerDied('tts', m)
-			)
+			spawn(startTtsWorker(), (m) => this.#workerDied('tts', m))
 		);
-		const page = location.href;
 		const sttLoad = this.#load('stt', () =>
-			this.#stt!.call(
-				'load',
-				{
-					encoderUrl: modelUrl(this.#config, 'moonshine-tiny', 'encoder_model.onnx', page),
-					decoderUrl: modelUrl(this.#config, 'moonshine-tiny', 'decoder_model_merged.onnx', page),
-					device,
-					wasmPaths: new URL(`${assets}/vendor/ort/`, page).toString()
-				},
-				{ onProgress: (p) => this.#progress('stt', p) }
-			).then((r) => ({ backend: r.backend, bytes: r.bytes }))
+			this.#stt!.call('load', sttLoadParams(this.#config, location.href, device), {
+				onProgress: (p) => this.#progress('stt', p)
+			}).then((r) => ({ backend: r.backend, bytes: r.bytes }))
 		);
 		const voiceLoad = this.#load('voice', () =>
 			this.#tts!.call('load', {}, { onProgress: (p) => this.#progress('voice', p) }).then((r) => ({
@@ -135,24 +125,14 @@ export class VoiceAgent {
 	}
 
 	/** Fetches Kokoro (from the configured URL) and switches to it once it is ready. */
-	async loadNaturalVoice(personas: readonly Persona[] = []): Promise<void> {
+	async loadNaturalVoice(): Promise<void> {
 		if (!this.#tts || this.natural.status === 'loading' || this.natural.status === 'ready') return;
-		const voices = [
-			...new Set(personas.map((p) => p.voice.id).filter((v) => /^[a-z]{2}_[a-z]+$/.test(v)))
-		];
+		const device = this.gpu === 'available' ? 'webgpu' : 'wasm';
+		const params = kokoroLoadParams(this.#config, location.href, this.#personas, device);
 		await this.#load('natural', () =>
-			this.#tts!.call(
-				'loadNatural',
-				{
-					modelUrl: this.#kokoroUrl,
-					pageUrl: location.href,
-					voicesBase: new URL(`${assets}/vendor/kokoro-voices/`, location.href).toString(),
-					voices: voices.length ? voices : ['af_heart'],
-					device: this.gpu === 'available' ? 'webgpu' : 'wasm',
-					wasmPaths: new URL(`${assets}/vendor/ort-kokoro/`, location.href).toString()
-				},
-				{ onProgress: (p) => this.#progress('natural', p) }
-			).then((r) => ({ backend: r.device }))
+			this.#tts!.call('loadNatural', params, {
+				onProgress: (p) => this.#progress('natural', p)
+			}).then((r) => ({ backend: r.device }))
 		);
 	}
 

@@ -1,0 +1,79 @@
+import type { Persona } from '$lib/agents/flow';
+import { configFromQuery, modelUrl, type ModelConfig } from '$lib/workers/model-loader';
+import type { SttLoadParams } from '$lib/workers/stt/service';
+import { KOKORO_DEFAULT_URL } from '$lib/workers/tts/kokoro';
+import type { KokoroParams } from '$lib/workers/tts/service';
+
+// Where the voice's models and runtime files come from. A deployment points the page at its own
+// copies with query parameters: `?models=https://cdn.example/models/` for speech recognition (a
+// folder per model id, e.g. `moonshine-tiny/`), `?kokoro=https://cdn.example/kokoro-82m/` for the
+// natural voice. The runtimes themselves (ONNX Runtime's WASM, the VAD worklet, Kokoro's voice
+// files) are always served by the app, under `assets`.
+
+export type VoiceConfig = {
+	models: ModelConfig;
+	kokoroUrl: string;
+	/** The app's static base path (SvelteKit `assets`), '' at the root. */
+	assets: string;
+	/** Speech recognition model folder id under `models`. */
+	sttModel: string;
+};
+
+export function voiceConfig(page: URL, assets: string): VoiceConfig {
+	const kokoro = page.searchParams.get('kokoro');
+	return {
+		models: configFromQuery(page.searchParams, { baseUrl: `${assets}/models/` }),
+		kokoroUrl: kokoro && isHttpUrl(kokoro, page) ? kokoro : KOKORO_DEFAULT_URL,
+		assets,
+		sttModel: 'moonshine-tiny'
+	};
+}
+
+export function sttLoadParams(
+	c: VoiceConfig,
+	page: string,
+	device: 'webgpu' | 'wasm'
+): SttLoadParams {
+	return {
+		encoderUrl: modelUrl(c.models, c.sttModel, 'encoder_model.onnx', page),
+		decoderUrl: modelUrl(c.models, c.sttModel, 'decoder_model_merged.onnx', page),
+		device,
+		wasmPaths: new URL(`${c.assets}/vendor/ort/`, page).toString()
+	};
+}
+
+/** The Kokoro voices the flow's personas use (ids like `af_heart`; anything else is not Kokoro's). */
+export function kokoroVoices(personas: readonly Persona[]): string[] {
+	const ids = personas.map((p) => p.voice.id).filter((v) => /^[a-z]{2}_[a-z]+$/.test(v));
+	return [...new Set(ids)];
+}
+
+export function kokoroLoadParams(
+	c: VoiceConfig,
+	page: string,
+	personas: readonly Persona[],
+	device: 'webgpu' | 'wasm'
+): KokoroParams {
+	return {
+		modelUrl: c.kokoroUrl,
+		pageUrl: page,
+		voicesBase: new URL(`${c.assets}/vendor/kokoro-voices/`, page).toString(),
+		voices: kokoroVoices(personas),
+		device,
+		wasmPaths: new URL(`${c.assets}/vendor/ort-kokoro/`, page).toString()
+	};
+}
+
+/** The model workers, as separate ES-module bundles. */
+export const startSttWorker = () =>
+	new Worker(new URL('../workers/stt.worker.ts', import.meta.url), { type: 'module' });
+export const startTtsWorker = () =>
+	new Worker(new URL('../workers/tts.worker.ts', import.meta.url), { type: 'module' });
+
+function isHttpUrl(u: string, base: URL): boolean {
+	try {
+		return /^https?:$/.test(new URL(u, base).protocol);
+	} catch {
+		return false;
+	}
+}
