@@ -1,13 +1,19 @@
 // npm run bench:voice: the voice pipeline's figures in Chromium (WASM): VAD ms per frame, the
-// end-of-turn delay, and Moonshine tiny's real-time factor. Pages are served to Chromium straight
-// from this process (request interception), with COOP/COEP so threaded WASM is allowed.
+// end-of-turn delay, and Moonshine tiny's real-time factor, on a bench page served straight from
+// this process (request interception, COOP/COEP so threaded WASM is allowed); then a live voice
+// call in the built app with a fake microphone, for end of speech → first agent audio (offline
+// voice) and barge-in, as the app itself measures them.
 import { chromium } from '@playwright/test';
 import { build } from 'esbuild';
-import { existsSync, readFileSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
 import { percentile } from '../src/lib/agents/metrics';
-import { speechWav } from '../src/lib/testing/speech';
+import { speechWav, writeConversation } from '../src/lib/testing/speech';
+// @ts-expect-error: the production server is plain JavaScript.
+import { startServer } from '../server/index.js';
 
 const MODELS = join('static', 'models', 'moonshine-tiny');
 if (!existsSync(join(MODELS, 'encoder_model.onnx'))) {
@@ -104,9 +110,75 @@ try {
 		`  Moonshine tiny, whole clip        median ${f(percentile(stt, 0.5))} ms   p95 ${f(percentile(stt, 0.95))} ms   → real-time factor ${(percentile(stt, 0.5) / 1000 / r.audioS).toFixed(3)} (n=${stt.length})`
 	);
 	console.log(`  transcript                        ${JSON.stringify(r.text)}`);
-	console.log(
-		'  not measured yet: end of speech → first audio with the fallback synthesizer, barge-in delay (TTS and playback are not built)'
-	);
 } finally {
 	await browser.close();
+}
+
+// The live call: the caller speaks six times; three of them talk over the agent.
+const CALLER = [
+	7,
+	'I have a question about a charge on my bill.',
+	2.5,
+	'Sorry, stop. What is my balance right now?',
+	6,
+	'My account number is A C one zero zero two one and my pin is four eight two one.',
+	2.5,
+	'Hold on, hold on. Why was I charged twice?',
+	7,
+	'Can I upgrade my plan instead?',
+	2.5,
+	'Wait, one more thing. Please listen to me.',
+	12
+];
+const callSeconds = CALLER.reduce<number>((n, p) => n + (typeof p === 'number' ? p : 3.5), 0);
+if (!existsSync('build/index.html')) execSync('npx vite build', { stdio: 'ignore' });
+const dir = mkdtempSync(join(tmpdir(), 'baton-bench-'));
+const callerWav = join(dir, 'caller.wav');
+writeConversation(callerWav, CALLER, { sampleRate: 48000 });
+const server = await startServer({ port: 4198, host: '127.0.0.1' });
+const live = await chromium.launch({
+	executablePath: CHROMIUM_PATH,
+	args: [
+		...CHROMIUM_ARGS,
+		'--use-fake-ui-for-media-stream',
+		'--use-fake-device-for-media-stream',
+		`--use-file-for-fake-audio-capture=${callerWav}`,
+		'--autoplay-policy=no-user-gesture-required'
+	]
+});
+try {
+	const page = await live.newPage();
+	await page.goto('http://127.0.0.1:4198/');
+	await page.waitForSelector('[data-testid="model-stt"][data-status="ready"]', {
+		timeout: 120_000
+	});
+	await page.waitForSelector('[data-testid="model-voice"][data-status="ready"]', {
+		timeout: 60_000
+	});
+	await page.getByRole('button', { name: 'Call' }).click();
+	await page.waitForTimeout(callSeconds * 1000);
+	const samples = async (id: string) =>
+		JSON.parse(
+			(await page.getAttribute(`[data-testid="${id}"]`, 'data-samples').catch(() => null)) ?? '[]'
+		) as number[];
+	const first = (await samples('t-first-audio')).sort((a, b) => a - b);
+	const barge = (await samples('t-barge-in')).sort((a, b) => a - b);
+	const turns = await page.locator('[data-role="caller"]').count();
+	const stat = (x: number[]) =>
+		x.length
+			? `median ${Math.round(percentile(x, 0.5))} ms   p95 ${Math.round(percentile(x, 0.95))} ms   (n=${x.length})`
+			: 'no samples';
+	console.log(
+		`  live call in the app (fake microphone, ${turns} caller turns heard, offline espeak-ng voice, no GPU):`
+	);
+	console.log(
+		`  end of speech → first agent audio ${stat(first)}   (includes the end-of-turn silence)`
+	);
+	console.log(
+		`  barge-in: speech onset → silent   ${stat(barge)}   (budget ≤ 200 ms; one VAD frame to notice, then the output is suspended)`
+	);
+} finally {
+	await live.close();
+	await server.close();
+	rmSync(dir, { recursive: true, force: true });
 }
