@@ -1,6 +1,8 @@
 import type { ContextPackage, TranscriptEntry } from '$lib/agents/context-package';
 import { demoDataset, demoFlow } from '$lib/agents/demo';
 import { personaById } from '$lib/agents/flow';
+import { LlmResponder } from '$lib/agents/llm-responder';
+import { LlmRouter, type ChatEngine } from '$lib/agents/llm-router';
 import { Router } from '$lib/agents/router';
 import { Session, type CallState, type FallbackChoice, type Outcome } from '$lib/agents/session';
 import { CallerLink, type CallerLinkStatus } from '$lib/rtc/caller-link';
@@ -92,6 +94,17 @@ export class CallController {
 	/** The voice layer (microphone, speech-to-text, the agents' voices), once the page has one. */
 	attachVoice(voice: VoiceAgent): void {
 		this.#voice = voice;
+		// A language model that finishes loading mid-call joins the call from the next turn.
+		$effect.root(() => {
+			$effect(() => {
+				if (voice.engine && this.#session) this.#useEngine(this.#session, voice.engine);
+			});
+		});
+	}
+
+	#useEngine(session: Session, engine: ChatEngine): void {
+		session.responder = new LlmResponder({ engine });
+		session.llmRouter = new LlmRouter({ engine, flow: this.flow });
 	}
 	/** Voice or text: a voice call still takes typing; a text call never opens the microphone. */
 	get mode() {
@@ -127,6 +140,7 @@ export class CallController {
 			human: 'external'
 		});
 		this.#session = session;
+		if (this.#voice?.engine) this.#useEngine(session, this.#voice.engine);
 		this.#transcript = [];
 		this.#packages = [];
 		this.#narration = null;
@@ -141,10 +155,16 @@ export class CallController {
 					break;
 				case 'transcript':
 					this.#transcript = [...this.#transcript, e.entry];
-					// Every agent turn is spoken, in the voice of the persona that said it.
+					// Every agent turn is spoken, in the voice of the persona that said it: a streamed
+					// reply is already being spoken sentence by sentence; only its tail is left.
 					if (voice && e.entry.role === 'agent') {
-						void voice.say(e.entry.text, personaById(this.flow, e.entry.personaId ?? this.#owner));
+						const persona = personaById(this.flow, e.entry.personaId ?? this.#owner);
+						if (e.streamed) voice.endReply(persona);
+						else void voice.say(e.entry.text, persona);
 					}
+					break;
+				case 'agent_chunk':
+					voice?.replyChunk(e.text, personaById(this.flow, e.personaId));
 					break;
 				case 'owner':
 					this.#owner = e.personaId;

@@ -57,7 +57,10 @@ export type FallbackChoice = 'queue' | 'callback' | 'ai';
 
 export type SessionEvent =
 	| { type: 'state'; state: CallState }
-	| { type: 'transcript'; entry: TranscriptEntry }
+	/** `streamed`: the words already went out as `agent_chunk` events while being generated. */
+	| { type: 'transcript'; entry: TranscriptEntry; streamed?: boolean }
+	/** Part of an agent's reply as it is generated, for speech to start before the reply ends. */
+	| { type: 'agent_chunk'; personaId: string; text: string }
 	| { type: 'owner'; personaId: string }
 	| { type: 'handoff'; package: ContextPackage; narration: string }
 	| { type: 'fallback_offer'; options: FallbackChoice[] }
@@ -878,23 +881,23 @@ export class Session {
 				transcript: this.record.transcript
 			})) {
 				text += chunk;
+				this.#emit({ type: 'agent_chunk', personaId: persona.id, text: chunk });
 			}
 		} catch {
 			// A failing responder (a crashed model) must not cost the caller the answer.
-			text = result.say;
+			if (!text) text = result.say;
 		}
-		this.#push({
-			role: 'agent',
-			personaId: persona.id,
-			text: text.trim() || result.say,
-			at: this.#at()
-		});
+		const said = text.trim();
+		this.#push(
+			{ role: 'agent', personaId: persona.id, text: said || result.say, at: this.#at() },
+			said.length > 0
+		);
 		if (!opts.keepState) this.#setState('listening');
 	}
 
-	#push(entry: TranscriptEntry): void {
+	#push(entry: TranscriptEntry, streamed = false): void {
 		this.record.transcript.push(entry);
-		this.#emit({ type: 'transcript', entry });
+		this.#emit({ type: 'transcript', entry, ...(streamed ? { streamed } : {}) });
 	}
 
 	#setState(state: CallState): void {

@@ -1,4 +1,4 @@
-import type { ChatCompletion, ChatCompletionRequestNonStreaming } from '@mlc-ai/web-llm';
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from '@mlc-ai/web-llm';
 import type { ChatEngine } from '../agents/llm-router';
 
 // FAKE. A stand-in for web-llm's engine in tests: no package ships an LLM, so tests script what
@@ -8,7 +8,7 @@ import type { ChatEngine } from '../agents/llm-router';
 export type FakeReply = string | Error | { delayMs: number; content: string };
 
 export class FakeMLCEngine implements ChatEngine {
-	readonly requests: ChatCompletionRequestNonStreaming[] = [];
+	readonly requests: ChatCompletionRequest[] = [];
 	interrupted = 0;
 	#replies: FakeReply[];
 
@@ -16,8 +16,8 @@ export class FakeMLCEngine implements ChatEngine {
 		this.#replies = [...replies];
 	}
 
-	// web-llm overloads chatCompletion for streaming; the fake serves the non-streaming form.
-	chatCompletion = (async (request: ChatCompletionRequestNonStreaming): Promise<ChatCompletion> => {
+	// web-llm overloads chatCompletion: a streaming request gets chunks, word by word, like tokens.
+	chatCompletion = (async (request: ChatCompletionRequest) => {
 		this.requests.push(request);
 		const next = this.#replies.shift();
 		if (next === undefined) throw new Error('FakeMLCEngine: no scripted reply left');
@@ -29,6 +29,7 @@ export class FakeMLCEngine implements ChatEngine {
 			await new Promise((r) => setTimeout(r, next.delayMs));
 			content = next.content;
 		}
+		if (request.stream) return this.#stream(content);
 		return {
 			id: `fake-${this.requests.length}`,
 			object: 'chat.completion',
@@ -39,6 +40,25 @@ export class FakeMLCEngine implements ChatEngine {
 			]
 		} as ChatCompletion;
 	}) as ChatEngine['chatCompletion'];
+
+	/** Tokens generated so far by streaming requests (an interrupted stream stops adding). */
+	streamedTokens = 0;
+
+	async *#stream(content: string): AsyncGenerator<ChatCompletionChunk> {
+		const interruptedAt = this.interrupted;
+		for (const piece of content.match(/\S+\s*/g) ?? []) {
+			await new Promise((r) => setTimeout(r, 0));
+			if (this.interrupted !== interruptedAt) return;
+			this.streamedTokens++;
+			yield {
+				id: `fake-${this.requests.length}`,
+				object: 'chat.completion.chunk',
+				created: 0,
+				model: 'fake',
+				choices: [{ index: 0, delta: { content: piece }, finish_reason: null, logprobs: null }]
+			} as ChatCompletionChunk;
+		}
+	}
 
 	interruptGenerate = (): void => {
 		this.interrupted++;

@@ -5,6 +5,7 @@ import { BargeIn } from '$lib/audio/barge-in';
 import { listen, openMicrophone, type MicListener } from '$lib/audio/mic';
 import { Playback } from '$lib/audio/playback';
 import { SpeechSegmenter } from '$lib/audio/segmenter';
+import type { MLCEngineInterface } from '@mlc-ai/web-llm';
 import {
 	kokoroLoadParams,
 	startSttWorker,
@@ -35,8 +36,12 @@ export type ModelState = {
 	bytes?: number;
 	loaded?: number;
 	total?: number;
+	/** What `loaded`/`total` count: bytes (the default), or a 0–1 fraction. */
+	unit?: 'bytes' | 'fraction';
 	message?: string;
 };
+
+type ModelKey = 'stt' | 'voice' | 'natural' | 'llm';
 
 export type MicState = 'off' | 'starting' | 'listening' | 'hearing' | 'transcribing' | 'failed';
 
@@ -46,6 +51,9 @@ export class VoiceAgent {
 	stt = $state<ModelState>({ label: 'Speech recognition (Moonshine tiny)', status: 'idle' });
 	voice = $state<ModelState>({ label: 'Offline voice (espeak-ng)', status: 'idle' });
 	natural = $state<ModelState>({ label: 'Natural voice (Kokoro 82M)', status: 'idle' });
+	llm = $state<ModelState>({ label: 'Language model (Qwen2.5 0.5B)', status: 'idle' });
+	/** The loaded LLM, once there is one; the call uses it for unsure routing and for replies. */
+	engine = $state.raw<MLCEngineInterface | null>(null);
 	mic = $state<MicState>('off');
 	micError = $state<string | null>(null);
 	speaking = $state(false);
@@ -113,6 +121,16 @@ export class VoiceAgent {
 			}))
 		);
 		await Promise.all([sttLoad, voiceLoad]);
+		// The language model needs WebGPU (web-llm has no CPU path); without it the scripted replies
+		// and the classifier serve, which the model manager says.
+		if (gpu) void this.loadLanguageModel();
+		else
+			this.llm = {
+				...this.llm,
+				status: 'unavailable',
+				message:
+					'Needs WebGPU. Replies come from the built-in scripts, routing from the classifier.'
+			};
 		// The natural voice downloads about 90 MB at fp32 on WebGPU; without a GPU it is too slow
 		// to be worth fetching unasked, so the model manager offers it as a button instead.
 		if (gpu) void this.loadNaturalVoice();
@@ -136,20 +154,41 @@ export class VoiceAgent {
 		);
 	}
 
+	/** Downloads the LLM (web-llm's cache keeps it) and hands it to the call when ready. */
+	async loadLanguageModel(): Promise<void> {
+		if (this.llm.status === 'loading' || this.llm.status === 'ready') return;
+		// web-llm is large: it is fetched only when a model is actually going to load.
+		const { llmChoice, loadLlm } = await import('./llm');
+		let choice;
+		try {
+			choice = llmChoice(location.href);
+		} catch (e) {
+			this.llm = { ...this.llm, status: 'failed', message: explain(e) };
+			return;
+		}
+		this.llm = { ...this.llm, label: `Language model (${choice.modelId})` };
+		await this.#load('llm', async () => {
+			this.engine = await loadLlm(choice, (p) => {
+				this.llm = { ...this.llm, loaded: p.progress, total: 1, unit: 'fraction', message: p.text };
+			});
+			return { backend: 'webgpu', message: undefined };
+		});
+	}
+
 	async #load(
-		which: 'stt' | 'voice' | 'natural',
-		run: () => Promise<{ backend?: string; bytes?: number }>
+		which: ModelKey,
+		run: () => Promise<{ backend?: string; bytes?: number; message?: string }>
 	): Promise<void> {
 		this[which] = { label: this[which].label, status: 'loading' };
 		try {
 			const r = await run();
 			this[which] = { ...this[which], status: 'ready', ...r, loaded: undefined, total: undefined };
 		} catch (e) {
-			this[which] = { ...this[which], status: 'failed', message: explain(e) };
+			this[which] = { ...this[which], status: 'failed', message: FAILED[which](explain(e)) };
 		}
 	}
 
-	#progress(which: 'stt' | 'voice' | 'natural', p: Progress): void {
+	#progress(which: ModelKey, p: Progress): void {
 		if (p.loaded === undefined) return;
 		this[which] = { ...this[which], loaded: p.loaded, ...(p.total ? { total: p.total } : {}) };
 	}
@@ -260,6 +299,19 @@ export class VoiceAgent {
 		this.#onTurn?.(text.trim());
 	}
 
+	#reply = new SentenceStream();
+
+	/** Part of a reply still being generated: each sentence is spoken as soon as it is complete. */
+	replyChunk(text: string, persona: Persona): void {
+		for (const sentence of this.#reply.push(text)) void this.say(sentence, persona);
+	}
+
+	/** The streamed reply is complete: speak what is left of it. */
+	endReply(persona: Persona): void {
+		const rest = this.#reply.flush().join(' ');
+		if (rest) void this.say(rest, persona);
+	}
+
 	/** Speaks one agent turn in a persona's voice, sentence by sentence, after what is queued. */
 	say(text: string, persona: Persona): Promise<void> {
 		const signal = this.#speech.signal;
@@ -302,6 +354,7 @@ export class VoiceAgent {
 
 	/** Stops the agent's voice and drops whatever was still being synthesized. */
 	async cancelSpeech(): Promise<void> {
+		this.#reply = new SentenceStream();
 		this.#speech.abort();
 		this.#speech = new AbortController();
 		this.#queue = Promise.resolve();
@@ -334,6 +387,16 @@ async function detectWebGpu(): Promise<boolean> {
 		return false;
 	}
 }
+
+/** What a failed load means for the call, by model. */
+const FAILED: Record<ModelKey, (why: string) => string> = {
+	stt: (why) => `Speech recognition could not load (${why}). Type instead; it retries on reload.`,
+	voice: (why) => `The offline voice could not load (${why}). Replies appear as text.`,
+	natural: (why) =>
+		`The natural voice could not be downloaded (${why}). The offline voice speaks instead.`,
+	llm: (why) =>
+		`The language model could not be downloaded (${why}). The built-in scripts answer instead.`
+};
 
 function explain(e: unknown): string {
 	return e instanceof Error ? e.message : String(e);

@@ -1,27 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import { kokoroHubSettings, kokoroVoiceKey, primeKokoroVoices } from './kokoro';
+import { KOKORO_DEFAULT_URL, kokoroHubSettings, kokoroVoiceKey, primeKokoroVoices } from './kokoro';
 
 // The Kokoro model itself is in no npm package, so only its configuration is tested here: where the
 // model is fetched from, and how the app's own voice files reach kokoro-js's cache.
 
 describe('Kokoro model URL', () => {
-	it('turns a model folder URL into transformers.js hub settings', () => {
+	it('keeps a hub address in hub form, so transformers.js accepts the model id', () => {
+		expect(kokoroHubSettings(KOKORO_DEFAULT_URL)).toEqual({
+			remoteHost: 'https://huggingface.co/',
+			remotePathTemplate: '{model}/resolve/main/',
+			modelId: 'onnx-community/Kokoro-82M-v1.0-ONNX'
+		});
+	});
+
+	it('turns any other folder into host = its parent, id = its name', () => {
 		expect(kokoroHubSettings('https://cdn.example.com/voices/kokoro-82m/')).toEqual({
-			remoteHost: 'https://cdn.example.com/',
+			remoteHost: 'https://cdn.example.com/voices/',
 			remotePathTemplate: '{model}/',
-			modelId: 'voices/kokoro-82m'
+			modelId: 'kokoro-82m'
 		});
 	});
 
 	it('resolves a relative folder against the page, so one build works on any host', () => {
 		expect(kokoroHubSettings('/models/kokoro', 'https://kiosk.local:8443/call')).toMatchObject({
-			remoteHost: 'https://kiosk.local:8443/',
-			modelId: 'models/kokoro'
+			remoteHost: 'https://kiosk.local:8443/models/',
+			modelId: 'kokoro'
 		});
 	});
 
 	it('refuses URLs that cannot hold a model', () => {
 		expect(() => kokoroHubSettings('https://cdn.example.com/')).toThrow(/needs a path/);
+		expect(() => kokoroHubSettings('https://cdn.example.com/a%20b/')).toThrow(/cannot name/);
 		expect(() => kokoroHubSettings('file:///tmp/kokoro/')).toThrow(/http/);
 	});
 });

@@ -16,16 +16,37 @@ export const kokoroVoiceKey = (id: string) =>
 
 const VOICE_ID = /^[a-z]{2}_[a-z]+$/;
 
-/** transformers.js settings that make it fetch `modelUrl`'s files: host, path template, model id. */
+/**
+ * transformers.js settings that make it fetch `modelUrl`'s files: host, path template, model id.
+ * It accepts only hub-like model ids ("org/name" or "name"), so a hub address keeps its form and
+ * any other folder becomes host = the parent folder, id = the folder's own name.
+ */
 export function kokoroHubSettings(modelUrl: string, pageUrl?: string) {
 	const url = pageUrl ? new URL(modelUrl, pageUrl) : new URL(modelUrl);
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
 		throw new RangeError(`The Kokoro model URL must be http(s), not ${url.protocol}`);
 	}
-	const path = url.pathname.replace(/^\/+|\/+$/g, '');
-	if (!path)
+	const parts = url.pathname.split('/').filter(Boolean);
+	const hub = /^(.*?)\/?([\w.-]+\/[\w.-]+)\/resolve\/([\w.-]+)\/?$/.exec(url.pathname);
+	if (hub) {
+		return {
+			remoteHost: `${url.origin}${hub[1]}/`,
+			// kokoro-js passes no revision, so the address's own is written into the template.
+			remotePathTemplate: `{model}/resolve/${hub[3]}/`,
+			modelId: hub[2]!
+		};
+	}
+	const name = parts.pop();
+	if (!name)
 		throw new RangeError('The Kokoro model URL needs a path (the folder holding config.json).');
-	return { remoteHost: `${url.origin}/`, remotePathTemplate: '{model}/', modelId: path };
+	if (!/^[\w.-]{1,96}$/.test(name) || name.includes('..')) {
+		throw new RangeError(`"${name}" cannot name a model folder (letters, digits, . _ - only).`);
+	}
+	return {
+		remoteHost: `${url.origin}/${parts.map((p) => `${p}/`).join('')}`,
+		remotePathTemplate: '{model}/',
+		modelId: name
+	};
 }
 
 /** Copies the voices from the app's own folder into kokoro-js's cache, under their hub keys. */
@@ -74,7 +95,10 @@ export class KokoroSynth {
 		onProgress?: (p: KokoroProgress) => void;
 	}): Promise<KokoroSynth> {
 		const hub = kokoroHubSettings(options.modelUrl, options.pageUrl);
-		await primeKokoroVoices(options.voices, options.voicesBase, { caches, fetch });
+		await primeKokoroVoices(options.voices, options.voicesBase, {
+			caches,
+			fetch: globalThis.fetch.bind(globalThis)
+		});
 		const [{ KokoroTTS }, { env }] = await Promise.all([
 			import('kokoro-js'),
 			import('@huggingface/transformers')

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { FakeMLCEngine } from '../testing/fake-llm';
+import { demoRouter } from '../testing/calls';
+import { demoDataset, demoFlow } from './demo';
+import { personaById } from './flow';
+import { LlmResponder, ungrounded } from './llm-responder';
+import { Session, type SessionEvent } from './session';
+
+// The LLM responder against a FAKE engine (no package ships an LLM): the fake streams scripted
+// words through web-llm's own chunk types, so what is tested is Baton's side — grounding, fallback,
+// interruption, and how a streamed reply reaches the transcript and speech.
+
+const billing = personaById(demoFlow, 'billing');
+const draft = 'The $49.00 charge on 2026-11-03 is your annual renewal fee.';
+const req = (over: Partial<Parameters<LlmResponder['reply']>[0]> = {}) => ({
+	persona: billing,
+	draft,
+	facts: ['charge: $49.00 on 2026-11-03, annual renewal'],
+	transcript: [],
+	...over
+});
+const collect = async (it: AsyncIterable<string>) => {
+	const out: string[] = [];
+	for await (const x of it) out.push(x);
+	return out;
+};
+
+describe('ungrounded', () => {
+	it('finds figures that appear in no source, and accepts those that do', () => {
+		expect(ungrounded('That was $49.00 on 2026-11-03.', [draft])).toEqual([]);
+		expect(ungrounded('That was $59.00, account AC-99999.', [draft])).toEqual([
+			'$59.00',
+			'AC-99999'
+		]);
+		expect(ungrounded('You owe 1,200 dollars.', ['balance 1200'])).toEqual([]);
+	});
+});
+
+describe('LlmResponder', () => {
+	it('streams a grounded rephrasing sentence by sentence', async () => {
+		const engine = new FakeMLCEngine([
+			'I checked for you. That $49.00 charge from 2026-11-03 is the yearly renewal fee. Anything else?'
+		]);
+		const out = await collect(new LlmResponder({ engine }).reply(req()));
+		expect(out.length).toBe(3);
+		expect(out.join('')).toContain('$49.00 charge from 2026-11-03');
+		const sent = engine.requests[0]!;
+		expect(sent.stream).toBe(true);
+		expect(JSON.stringify(sent.messages)).toContain(draft);
+	});
+
+	it('says the draft instead when the model invents a figure, and stops the model', async () => {
+		const engine = new FakeMLCEngine([
+			'That $59.00 charge is a late fee. You can pay it online. It will be gone next month after that.'
+		]);
+		expect((await collect(new LlmResponder({ engine }).reply(req()))).join('')).toBe(draft);
+		expect(engine.interrupted).toBe(1);
+		expect(engine.streamedTokens).toBeLessThan(12);
+	});
+
+	it('after a good sentence, an invented one is replaced by the exact draft', async () => {
+		const engine = new FakeMLCEngine([
+			'Sure, I can explain that charge. It was $12.00 for roaming. Bye.'
+		]);
+		const text = (await collect(new LlmResponder({ engine }).reply(req()))).join('');
+		expect(text).toBe(`Sure, I can explain that charge. To be precise: ${draft}`);
+	});
+
+	it('falls back to the draft when the engine fails or says nothing', async () => {
+		const failing = new FakeMLCEngine([new Error('GPU device lost')]);
+		expect((await collect(new LlmResponder({ engine: failing }).reply(req()))).join('')).toBe(
+			draft
+		);
+		const silent = new FakeMLCEngine(['']);
+		expect((await collect(new LlmResponder({ engine: silent }).reply(req()))).join('')).toBe(draft);
+	});
+
+	it('interrupts generation when the reply is cancelled (barge-in)', async () => {
+		const engine = new FakeMLCEngine(['One sentence here for you. '.repeat(40)]);
+		const ac = new AbortController();
+		const out: string[] = [];
+		for await (const s of new LlmResponder({ engine }).reply(req({ signal: ac.signal }))) {
+			out.push(s);
+			ac.abort();
+		}
+		expect(engine.interrupted).toBe(1);
+		expect(out.length).toBeLessThan(5);
+	});
+});
+
+describe('a session with the LLM responder', () => {
+	it('streams the reply as chunks and marks its transcript entry as streamed', async () => {
+		const engine = new FakeMLCEngine([
+			'Hello and welcome to Northwind Mobile. I am Ava. What can I do for you today?',
+			'Thanks. I am passing you to our billing team now, and they will have all the details.',
+			'Hi, Ben here from billing. I can look into that charge. What is the account number, and the PIN or billing zip code?'
+		]);
+		const session = new Session({
+			flow: demoFlow,
+			dataset: demoDataset,
+			router: demoRouter(),
+			responder: new LlmResponder({ engine })
+		});
+		const events: SessionEvent[] = [];
+		session.on((e) => events.push(e));
+		await session.start();
+		await session.say('I have a question about a charge on my bill');
+		const chunks = events.filter((e) => e.type === 'agent_chunk');
+		const agent = events.filter((e) => e.type === 'transcript' && e.entry.role === 'agent');
+		expect(chunks.length).toBeGreaterThan(3);
+		expect(agent.every((e) => e.type === 'transcript' && e.streamed)).toBe(true);
+		expect(session.record.owner).toBe('billing');
+		expect(session.record.transcript.at(-1)?.text).toContain('Ben here from billing');
+	});
+});
