@@ -20,9 +20,9 @@ test.use({
 test('failed downloads are explained, and the offline voice and scripts serve', async ({
 	page
 }) => {
-	await page.context().route(/huggingface\.co|githubusercontent\.com/, (r) =>
-		r.abort('internetdisconnected')
-	);
+	await page
+		.context()
+		.route(/huggingface\.co|githubusercontent\.com/, (r) => r.abort('internetdisconnected'));
 	await page.goto('/');
 	await expect(page.getByTestId('webgpu')).toHaveAttribute('data-gpu', 'available');
 	await expect(page.getByTestId('model-stt')).toHaveAttribute('data-status', 'ready', {
