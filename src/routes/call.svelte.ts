@@ -188,9 +188,12 @@ export class CallController {
 	/** The microphone listens while an AI agent has the call; a person's call has its own audio. */
 	async #voiceFollows(voice: VoiceAgent, session: Session, state: CallState): Promise<void> {
 		if (state === 'listening' || state === 'thinking' || state === 'speaking') {
-			await voice.startListening((text) => {
-				if (this.#session === session) void this.send(text);
-			});
+			await voice.startListening(
+				(text) => {
+					if (this.#session === session) void this.send(text);
+				},
+				() => session.interrupt()
+			);
 		} else if (
 			state === 'on_hold' ||
 			state === 'with_human' ||

@@ -113,3 +113,29 @@ describe('a session with the LLM responder', () => {
 		expect(session.record.transcript.at(-1)?.text).toContain('Ben here from billing');
 	});
 });
+
+describe('barge-in during a generated reply', () => {
+	it('stops the model; what was generated stays in the transcript, the rest is never said', async () => {
+		const engine = new FakeMLCEngine([
+			'Hello and welcome. How can I help?',
+			{ delayMs: 0, content: 'Let me explain this charge in detail. '.repeat(30) }
+		]);
+		const session = new Session({
+			flow: demoFlow,
+			dataset: demoDataset,
+			router: demoRouter(),
+			responder: new LlmResponder({ engine })
+		});
+		await session.start();
+		let chunks = 0;
+		session.on((e) => {
+			if (e.type === 'agent_chunk' && ++chunks === 2) session.interrupt();
+		});
+		await session.say('What plans do you have?');
+		expect(engine.interrupted).toBeGreaterThanOrEqual(1);
+		expect(engine.streamedTokens).toBeLessThan(60);
+		// The interrupted reply holds the two sentences generated before the caller cut in.
+		const interrupted = session.record.transcript.find((t) => t.text.startsWith('Let me explain'));
+		expect(interrupted?.text.match(/Let me explain/g)?.length).toBe(2);
+	});
+});

@@ -114,6 +114,8 @@ export class Session {
 	#router: Router;
 	#llmRouter: LlmRouter | undefined;
 	#responder: Responder;
+	/** Aborts the reply being generated, for barge-in. */
+	#replying: AbortController | null = null;
 	#human: HumanAvailability;
 	#now: () => Date;
 	#state: CallState = 'idle';
@@ -845,6 +847,14 @@ export class Session {
 	}
 
 	/** Ends the call. Without an explicit outcome it is derived from where the call stands. */
+	/**
+	 * The caller talked over the agent: stop generating the reply in progress. What was already
+	 * generated stays in the transcript (the caller may have heard it); the caller's words come next.
+	 */
+	interrupt(): void {
+		this.#replying?.abort();
+	}
+
 	end(outcome?: Outcome): void {
 		if (this.#state === 'ended') return;
 		this.#outcome = outcome ?? this.#derivedOutcome();
@@ -872,14 +882,18 @@ export class Session {
 		}
 		this.#setState('speaking');
 		let text = '';
+		const abort = new AbortController();
+		this.#replying = abort;
 		try {
 			for await (const chunk of this.#responder.reply({
 				persona,
 				draft: result.say,
 				facts: result.facts,
 				package: result.package,
-				transcript: this.record.transcript
+				transcript: this.record.transcript,
+				signal: abort.signal
 			})) {
+				if (abort.signal.aborted) break;
 				text += chunk;
 				this.#emit({ type: 'agent_chunk', personaId: persona.id, text: chunk });
 			}
@@ -887,10 +901,12 @@ export class Session {
 			// A failing responder (a crashed model) must not cost the caller the answer.
 			if (!text) text = result.say;
 		}
+		if (this.#replying === abort) this.#replying = null;
 		const said = text.trim();
+		// Interrupted before a word: the draft still goes on screen, but is not spoken.
 		this.#push(
 			{ role: 'agent', personaId: persona.id, text: said || result.say, at: this.#at() },
-			said.length > 0
+			said.length > 0 || abort.signal.aborted
 		);
 		if (!opts.keepState) this.#setState('listening');
 	}

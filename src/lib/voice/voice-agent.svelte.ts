@@ -74,6 +74,7 @@ export class VoiceAgent {
 	#speech = new AbortController();
 	#queue: Promise<void> = Promise.resolve();
 	#onTurn: ((text: string) => void) | null = null;
+	#onInterrupt: (() => void) | null = null;
 	#prepared: Promise<void> | null = null;
 	/** Measured on this device, shown in the model manager: speech end → first agent audio, and the
 	 * caller's onset while the agent talks → the agent silent. */
@@ -212,8 +213,13 @@ export class VoiceAgent {
 	}
 
 	/** Opens the microphone and starts turning speech into caller turns. */
-	async startListening(onTurn: (text: string) => void): Promise<void> {
+	async startListening(
+		onTurn: (text: string) => void,
+		/** A real interruption: the reply being generated should stop too. */
+		onInterrupt?: () => void
+	): Promise<void> {
 		this.#onTurn = onTurn;
+		this.#onInterrupt = onInterrupt ?? null;
 		// Once refused, the microphone is not asked again on every turn: the caller retries by hand.
 		if (this.#listener || this.mic === 'starting' || this.mic === 'failed') return;
 		await this.#openMic();
@@ -293,7 +299,10 @@ export class VoiceAgent {
 			await this.#playback?.resume();
 			return;
 		}
-		if (decision === 'cancel') await this.cancelSpeech();
+		if (decision === 'cancel') {
+			this.#onInterrupt?.();
+			await this.cancelSpeech();
+		}
 		if (!text.trim()) return;
 		this.#turnEndedAt = endedAt;
 		this.#onTurn?.(text.trim());
