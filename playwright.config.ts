@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './e2e/chromium';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, fakeMicArgs } from './e2e/chromium';
 import { CALLER_WAV } from './e2e/global-setup';
 
 // Journeys run against the built app (the same static files a deployment serves) in Debian's
@@ -22,10 +22,7 @@ export default defineConfig({
 			args: [
 				...CHROMIUM_ARGS,
 				// A fake microphone (an espeak-ng caller) and auto-granted permission, for the audio journeys.
-				'--use-fake-ui-for-media-stream',
-				'--use-fake-device-for-media-stream',
-				`--use-file-for-fake-audio-capture=${CALLER_WAV}`,
-				'--autoplay-policy=no-user-gesture-required',
+				...fakeMicArgs(CALLER_WAV),
 				// Host candidates as plain loopback/LAN addresses; mDNS names do not resolve in CI.
 				'--disable-features=WebRtcHideLocalIpsWithMdns'
 			]

@@ -11,3 +11,11 @@ export const CHROMIUM_ARGS = [
 	'--disable-quic',
 	'--no-first-run'
 ];
+
+/** A fake microphone playing `wav` (48 kHz mono), permission granted, and sound without a click. */
+export const fakeMicArgs = (wav: string) => [
+	'--use-fake-ui-for-media-stream',
+	'--use-fake-device-for-media-stream',
+	`--use-file-for-fake-audio-capture=${wav}`,
+	'--autoplay-policy=no-user-gesture-required'
+];

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, fakeMicArgs } from './chromium';
 import { VOICE_CALLER_WAV } from './global-setup';
 
 // The voice journey, with real models in Chromium: Silero VAD (vad-web, served by the app), Moonshine
@@ -10,13 +10,7 @@ import { VOICE_CALLER_WAV } from './global-setup';
 test.use({
 	launchOptions: {
 		executablePath: CHROMIUM_PATH,
-		args: [
-			...CHROMIUM_ARGS,
-			'--use-fake-ui-for-media-stream',
-			'--use-fake-device-for-media-stream',
-			`--use-file-for-fake-audio-capture=${VOICE_CALLER_WAV}`,
-			'--autoplay-policy=no-user-gesture-required'
-		]
+		args: [...CHROMIUM_ARGS, ...fakeMicArgs(VOICE_CALLER_WAV)]
 	}
 });
 

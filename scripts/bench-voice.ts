@@ -9,7 +9,7 @@ import { execSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, fakeMicArgs } from '../e2e/chromium';
 import { percentile } from '../src/lib/agents/metrics';
 import { speechWav, writeConversation } from '../src/lib/testing/speech';
 // @ts-expect-error: the production server is plain JavaScript.
@@ -138,13 +138,7 @@ writeConversation(callerWav, CALLER, { sampleRate: 48000 });
 const server = await startServer({ port: 4198, host: '127.0.0.1' });
 const live = await chromium.launch({
 	executablePath: CHROMIUM_PATH,
-	args: [
-		...CHROMIUM_ARGS,
-		'--use-fake-ui-for-media-stream',
-		'--use-fake-device-for-media-stream',
-		`--use-file-for-fake-audio-capture=${callerWav}`,
-		'--autoplay-policy=no-user-gesture-required'
-	]
+	args: [...CHROMIUM_ARGS, ...fakeMicArgs(callerWav)]
 });
 try {
 	const page = await live.newPage();

@@ -71,3 +71,27 @@ export function resample(samples: Float32Array, from: number, to: number): Float
 	}
 	return out;
 }
+
+/** Mono 16-bit PCM WAV bytes from float samples in −1…1 (clipped). */
+export function encodeWav(samples: Float32Array, sampleRate: number): Uint8Array {
+	const out = new Uint8Array(44 + samples.length * 2);
+	const view = new DataView(out.buffer);
+	const tag = (at: number, s: string) =>
+		[...s].forEach((c, i) => view.setUint8(at + i, c.charCodeAt(0)));
+	tag(0, 'RIFF');
+	view.setUint32(4, 36 + samples.length * 2, true);
+	tag(8, 'WAVEfmt ');
+	view.setUint32(16, 16, true);
+	view.setUint16(20, 1, true);
+	view.setUint16(22, 1, true);
+	view.setUint32(24, sampleRate, true);
+	view.setUint32(28, sampleRate * 2, true);
+	view.setUint16(32, 2, true);
+	view.setUint16(34, 16, true);
+	tag(36, 'data');
+	view.setUint32(40, samples.length * 2, true);
+	for (let i = 0; i < samples.length; i++) {
+		view.setInt16(44 + i * 2, Math.round(Math.max(-1, Math.min(1, samples[i]!)) * 32767), true);
+	}
+	return out;
+}

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { parseWav, resample } from '../audio/wav';
+import { encodeWav, parseWav, resample } from '../audio/wav';
 
 // Test speech: espeak-ng says the text, sox pads it with known silence and converts it. Used by the
 // real-weights tests, the fake microphone and the voice benchmark. Needs Debian's espeak-ng and sox
@@ -79,26 +79,11 @@ export function writeConversation(
 			? new Float32Array(Math.round(p * sampleRate))
 			: parseWav(new Uint8Array(speechWav(p, { ...options, sampleRate }))).samples
 	);
-	const total = pieces.reduce((n, x) => n + x.length, 0);
-	const out = Buffer.alloc(44 + total * 2);
-	out.write('RIFF', 0);
-	out.writeUInt32LE(36 + total * 2, 4);
-	out.write('WAVEfmt ', 8);
-	out.writeUInt32LE(16, 16);
-	out.writeUInt16LE(1, 20);
-	out.writeUInt16LE(1, 22);
-	out.writeUInt32LE(sampleRate, 24);
-	out.writeUInt32LE(sampleRate * 2, 28);
-	out.writeUInt16LE(2, 32);
-	out.writeUInt16LE(16, 34);
-	out.write('data', 36);
-	out.writeUInt32LE(total * 2, 40);
-	let at = 44;
+	const all = new Float32Array(pieces.reduce((n, x) => n + x.length, 0));
+	let at = 0;
 	for (const x of pieces) {
-		for (const v of x) {
-			out.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(v * 32767))), at);
-			at += 2;
-		}
+		all.set(x, at);
+		at += x.length;
 	}
-	writeFileSync(file, out);
+	writeFileSync(file, encodeWav(all, sampleRate));
 }

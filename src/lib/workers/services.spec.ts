@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { speechSamples } from '$lib/testing/speech';
 import { serve, WorkerClient, type Endpoint } from './protocol';
 import { sttHandlers } from './stt/service';
-import type { KokoroSynth } from './tts/kokoro';
+import type { KokoroParams, KokoroSynth } from './tts/kokoro';
 import { ttsHandlers } from './tts/service';
 
 // The worker methods behind the real protocol (a MessageChannel stands in for the Worker), with
@@ -34,6 +34,14 @@ const fileBytes = async (url: string, onProgress: (l: number, t: number | null) 
 };
 
 const voice = { id: 'af_heart', fallback: 'en-us+f3' };
+const kokoroParams: KokoroParams = {
+	modelUrl: 'https://models.example/kokoro/',
+	pageUrl: 'https://app.example/',
+	voicesBase: 'https://app.example/vendor/kokoro-voices/',
+	voices: ['af_heart'],
+	device: 'wasm',
+	wasmPaths: 'https://app.example/vendor/ort-kokoro/'
+};
 
 describe('TTS worker methods', () => {
 	const deps = (kokoro: Partial<KokoroSynth> | Error) => ({
@@ -74,15 +82,7 @@ describe('TTS worker methods', () => {
 			ttsHandlers(deps(Object.assign(new Error('offline'), { code: 'model_network_error' })))
 		);
 		await tts.call('load', {});
-		const params = {
-			modelUrl: 'https://m/k/',
-			pageUrl: 'https://a/',
-			voicesBase: 'https://a/v/',
-			voices: ['af_heart'],
-			device: 'wasm' as const,
-			wasmPaths: '/o/'
-		};
-		await expect(tts.call('loadNatural', params)).rejects.toMatchObject({
+		await expect(tts.call('loadNatural', kokoroParams)).rejects.toMatchObject({
 			code: 'model_network_error'
 		});
 		expect((await tts.call('speak', { text: 'Still here.', voice })).engine).toBe('espeak');
@@ -99,15 +99,10 @@ describe('TTS worker methods', () => {
 		};
 		const tts = connect(ttsHandlers(deps(natural)));
 		await tts.call('load', {});
-		const params = {
-			modelUrl: 'https://m/k/',
-			pageUrl: 'https://a/',
-			voicesBase: 'https://a/v/',
-			voices: ['af_heart'],
-			device: 'wasm' as const,
-			wasmPaths: '/o/'
-		};
-		expect(await tts.call('loadNatural', params)).toEqual({ engine: 'kokoro', device: 'wasm' });
+		expect(await tts.call('loadNatural', kokoroParams)).toEqual({
+			engine: 'kokoro',
+			device: 'wasm'
+		});
 		expect((await tts.call('speak', { text: 'Hello.', voice })).engine).toBe('kokoro');
 		fail = true;
 		expect((await tts.call('speak', { text: 'Hello.', voice })).engine).toBe('espeak');

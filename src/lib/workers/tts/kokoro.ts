@@ -65,6 +65,18 @@ export async function primeKokoroVoices(
 	}
 }
 
+/** What the TTS worker needs to load Kokoro: the model, the app's voice files and ONNX runtime. */
+export type KokoroParams = {
+	modelUrl: string;
+	/** The page's address, against which a relative `modelUrl` resolves. */
+	pageUrl: string;
+	voicesBase: string;
+	voices: string[];
+	device: 'webgpu' | 'wasm';
+	/** Where transformers.js's own ONNX runtime files are served. */
+	wasmPaths: string;
+};
+
 export type KokoroProgress = { file: string; loaded: number; total: number | null };
 
 type KokoroModel = {
@@ -84,16 +96,9 @@ export class KokoroSynth {
 		this.device = device;
 	}
 
-	static async load(options: {
-		modelUrl: string;
-		pageUrl: string;
-		voicesBase: string;
-		voices: string[];
-		device: 'webgpu' | 'wasm';
-		/** Where transformers.js's own ONNX runtime files are served. */
-		wasmPaths: string;
-		onProgress?: (p: KokoroProgress) => void;
-	}): Promise<KokoroSynth> {
+	static async load(
+		options: KokoroParams & { onProgress?: (p: KokoroProgress) => void }
+	): Promise<KokoroSynth> {
 		const hub = kokoroHubSettings(options.modelUrl, options.pageUrl);
 		await primeKokoroVoices(options.voices, options.voicesBase, {
 			caches,

@@ -2,7 +2,9 @@ import type { Audio } from '$lib/audio/wav';
 import { BatonError } from '$lib/agents/errors';
 import type { HandlerContext } from '../protocol';
 import { EspeakSynth, type EspeakFactory } from './espeak';
-import type { KokoroProgress, KokoroSynth } from './kokoro';
+import type { KokoroParams, KokoroProgress, KokoroSynth } from './kokoro';
+
+export type { KokoroParams };
 
 // The TTS worker's methods, apart from the worker itself so they run under test in Node. The
 // offline voice (espeak-ng) loads first, from the app, in well under a second; the natural voice
@@ -10,15 +12,6 @@ import type { KokoroProgress, KokoroSynth } from './kokoro';
 // fails on a sentence, the offline voice speaks: the caller never waits on a download.
 
 export type PersonaVoice = { id: string; fallback: string };
-
-export type KokoroParams = {
-	modelUrl: string;
-	pageUrl: string;
-	voicesBase: string;
-	voices: string[];
-	device: 'webgpu' | 'wasm';
-	wasmPaths: string;
-};
 
 export type TtsDeps = {
 	/** Where the app serves the espeak-ng WebAssembly, unless `load` names another address. */
