@@ -74,6 +74,8 @@ export class VoiceAgent {
 	#speech = new AbortController();
 	#queue: Promise<void> = Promise.resolve();
 	#onTurn: ((text: string) => void) | null = null;
+	#turns: Promise<void> = Promise.resolve();
+	#sttReady: Promise<void> = Promise.resolve();
 	#onInterrupt: (() => void) | null = null;
 	#prepared: Promise<void> | null = null;
 	/** Measured on this device, shown in the model manager: speech end → first agent audio, and the
@@ -110,11 +112,11 @@ export class VoiceAgent {
 		this.#tts = new WorkerClient<TtsApi>(
 			spawn(startTtsWorker(), (m) => this.#workerDied('tts', m))
 		);
-		const sttLoad = this.#load('stt', () =>
+		const sttLoad = (this.#sttReady = this.#load('stt', () =>
 			this.#stt!.call('load', sttLoadParams(this.#config, location.href, device), {
 				onProgress: (p) => this.#progress('stt', p)
 			}).then((r) => ({ backend: r.backend, bytes: r.bytes }))
-		);
+		));
 		const voiceLoad = this.#load('voice', () =>
 			this.#tts!.call('load', {}, { onProgress: (p) => this.#progress('voice', p) }).then((r) => ({
 				backend: 'wasm',
@@ -271,7 +273,15 @@ export class VoiceAgent {
 			} else if (e.type === 'misfire') {
 				this.mic = 'listening';
 				if (this.#bargeIn.misfire() === 'resume') void this.#playback?.resume();
-			} else void this.#turn(e.audio, e.silenceMs);
+			} else {
+				// Turns are transcribed one after another, so they reach the call in the order spoken.
+				const { audio, silenceMs } = e;
+				this.#turns = this.#turns
+					.then(() => this.#turn(audio, silenceMs))
+					.catch((err) => {
+						this.micError = explain(err);
+					});
+			}
 		}
 	}
 
@@ -285,6 +295,8 @@ export class VoiceAgent {
 		this.mic = 'transcribing';
 		// The caller stopped talking when the silence began, not when the turn detector noticed.
 		const endedAt = performance.now() - silenceMs;
+		// Speech that came before recognition finished loading waits for it rather than being lost.
+		await this.#sttReady;
 		let text = '';
 		try {
 			text =
