@@ -11,6 +11,7 @@ describe('voice model configuration', () => {
 		expect(sttLoadParams(c, page, 'wasm')).toEqual({
 			encoderUrl: 'https://help.example.com/models/moonshine-tiny/encoder_model.onnx',
 			decoderUrl: 'https://help.example.com/models/moonshine-tiny/decoder_model_merged.onnx',
+			shape: 'tiny',
 			device: 'wasm',
 			wasmPaths: 'https://help.example.com/vendor/ort/'
 		});
@@ -29,6 +30,15 @@ describe('voice model configuration', () => {
 		expect(k.modelUrl).toBe('https://cdn.example/k/');
 		expect(k.voicesBase).toBe('https://x.example/app/vendor/kokoro-voices/');
 		expect(k.wasmPaths).toBe('https://x.example/app/vendor/ort-kokoro/');
+	});
+
+	it('runs Moonshine base when asked, and ignores a model it does not know', () => {
+		const base = voiceConfig(new URL(`${page}&stt=moonshine-base`), '');
+		expect(sttLoadParams(base, page, 'wasm')).toMatchObject({
+			encoderUrl: 'https://help.example.com/models/moonshine-base/encoder_model.onnx',
+			shape: 'base'
+		});
+		expect(voiceConfig(new URL(`${page}&stt=whisper-9000`), '').sttModel).toBe('moonshine-tiny');
 	});
 
 	it('ignores a Kokoro URL that is not http(s)', () => {

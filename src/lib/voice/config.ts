@@ -1,13 +1,14 @@
 import type { Persona } from '$lib/agents/flow';
 import { configFromQuery, modelUrl, type ModelConfig } from '$lib/workers/model-loader';
+import type { moonshineShapes } from '$lib/workers/stt/moonshine';
 import type { SttLoadParams } from '$lib/workers/stt/service';
 import { KOKORO_DEFAULT_URL } from '$lib/workers/tts/kokoro';
 import type { KokoroParams } from '$lib/workers/tts/service';
 
 // Where the voice's models and runtime files come from. A deployment points the page at its own
 // copies with query parameters: `?models=https://cdn.example/models/` for speech recognition (a
-// folder per model id, e.g. `moonshine-tiny/`), `?kokoro=https://cdn.example/kokoro-82m/` for the
-// natural voice. The runtimes themselves (ONNX Runtime's WASM, the VAD worklet, Kokoro's voice
+// folder per model id, e.g. `moonshine-tiny/`; `?stt=moonshine-base` for the larger model),
+// `?kokoro=https://cdn.example/kokoro-82m/` for the natural voice. The runtimes themselves (ONNX Runtime's WASM, the VAD worklet, Kokoro's voice
 // files) are always served by the app, under `assets`.
 
 export type VoiceConfig = {
@@ -15,9 +16,16 @@ export type VoiceConfig = {
 	kokoroUrl: string;
 	/** The app's static base path (SvelteKit `assets`), '' at the root. */
 	assets: string;
-	/** Speech recognition model folder id under `models`. */
-	sttModel: string;
+	/** Speech recognition model: its folder id under `models`, and its decoder shape. */
+	sttModel: SttModel;
 };
+
+/** The speech recognition models the STT worker can run (`?stt=moonshine-base` picks the larger). */
+export const STT_MODELS = {
+	'moonshine-tiny': 'tiny',
+	'moonshine-base': 'base'
+} as const satisfies Record<string, keyof typeof moonshineShapes>;
+export type SttModel = keyof typeof STT_MODELS;
 
 export function voiceConfig(page: URL, assets: string): VoiceConfig {
 	const kokoro = page.searchParams.get('kokoro');
@@ -25,7 +33,7 @@ export function voiceConfig(page: URL, assets: string): VoiceConfig {
 		models: configFromQuery(page.searchParams, { baseUrl: `${assets}/models/` }),
 		kokoroUrl: kokoro && isHttpUrl(kokoro, page) ? kokoro : KOKORO_DEFAULT_URL,
 		assets,
-		sttModel: 'moonshine-tiny'
+		sttModel: sttModelFrom(page.searchParams.get('stt'))
 	};
 }
 
@@ -37,9 +45,14 @@ export function sttLoadParams(
 	return {
 		encoderUrl: modelUrl(c.models, c.sttModel, 'encoder_model.onnx', page),
 		decoderUrl: modelUrl(c.models, c.sttModel, 'decoder_model_merged.onnx', page),
+		shape: STT_MODELS[c.sttModel],
 		device,
 		wasmPaths: new URL(`${c.assets}/vendor/ort/`, page).toString()
 	};
+}
+
+function sttModelFrom(v: string | null): SttModel {
+	return v !== null && Object.hasOwn(STT_MODELS, v) ? (v as SttModel) : 'moonshine-tiny';
 }
 
 /** The Kokoro voices the flow's personas use (ids like `af_heart`; anything else is not Kokoro's). */

@@ -89,6 +89,7 @@ export class VoiceAgent {
 
 	constructor(page: URL, personas: readonly Persona[]) {
 		this.#config = voiceConfig(page, assets);
+		this.stt.label = `Speech recognition (${this.#config.sttModel.replace('-', ' ')})`;
 		this.#personas = personas;
 	}
 
