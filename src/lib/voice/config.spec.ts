@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { demoFlow } from '$lib/agents/demo';
-import { KOKORO_DEFAULT_URL } from '$lib/workers/tts/kokoro';
+import { KOKORO_DEFAULT_URL } from '$lib/workers/tts/kokoro-hub';
 import { kokoroLoadParams, kokoroVoices, sttLoadParams, voiceConfig } from './config';
 
 const page = 'https://help.example.com/call?x=1';

@@ -2,7 +2,7 @@ import type { Persona } from '$lib/agents/flow';
 import { configFromQuery, modelUrl, type ModelConfig } from '$lib/workers/model-loader';
 import type { moonshineShapes } from '$lib/workers/stt/moonshine';
 import type { SttLoadParams } from '$lib/workers/stt/service';
-import { KOKORO_DEFAULT_URL } from '$lib/workers/tts/kokoro';
+import { KOKORO_DEFAULT_URL } from '$lib/workers/tts/kokoro-hub';
 import type { KokoroParams } from '$lib/workers/tts/service';
 
 // Where the voice's models and runtime files come from. A deployment points the page at its own

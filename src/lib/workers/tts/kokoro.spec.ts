@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { KOKORO_DEFAULT_URL, kokoroHubSettings, kokoroVoiceKey, primeKokoroVoices } from './kokoro';
+import {
+	KOKORO_DEFAULT_URL,
+	kokoroHubSettings,
+	kokoroVoiceKey,
+	primeKokoroVoices
+} from './kokoro-hub';
 
 // The Kokoro model itself is in no npm package, so only its configuration is tested here: where the
 // model is fetched from, and how the app's own voice files reach kokoro-js's cache.
