@@ -1,7 +1,7 @@
 // Copies the runtime files that npm packages ship into static/vendor/ (ignored by git), so the app
 // serves them itself and never asks a CDN: the VAD worklet and Silero model, onnxruntime-web's WASM
-// runtimes (for the VAD and speech-to-text), the runtime kokoro-js's transformers.js expects, and the
-// Kokoro voice files. Idempotent: a file already there with the same size is kept.
+// runtime for the VAD, the runtime kokoro-js's transformers.js expects, and the Kokoro voice files.
+// These are the libraries that load their files from a folder; everything else Vite bundles. Idempotent: a file already there with the same size is kept.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,11 +17,9 @@ const sets = [
 		/^(vad\.worklet\.bundle\.min\.js|silero_vad_v5\.onnx)$/,
 		out('vad')
 	],
-	[
-		nm('onnxruntime-web/dist'),
-		/^ort-wasm-simd-threaded(\.jsep|\.asyncify)?\.(mjs|wasm)$/,
-		out('ort')
-	],
+	// The VAD's runtime (vad-web loads the plain WASM build by folder); the STT worker's own runtime
+	// is bundled by Vite.
+	[nm('onnxruntime-web/dist'), /^ort-wasm-simd-threaded\.(mjs|wasm)$/, out('ort')],
 	[
 		nm('@huggingface/transformers/dist'),
 		/^ort-wasm-simd-threaded\.jsep\.(mjs|wasm)$/,
