@@ -223,6 +223,25 @@ test('the operator tab closes mid-call: the caller is back with the AI within 6 
 	await expect(caller.getByTestId('call-state')).toHaveAttribute('data-state', 'listening');
 });
 
+test('the operator ends the call: the caller sees it ended by the person, and the console is free', async ({
+	context
+}) => {
+	const operator = await context.newPage();
+	await operatorSignedIn(operator, 'Oscar');
+	const caller = await context.newPage();
+	await caller.goto('/');
+	await caller.getByTestId('text-only').check();
+	await caller.getByRole('button', { name: 'Call' }).click();
+	await say(caller, 'get me a representative');
+	await operator.getByTestId('accept').click();
+	await expect(caller.getByTestId('with-human')).toBeVisible();
+	await operator.screenshot({ path: 'test-results/operator-end-call.png', fullPage: true });
+	await operator.getByTestId('end-call').click();
+	await expect(caller.getByTestId('call-state')).toHaveAttribute('data-state', 'ended');
+	await expect(caller.getByTestId('call-ended')).toContainText('finished with our team');
+	await expect(operator.getByTestId('operator-status')).toHaveAttribute('data-status', 'available');
+});
+
 test('manual pairing with copied codes, for places with no server', async ({ context }) => {
 	const operator = await context.newPage();
 	await operatorSignedIn(operator, 'Mona', '?signal=manual');

@@ -44,7 +44,7 @@ test('billing answers with a tool result, then sales opens with the billing cont
 	await expect(opening).toContainText('$20.00 a month more');
 	await expect(page.getByTestId('package-trigger')).toHaveText('out_of_scope');
 	await expect(page.getByTestId('package-caller')).toContainText('AC-10021');
-	await expect(page.getByTestId('package-caller')).toContainText('verified by pin');
+	await expect(page.getByTestId('package-caller')).toContainText('verified by PIN');
 	await page.screenshot({ path: 'test-results/caller-sales-handoff.png', fullPage: true });
 });
 

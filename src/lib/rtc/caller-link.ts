@@ -283,6 +283,12 @@ export class CallerLink {
 			await session.handBack({ to: env.payload.to, notes: env.payload.notes });
 			this.#status({ type: 'idle' });
 			this.#peer?.close();
+		} else if (env.type === 'hangup' && this.#connected) {
+			// The person finished the call.
+			this.#connected = false;
+			this.#status({ type: 'idle' });
+			this.#peer?.close();
+			session.end('human');
 		}
 	}
 

@@ -202,6 +202,15 @@ export class OperatorConsole {
 		setTimeout(() => this.#endCall(), 300);
 	}
 
+	/** The person finished with the caller: the caller's call ends too, with the outcome "human". */
+	endCall(): void {
+		const call = this.#call;
+		if (!call || call.state !== 'connected' || !this.#link) return;
+		this.#link.send('hangup', { reason: 'operator_ended' });
+		// Let the message leave before the link closes.
+		setTimeout(() => this.#endCall(), 300);
+	}
+
 	#endCall(): void {
 		if (this.#call) this.#call = { ...this.#call, state: 'ended' };
 		this.#link?.close();
