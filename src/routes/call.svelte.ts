@@ -97,7 +97,8 @@ export class CallController {
 		// A language model that finishes loading mid-call joins the call from the next turn.
 		$effect.root(() => {
 			$effect(() => {
-				if (voice.engine && this.#session) this.#useEngine(this.#session, voice.engine);
+				const engine = voice.models.engine;
+				if (engine && this.#session) this.#useEngine(this.#session, engine);
 			});
 		});
 	}
@@ -140,7 +141,7 @@ export class CallController {
 			human: 'external'
 		});
 		this.#session = session;
-		if (this.#voice?.engine) this.#useEngine(session, this.#voice.engine);
+		if (this.#voice?.models.engine) this.#useEngine(session, this.#voice.models.engine);
 		this.#transcript = [];
 		this.#packages = [];
 		this.#narration = null;
