@@ -19,8 +19,16 @@ export const VOICE_CALLER_SCRIPT = [
 	30
 ];
 
+/** A voice caller who asks for a person, then stays quiet. */
+export const VOICE_HUMAN_WAV = join(import.meta.dirname, '.artifacts', 'voice-human.wav');
+
 export default function globalSetup(): void {
 	mkdirSync(join(import.meta.dirname, '.artifacts'), { recursive: true });
+	if (!existsSync(VOICE_HUMAN_WAV)) {
+		writeConversation(VOICE_HUMAN_WAV, [7, 'I want to talk to a real person please.', 30], {
+			sampleRate: 48000
+		});
+	}
 	if (!existsSync(VOICE_CALLER_WAV)) {
 		writeConversation(VOICE_CALLER_WAV, VOICE_CALLER_SCRIPT, { sampleRate: 48000 });
 	}
