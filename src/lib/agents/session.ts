@@ -9,25 +9,16 @@ import { checkHop } from './hop-policy';
 import { uuid } from './ids';
 import { redact } from './redact';
 import { rulesResponder, type Responder } from './responder';
+import type { CallControls, HandoffOptions, Reply } from './call-controls';
+import { CHOICE_AI, CHOICE_CALLBACK, CHOICE_QUEUE, GOODBYE, isVague } from './caller-words';
 import type { LlmRouter } from './llm-router';
 import { Router, type RouteDecision } from './router';
 import { blend, scoreTurn } from './sentiment';
-import {
-	runSkill,
-	saidNo,
-	saidYes,
-	type Awaiting,
-	type SkillContext,
-	type SkillResult
-} from './skills';
-import { Tools, type ToolName, type ToolOutcome } from './tools';
-import {
-	explicitRequest,
-	frustration,
-	sensitiveTopic,
-	toolFailure,
-	type Trigger
-} from './triggers';
+import { saidNo, saidYes, type Awaiting } from './skills';
+import { SpecialistDesk } from './specialist';
+import { Tools } from './tools';
+import { TriageDesk } from './triage';
+import { explicitRequest, frustration, sensitiveTopic, type Trigger } from './triggers';
 
 // The session is the conversation core: it takes caller turns as text and emits events. It has no
 // DOM, no workers and no network, so the page, the simulator and the benchmarks all drive this same
@@ -81,27 +72,6 @@ export type SessionOptions = {
 	callId?: string;
 };
 
-/** Below this, a "none of the above" from the classifier is treated as unclear, not off-topic. */
-const OUT_OF_SCOPE_SURE = 0.6;
-
-const GOODBYE =
-	/\b(bye|goodbye|that's all|that is all|that's it|nothing else|no,? thanks?|i'm done|hang up)\b/i;
-const CHOICE_QUEUE = /\b(queue|wait|hold|stay on the line)\b/i;
-const CHOICE_CALLBACK = /\b(call ?back|call me|ring me)\b/i;
-const CHOICE_AI = /\b(back|assistant|ai|bot|keep going|continue|you)\b/i;
-
-const FILLER = new Set(
-	"hmm hm um umm uh er erm well not sure i i'm im don't dont know no idea maybe perhaps whatever guess something stuff thing things help like just really so okay ok yeah yes a the an have got question it is that this me my please can you could about".split(
-		' '
-	)
-);
-
-/** True when an utterance is only hedges and filler, with no topic word in it. */
-export function isVague(text: string): boolean {
-	const words = text.toLowerCase().match(/[a-z']+/g) ?? [];
-	return words.every((w) => FILLER.has(w));
-}
-
 export class Session {
 	readonly flow: Flow;
 	readonly tools: Tools;
@@ -112,7 +82,6 @@ export class Session {
 	readonly owners: string[] = [];
 
 	#router: Router;
-	#llmRouter: LlmRouter | undefined;
 	#responder: Responder;
 	/** Aborts the reply being generated, for barge-in. */
 	#replying: AbortController | null = null;
@@ -122,10 +91,8 @@ export class Session {
 	#outcome: Outcome | null = null;
 	#listeners = new Set<(e: SessionEvent) => void>();
 	#awaiting: Awaiting | undefined;
-	#pin: string | undefined;
-	#memory: Record<string, unknown> = {};
-	#clarify: { options: string[]; text: string } | null = null;
-	#lowConfidenceTurns = 0;
+	#triage: TriageDesk;
+	#specialist: SpecialistDesk;
 	#awaitingFallback = false;
 	#lastAi: string;
 
@@ -133,7 +100,6 @@ export class Session {
 		this.flow = options.flow;
 		this.tools = new Tools(options.dataset);
 		this.#router = options.router;
-		this.#llmRouter = options.llmRouter;
 		this.#responder = options.responder ?? rulesResponder;
 		this.#human = options.human ?? 'external';
 		this.#now = options.now ?? (() => new Date());
@@ -146,6 +112,27 @@ export class Session {
 			owner: triage.id,
 			at: this.#now().toISOString()
 		});
+		const controls = Object.defineProperty(
+			{
+				flow: this.flow,
+				record: this.record,
+				tools: this.tools,
+				reply: (persona: Persona, result: Reply, opts?: { keepState?: boolean }) =>
+					this.#reply(persona, result, opts),
+				handoff: (toId: string, trigger: Trigger, opts?: HandoffOptions) =>
+					this.#handoff(toId, trigger, opts),
+				log: (event: AuditBody) => this.#log(event)
+			},
+			'awaiting',
+			{
+				get: () => this.#awaiting,
+				set: (a: Awaiting | undefined) => {
+					this.#awaiting = a;
+				}
+			}
+		) as CallControls;
+		this.#triage = new TriageDesk(controls, options.router, options.llmRouter);
+		this.#specialist = new SpecialistDesk(controls);
 	}
 
 	get state(): CallState {
@@ -178,7 +165,7 @@ export class Session {
 
 	/** Plugs in (or removes) the LLM second stage, e.g. once a model has loaded. */
 	set llmRouter(r: LlmRouter | undefined) {
-		this.#llmRouter = r;
+		this.#triage.llmRouter = r;
 	}
 
 	/** Swaps the responder (e.g. when an LLM finishes loading); takes effect on the next reply. */
@@ -212,7 +199,7 @@ export class Session {
 		const extraction = extractEntities(text0, this.tools.dataset);
 		const red = redact(text0);
 		const text = red.text;
-		if (extraction.pin) this.#pin = extraction.pin;
+		if (extraction.pin) this.#specialist.givePin(extraction.pin);
 		const earlier = this.record.transcript.filter((t) => t.role === 'caller').map((t) => t.text);
 		this.#push({ role: 'caller', text, at: this.#at() });
 		const found = [...extraction.entities];
@@ -231,7 +218,7 @@ export class Session {
 		this.#log({ type: 'caller_turn', turn, entities: found.map((e) => e.type), redactions });
 		// A turn that answers the persona's question ("AC-10021, PIN 4821") neither changes the intent
 		// nor counts as the caller repeating themselves when asked to say it again.
-		const continuing = this.#continues(text, found);
+		const continuing = this.#specialist.continues(text, found);
 		const turnSentiment = scoreTurn(text, continuing ? [] : earlier);
 		this.record.sentiment = blend(this.record.sentiment, turnSentiment);
 
@@ -292,326 +279,17 @@ export class Session {
 
 		// "Anything else?" answered with a bare yes or no.
 		const short = text.split(/\s+/).length <= 3 && found.length === 0;
-		if (short && !this.#awaiting && !this.#clarify && owner.kind !== 'triage') {
+		if (short && !this.#awaiting && !this.#triage.clarifying && owner.kind !== 'triage') {
 			if (saidNo(text)) return this.#endByCaller(owner);
 			if (saidYes(text))
 				return this.#reply(owner, { say: 'Sure, what else can I help you with?', facts: [] });
 		}
 
-		if (owner.kind === 'triage') return this.#triageTurn(owner, text, route);
-		return this.#specialistTurn(owner, text, route, found, continuing);
+		if (owner.kind === 'triage') return this.#triage.turn(owner, text, route);
+		return this.#specialist.turn(owner, text, route, found, continuing);
 	}
 
-	async #triageTurn(triage: Persona, text: string, route: RouteDecision): Promise<void> {
-		const t = this.flow.thresholds;
-		const human = humanOf(this.flow);
-		if (this.#awaiting === 'human_offer') {
-			this.#awaiting = undefined;
-			if (saidYes(text) && human) {
-				return this.#handoff(human.id, {
-					kind: 'explicit_request',
-					detail: 'Caller accepted the offer of a person.'
-				});
-			}
-			if (saidNo(text)) {
-				return this.#reply(triage, {
-					say: 'All right. Is there something about your bill, your service, your plan, or your account I can help with?',
-					facts: []
-				});
-			}
-		}
-		if (this.#clarify) {
-			const asked = this.#clarify;
-			const picked = this.#pickClarified(text, route);
-			this.#clarify = null;
-			if (picked) {
-				// The intent comes from the answer if it names the option, else from both turns together.
-				const intentRoute =
-					route.personaId === picked ? route : this.#router.route(`${asked.text} ${text}`);
-				this.#lowConfidenceTurns = 0;
-				return this.#routeTo(picked, intentRoute, {
-					kind: 'out_of_scope',
-					detail: `Triage routed to ${picked} after a clarifying question.`
-				});
-			}
-		}
-		// Out of scope only when the classifier is sure; a mumble ("hmm") is unclear, not off-topic.
-		const vague = text.split(/\s+/).length <= 2;
-		if (route.personaId === null && route.confidence >= OUT_OF_SCOPE_SURE && !vague) {
-			this.#awaiting = 'human_offer';
-			return this.#reply(triage, {
-				say: "I'm sorry, that isn't something I can help with here. I can help with your bill, your service, your plan, or your account, or I can connect you with a person. Would you like a person?",
-				facts: []
-			});
-		}
-		if (route.personaId === human?.id && route.confidence >= t.route && human) {
-			return this.#handoff(human.id, {
-				kind: 'explicit_request',
-				detail: 'Caller asked to speak to a person.'
-			});
-		}
-		if (route.personaId !== null && route.confidence >= t.route) {
-			this.#lowConfidenceTurns = 0;
-			return this.#routeTo(route.personaId, route, {
-				kind: 'out_of_scope',
-				detail: `Triage routed to ${route.personaId} (${route.intent?.id ?? 'unknown'}, ${route.confidence.toFixed(2)}).`
-			});
-		}
-		// Unsure: the LLM gets one chance to decide before the caller is asked a question.
-		if (this.#llmRouter) {
-			const turn = this.record.transcript.length - 1;
-			const asked = await this.#llmRouter.route(text);
-			if (!asked.ok) {
-				this.#log({ type: 'llm_rejected', turn, error: asked.error });
-			} else {
-				const d = asked.decision;
-				this.#log({
-					type: 'route',
-					turn,
-					personaId: d.personaId,
-					intent: null,
-					confidence: d.confidence,
-					source: 'llm'
-				});
-				if (d.personaId && d.confidence >= t.route) {
-					this.#lowConfidenceTurns = 0;
-					const target = personaById(this.flow, d.personaId);
-					if (target.kind === 'human') {
-						return this.#handoff(target.id, {
-							kind: 'explicit_request',
-							detail: 'Caller asked for a person (model).'
-						});
-					}
-					const intent = target.intents[0];
-					if (intent)
-						this.record.intent = { id: intent.id, label: intent.label, confidence: d.confidence };
-					return this.#handoff(target.id, {
-						kind: 'out_of_scope',
-						detail: `Triage routed to ${target.id} by the model (${d.confidence.toFixed(2)}).`
-					});
-				}
-			}
-		}
-		this.#lowConfidenceTurns++;
-		if (this.#lowConfidenceTurns >= t.lowConfidenceTurns && human) {
-			return this.#handoff(human.id, {
-				kind: 'low_confidence',
-				detail: `Routing confidence stayed below ${t.route} for ${this.#lowConfidenceTurns} turns.`
-			});
-		}
-		const options = route.alternatives
-			.filter((a) => a.personaId !== human?.id)
-			.slice(0, 2)
-			.map((a) => a.personaId);
-		this.#clarify = { options, text };
-		const [a, b] = options.map((id) => this.#router.topicOf(id));
-		const question =
-			a && b
-				? `Just to be sure I get you to the right place: is this about ${a}, or about ${b}?`
-				: 'Could you tell me a little more about what you need? For example, a charge on your bill, a problem with your service, or changing your plan.';
-		return this.#reply(triage, { say: question, facts: [] });
-	}
-
-	#pickClarified(text: string, route: RouteDecision): string | null {
-		const opts = this.#clarify?.options ?? [];
-		const lower = text.toLowerCase();
-		if (/\b(first|former|the first one)\b/.test(lower) && opts[0]) return opts[0];
-		if (/\b(second|latter|the second one|other one)\b/.test(lower) && opts[1]) return opts[1];
-		if (isVague(text)) return null;
-		const t = this.flow.thresholds.route;
-		// The answer alone: clear enough on its own, or leaning to one of the two options offered.
-		if (route.personaId && route.confidence >= t) return route.personaId;
-		if (route.personaId && opts.includes(route.personaId) && route.confidence >= t * 0.8)
-			return route.personaId;
-		// Read together with the first utterance, the answer must land on one of the options.
-		const combined = this.#router.route(`${this.#clarify?.text ?? ''} ${text}`);
-		if (combined.personaId && opts.includes(combined.personaId) && combined.confidence >= t) {
-			return combined.personaId;
-		}
-		if (saidYes(text) && opts[0] && !saidNo(text)) return opts[0];
-		return null;
-	}
-
-	async #routeTo(personaId: string, route: RouteDecision, trigger: Trigger): Promise<void> {
-		if (route.intent && route.personaId === personaId) this.record.intent = route.intent;
-		return this.#handoff(personaId, trigger, { intentFor: route });
-	}
-
-	async #specialistTurn(
-		owner: Persona,
-		text: string,
-		route: RouteDecision,
-		found: { type: string }[],
-		continuing: boolean
-	): Promise<void> {
-		const t = this.flow.thresholds;
-		const human = humanOf(this.flow);
-		if (
-			!continuing &&
-			route.personaId &&
-			route.personaId !== owner.id &&
-			route.confidence >= t.switch
-		) {
-			if (route.personaId === human?.id) {
-				return this.#handoff(route.personaId, {
-					kind: 'explicit_request',
-					detail: 'Caller asked to speak to a person.'
-				});
-			}
-			if (owner.handoffTo.includes(route.personaId)) {
-				return this.#handoff(
-					route.personaId,
-					{
-						kind: 'out_of_scope',
-						detail: `Topic moved from ${owner.id} to ${route.personaId} (${route.intent?.id ?? 'unknown'}, ${route.confidence.toFixed(2)}).`
-					},
-					{ intentFor: route }
-				);
-			}
-		}
-		let intentId = this.record.intent.id;
-		if (this.#awaiting === 'confirm_dispute' && saidYes(text)) intentId = 'billing.dispute';
-		else if (
-			!continuing &&
-			route.personaId === owner.id &&
-			route.intent &&
-			route.confidence >= 0.5
-		) {
-			intentId = route.intent.id;
-			this.record.intent = route.intent;
-		} else if (!continuing && route.personaId === null && route.confidence >= 0.6 && human) {
-			this.#awaiting = 'human_offer';
-			return this.#reply(owner, {
-				say: "That's outside what I can help with. I can connect you with a person, or help with anything else about your account. Would you like a person?",
-				facts: []
-			});
-		} else if (this.#awaiting === 'human_offer' && saidYes(text) && human) {
-			return this.#handoff(human.id, {
-				kind: 'explicit_request',
-				detail: 'Caller accepted the offer of a person.'
-			});
-		}
-		if (!owner.intents.some((i) => i.id === intentId)) {
-			intentId = owner.intents[0]?.id ?? intentId;
-		}
-		const result = runSkill(intentId, this.#skillContext(owner, text, found));
-		return this.#afterSkill(owner, result);
-	}
-
-	/** True when the turn answers what the persona asked for, so it is not re-routed. */
-	#continues(text: string, found: { type: string }[]): boolean {
-		switch (this.#awaiting) {
-			case 'identity':
-				return (
-					found.some((e) => ['account_id', 'phone', 'zip'].includes(e.type)) ||
-					this.#pin !== undefined
-				);
-			case 'zip':
-				return found.some((e) => ['zip', 'account_id', 'phone'].includes(e.type));
-			case 'device':
-				return found.some((e) => e.type === 'device');
-			case 'plan':
-				return found.some((e) => e.type === 'plan');
-			case 'confirm_plan_change':
-			case 'confirm_dispute':
-			case 'ticket':
-			case 'offer_choice': {
-				// "yes", "no thanks, just cancel it", "still not working" answer the question; "my
-				// phone has no signal" merely contains a "no" and is a new topic.
-				const answer =
-					/^\W*(yes|yeah|yep|yup|sure|ok|okay|no|nope|please|go ahead|do it|not now|it's still|still)\b/i.test(
-						text
-					) || text.split(/\s+/).length <= 4;
-				return (
-					answer &&
-					(saidYes(text) ||
-						saidNo(text) ||
-						/\b(still|not working|didn't|did not|doesn't)\b/i.test(text))
-				);
-			}
-			default:
-				return false;
-		}
-	}
-
-	#skillContext(
-		persona: Persona,
-		text: string,
-		found: { type: string; value?: string }[]
-	): SkillContext {
-		const ctx: SkillContext = {
-			persona,
-			tools: this.tools,
-			record: this.record,
-			text,
-			turnEntities: found as SkillContext['turnEntities'],
-			pin: this.#pin,
-			awaiting: this.#awaiting,
-			memory: this.#memory,
-			call: <T>(tool: ToolName, args: Record<string, unknown>, run: () => ToolOutcome<T>) =>
-				this.#callTool(persona, tool, args, run),
-			settle: (fact: string) => {
-				if (!this.record.resolved.includes(fact)) this.record.resolved.push(fact);
-			},
-			verify: (account, by) => {
-				this.record.verified = {
-					accountId: account.id,
-					name: account.name,
-					phone: account.phone,
-					by
-				};
-			},
-			consumePin: () => {
-				// A PIN is good for one attempt; it is never kept after it was checked.
-				this.#pin = undefined;
-				ctx.pin = undefined;
-			}
-		};
-		return ctx;
-	}
-
-	#callTool<T>(
-		persona: Persona,
-		tool: ToolName,
-		args: Record<string, unknown>,
-		run: () => ToolOutcome<T>
-	): ToolOutcome<T> {
-		let outcome: ToolOutcome<T>;
-		try {
-			outcome = run();
-		} catch (e) {
-			outcome = {
-				ok: false,
-				result: `The ${tool} tool failed: ${e instanceof Error ? e.message : String(e)}`
-			};
-		}
-		this.record.actions.push({ tool, args: { ...args }, ok: outcome.ok, result: outcome.result });
-		if (!outcome.ok) this.record.toolFailures++;
-		this.#log({ type: 'tool', tool, ok: outcome.ok, owner: persona.id });
-		return outcome;
-	}
-
-	async #afterSkill(owner: Persona, result: SkillResult, prefix = ''): Promise<void> {
-		this.#awaiting = result.awaiting;
-		const human = humanOf(this.flow);
-		const failed = toolFailure(this.record.toolFailures, this.flow.thresholds.toolFailures);
-		if (failed && human && !this.#memory.toolFailureHandled) {
-			this.#memory.toolFailureHandled = true;
-			await this.#reply(owner, { say: prefix + result.say, facts: result.facts });
-			return this.#handoff(human.id, failed);
-		}
-		if (result.trigger && human) {
-			await this.#reply(owner, { say: prefix + result.say, facts: result.facts });
-			return this.#handoff(human.id, result.trigger, { nextStep: result.trigger.nextStep });
-		}
-		return this.#reply(owner, { say: prefix + result.say, facts: result.facts });
-	}
-
-	async #handoff(
-		toId: string,
-		trigger: Trigger,
-		options: { intentFor?: RouteDecision; nextStep?: string; notes?: string[] } = {}
-	): Promise<void> {
+	async #handoff(toId: string, trigger: Trigger, options: HandoffOptions = {}): Promise<void> {
 		const from = this.owner;
 		let to = personaById(this.flow, toId);
 		const human = humanOf(this.flow);
@@ -669,7 +347,7 @@ export class Session {
 		const words = narration(to, trigger);
 		this.#emit({ type: 'handoff', package: pkg, narration: words });
 		this.#awaiting = undefined;
-		this.#clarify = null;
+		this.#triage.forgetQuestion();
 		if (from.kind !== 'human')
 			await this.#reply(from, { say: words, facts: [] }, { keepState: true });
 
@@ -692,8 +370,7 @@ export class Session {
 			const found = this.record.entities.filter(
 				(e) => e.turn === (lastCaller ? this.record.transcript.indexOf(lastCaller) : -1)
 			);
-			const result = runSkill(intentId, this.#skillContext(to, lastCaller?.text ?? '', found));
-			return this.#afterSkill(to, result, say + ' ');
+			return this.#specialist.runSkill(to, intentId, lastCaller?.text ?? '', found, say + ' ');
 		}
 		if (trigger.kind === 'handback') say += ' How can I help from here?';
 		return this.#reply(to, { say, facts: [], package: pkg });
@@ -846,7 +523,6 @@ export class Session {
 		this.end();
 	}
 
-	/** Ends the call. Without an explicit outcome it is derived from where the call stands. */
 	/**
 	 * The caller talked over the agent: stop generating the reply in progress. What was already
 	 * generated stays in the transcript (the caller may have heard it); the caller's words come next.
@@ -855,6 +531,7 @@ export class Session {
 		this.#replying?.abort();
 	}
 
+	/** Ends the call. Without an explicit outcome it is derived from where the call stands. */
 	end(outcome?: Outcome): void {
 		if (this.#state === 'ended') return;
 		this.#outcome = outcome ?? this.#derivedOutcome();
@@ -871,11 +548,7 @@ export class Session {
 		return this.record.resolved.length > 0 ? 'resolved' : 'abandoned';
 	}
 
-	async #reply(
-		persona: Persona,
-		result: { say: string; facts: string[]; package?: ContextPackage },
-		opts: { keepState?: boolean } = {}
-	): Promise<void> {
+	async #reply(persona: Persona, result: Reply, opts: { keepState?: boolean } = {}): Promise<void> {
 		if (!result.say) {
 			if (!opts.keepState) this.#setState('listening');
 			return;
