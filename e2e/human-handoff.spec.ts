@@ -201,11 +201,10 @@ test('the operator declines: the caller chooses a callback and the call ends wit
 	await expect(operator.getByTestId('callbacks')).toContainText('415-555-0134');
 });
 
-test('the operator tab closes mid-call: the caller is back with the AI within 6 s', async ({
-	context
-}) => {
+/** A typed caller asks for a person and the signed-in operator accepts. */
+async function withPerson(context: BrowserContext, operatorName: string) {
 	const operator = await context.newPage();
-	await operatorSignedIn(operator, 'Olga');
+	await operatorSignedIn(operator, operatorName);
 	const caller = await context.newPage();
 	await caller.goto('/');
 	// Typed calls: the fake microphone is for the voice journey.
@@ -214,6 +213,13 @@ test('the operator tab closes mid-call: the caller is back with the AI within 6 
 	await say(caller, 'get me a representative');
 	await operator.getByTestId('accept').click();
 	await expect(caller.getByTestId('with-human')).toBeVisible();
+	return { operator, caller };
+}
+
+test('the operator tab closes mid-call: the caller is back with the AI within 6 s', async ({
+	context
+}) => {
+	const { operator, caller } = await withPerson(context, 'Olga');
 	const t0 = Date.now();
 	await operator.close();
 	await expect(caller.getByText('The line to the specialist dropped.')).toBeVisible({
@@ -226,15 +232,7 @@ test('the operator tab closes mid-call: the caller is back with the AI within 6 
 test('the operator ends the call: the caller sees it ended by the person, and the console is free', async ({
 	context
 }) => {
-	const operator = await context.newPage();
-	await operatorSignedIn(operator, 'Oscar');
-	const caller = await context.newPage();
-	await caller.goto('/');
-	await caller.getByTestId('text-only').check();
-	await caller.getByRole('button', { name: 'Call' }).click();
-	await say(caller, 'get me a representative');
-	await operator.getByTestId('accept').click();
-	await expect(caller.getByTestId('with-human')).toBeVisible();
+	const { operator, caller } = await withPerson(context, 'Oscar');
 	await operator.screenshot({ path: 'test-results/operator-end-call.png', fullPage: true });
 	await operator.getByTestId('end-call').click();
 	await expect(caller.getByTestId('call-state')).toHaveAttribute('data-state', 'ended');

@@ -10,6 +10,7 @@ import type { Signaling } from '$lib/rtc/signaling';
 import { ManualSignaling } from '$lib/rtc/manual-signaling';
 import { openSignaling, type TransportChoice } from '$lib/rtc/transport';
 import { openBatonDB } from '$lib/storage/db';
+import { openMicrophone } from '$lib/audio/mic';
 import type { VoiceAgent } from '$lib/voice/voice-agent.svelte';
 
 // The caller page's state: a thin reactive shell over the conversation core. Everything the page
@@ -224,10 +225,7 @@ export class CallController {
 				session,
 				signaling: this.#signaling,
 				db,
-				microphone: () =>
-					navigator.mediaDevices.getUserMedia({
-						audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true }
-					}),
+				microphone: openMicrophone,
 				onRemoteAudio: (stream) => (this.#remoteAudio = stream),
 				onStatus: (status) => (this.#linkStatus = status)
 			});

@@ -54,11 +54,7 @@ export async function openMicrophone(): Promise<MediaStream> {
 	}
 }
 
-export type MicListener = {
-	stop(): Promise<void>;
-	pause(): Promise<void>;
-	resume(): Promise<void>;
-};
+export type MicListener = { stop(): Promise<void> };
 
 /** Starts the VAD on a microphone stream; `onFrame` gets each 32 ms frame and its probability. */
 export async function listen(options: {
@@ -84,8 +80,6 @@ export async function listen(options: {
 		stop: async () => {
 			await vad.destroy();
 			for (const t of options.stream.getTracks()) t.stop();
-		},
-		pause: () => vad.pause(),
-		resume: () => vad.start()
+		}
 	};
 }

@@ -26,15 +26,6 @@ export class Playback {
 		this.analyser.connect(ctx.destination);
 	}
 
-	/** Whether agent audio is queued or sounding (paused audio still counts: it will resume). */
-	get active(): boolean {
-		return this.#sources.size > 0;
-	}
-
-	get paused(): boolean {
-		return this.#paused;
-	}
-
 	/** Queues one sentence; it starts when the previous one ends. */
 	enqueue(samples: Float32Array, sampleRate: number): void {
 		if (samples.length === 0) return;
@@ -100,10 +91,5 @@ export class Playback {
 		let s = 0;
 		for (const v of buf) s += v * v;
 		return Math.sqrt(s / buf.length);
-	}
-
-	async close(): Promise<void> {
-		await this.cancel();
-		await this.#ctx.close();
 	}
 }

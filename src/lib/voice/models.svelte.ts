@@ -68,9 +68,10 @@ export class Models {
 		return this.stt.status === 'ready' ? this.#stt : null;
 	}
 
-	/** The voice worker (null until the page has started it). */
-	get speech(): WorkerClient<TtsApi> | null {
-		return this.#tts;
+	/** The voice worker, once the offline voice has loaded (or failed to). */
+	async voiceOutput(): Promise<WorkerClient<TtsApi> | null> {
+		await this.prepare().catch(() => {});
+		return this.voice.status === 'ready' ? this.#tts : null;
 	}
 
 	get ready(): boolean {

@@ -168,14 +168,15 @@ export class VoiceAgent {
 	/** Speaks one agent turn in a persona's voice, sentence by sentence, after what is queued. */
 	say(text: string, persona: Persona): Promise<void> {
 		const signal = this.#speech.signal;
-		const tts = this.models.speech;
+		// A call can start before the voice has loaded: its first words wait for it.
+		const tts = this.models.voiceOutput();
 		const splitter = new SentenceStream();
 		const sentences = [...splitter.push(text), ...splitter.flush()];
 		const synth = sentences.map((s) =>
-			// Synthesis of every sentence starts now; playback keeps their order.
+			// Synthesis of every sentence starts as soon as it can; playback keeps their order.
 			tts
-				? tts.call('speak', { text: s, voice: persona.voice }, { signal }).catch(() => null)
-				: Promise.resolve(null)
+				.then((c) => c?.call('speak', { text: s, voice: persona.voice }, { signal }) ?? null)
+				.catch(() => null)
 		);
 		this.#queue = this.#queue.then(async () => {
 			for (const pending of synth) {
@@ -217,11 +218,5 @@ export class VoiceAgent {
 	/** The agent's output level now (0–1), for the meter. */
 	level(): number {
 		return this.#playback?.level() ?? 0;
-	}
-
-	async close(): Promise<void> {
-		await this.stopListening();
-		await this.#playback?.close();
-		this.#playback = null;
 	}
 }
