@@ -108,6 +108,7 @@ export class CallController {
 		session.responder = new LlmResponder({ engine });
 		session.llmRouter = new LlmRouter({ engine, flow: this.flow });
 	}
+
 	/** Voice or text: a voice call still takes typing; a text call never opens the microphone. */
 	get mode() {
 		return this.#mode;
