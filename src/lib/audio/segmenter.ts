@@ -43,14 +43,6 @@ export class SpeechSegmenter {
 		this.#maxFrames = Math.round((options.maxTurnMs ?? 30_000) / frameMs);
 	}
 
-	get options(): TurnOptions {
-		return this.#turns.options;
-	}
-
-	get speaking(): boolean {
-		return this.#turns.speaking;
-	}
-
 	/** One VAD frame: its speech probability and its 16 kHz samples. */
 	push(probability: number, frame: Float32Array): SegmentEvent[] {
 		const wasSpeaking = this.#turns.speaking;

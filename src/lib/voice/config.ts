@@ -2,7 +2,7 @@ import type { Persona } from '$lib/agents/flow';
 import { configFromQuery, modelUrl, type ModelConfig } from '$lib/workers/model-loader';
 import type { moonshineShapes } from '$lib/workers/stt/moonshine';
 import type { SttLoadParams } from '$lib/workers/stt/service';
-import { KOKORO_DEFAULT_URL } from '$lib/workers/tts/kokoro-hub';
+import { KOKORO_DEFAULT_URL, KOKORO_VOICE_ID } from '$lib/workers/tts/kokoro-hub';
 import type { KokoroParams } from '$lib/workers/tts/service';
 
 // Where the voice's models and runtime files come from. A deployment points the page at its own
@@ -56,7 +56,7 @@ function sttModelFrom(v: string | null): SttModel {
 
 /** The Kokoro voices the flow's personas use (ids like `af_heart`; anything else is not Kokoro's). */
 export function kokoroVoices(personas: readonly Persona[]): string[] {
-	const ids = personas.map((p) => p.voice.id).filter((v) => /^[a-z]{2}_[a-z]+$/.test(v));
+	const ids = personas.map((p) => p.voice.id).filter((v) => KOKORO_VOICE_ID.test(v));
 	return [...new Set(ids)];
 }
 

@@ -52,7 +52,6 @@ export class Models {
 	readonly #personas: readonly Persona[];
 	#stt: WorkerClient<SttApi> | null = null;
 	#tts: WorkerClient<TtsApi> | null = null;
-	#sttReady: Promise<void> | null = null;
 	#prepared: Promise<void> | null = null;
 
 	constructor(page: URL, personas: readonly Persona[]) {
@@ -64,7 +63,6 @@ export class Models {
 	/** The speech recognition worker, once speech recognition has loaded (or failed to). */
 	async speechRecognition(): Promise<WorkerClient<SttApi> | null> {
 		await this.prepare().catch(() => {});
-		await this.#sttReady;
 		return this.stt.status === 'ready' ? this.#stt : null;
 	}
 
@@ -94,11 +92,11 @@ export class Models {
 		this.#tts = new WorkerClient<TtsApi>(
 			spawn(startTtsWorker(), (m) => this.#workerDied('tts', m))
 		);
-		const sttLoad = (this.#sttReady = this.#load('stt', () =>
+		const sttLoad = this.#load('stt', () =>
 			this.#stt!.call('load', sttLoadParams(this.#config, location.href, device), {
 				onProgress: (p) => this.#progress('stt', p)
 			}).then((r) => ({ backend: r.backend, bytes: r.bytes }))
-		));
+		);
 		const voiceLoad = this.#load('voice', () =>
 			this.#tts!.call('load', {}, { onProgress: (p) => this.#progress('voice', p) }).then((r) => ({
 				backend: 'wasm',

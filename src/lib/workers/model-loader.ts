@@ -71,6 +71,16 @@ export type FetchModelOptions = {
 	caches?: CacheStorage | null;
 };
 
+/** How the model workers fetch a file: bytes out, byte progress (total null when unknown). */
+export type FetchBytes = (
+	url: string,
+	onProgress: (loaded: number, total: number | null) => void
+) => Promise<Uint8Array>;
+
+/** `fetchModel` in the shape the model workers take. */
+export const fetchBytes: FetchBytes = (url, onProgress) =>
+	fetchModel(url, { onProgress: (p) => onProgress(p.loaded, p.total) });
+
 /** Fetches one file, from the cache when it is there; stores it in the cache after download. */
 export async function fetchModel(
 	url: string,

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import * as ort from 'onnxruntime-web';
-import { fetchModel } from './model-loader';
+import { fetchBytes } from './model-loader';
 import { serve, type Endpoint } from './protocol';
 import { sttHandlers } from './stt/service';
 
@@ -13,7 +13,6 @@ serve(
 	self as unknown as Endpoint,
 	sttHandlers({
 		ort,
-		fetchBytes: (url, onProgress) =>
-			fetchModel(url, { onProgress: (p) => onProgress(p.loaded, p.total) })
+		fetchBytes
 	})
 );

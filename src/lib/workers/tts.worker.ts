@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import ESpeakNg from 'espeak-ng';
 import espeakWasmUrl from 'espeak-ng/dist/espeak-ng.wasm?url';
-import { fetchModel } from './model-loader';
+import { fetchBytes } from './model-loader';
 import { serve, type Endpoint } from './protocol';
 import { KokoroSynth } from './tts/kokoro';
 import { ttsHandlers } from './tts/service';
@@ -13,8 +13,7 @@ serve(
 	ttsHandlers({
 		espeakWasmUrl: new URL(espeakWasmUrl, self.location.href).toString(),
 		espeakFactory: async () => ESpeakNg,
-		fetchBytes: (url, onProgress) =>
-			fetchModel(url, { onProgress: (p) => onProgress(p.loaded, p.total) }),
+		fetchBytes,
 		loadKokoro: (p, onProgress) => KokoroSynth.load({ ...p, onProgress })
 	})
 );

@@ -1,4 +1,5 @@
 import { BatonError } from '$lib/agents/errors';
+import type { FetchBytes } from '../model-loader';
 import type { HandlerContext } from '../protocol';
 import { Moonshine, moonshineShapes, type Ort } from './moonshine';
 
@@ -13,13 +14,7 @@ export type SttLoadParams = {
 	device: 'webgpu' | 'wasm';
 };
 
-export type SttDeps = {
-	ort: Ort;
-	fetchBytes: (
-		url: string,
-		onProgress: (loaded: number, total: number | null) => void
-	) => Promise<Uint8Array>;
-};
+export type SttDeps = { ort: Ort; fetchBytes: FetchBytes };
 
 export function sttHandlers(deps: SttDeps) {
 	let stt: Moonshine | null = null;
@@ -42,25 +37,21 @@ export function sttHandlers(deps: SttDeps) {
 				deps.fetchBytes(p.decoderUrl, report(p.decoderUrl))
 			]);
 			const shape = moonshineShapes[p.shape ?? 'tiny'];
-			let backend: 'webgpu' | 'wasm' = p.device;
-			try {
-				stt = await Moonshine.create({
+			const open = (backend: 'webgpu' | 'wasm') =>
+				Moonshine.create({
 					ort: deps.ort,
 					encoder,
 					decoder,
 					shape,
 					sessionOptions: { executionProviders: [backend] }
 				});
+			let backend = p.device;
+			try {
+				stt = await open(backend);
 			} catch (e) {
 				if (backend !== 'webgpu') throw e;
 				backend = 'wasm';
-				stt = await Moonshine.create({
-					ort: deps.ort,
-					encoder,
-					decoder,
-					shape,
-					sessionOptions: { executionProviders: ['wasm'] }
-				});
+				stt = await open(backend);
 			}
 			return { backend, bytes: encoder.length + decoder.length };
 		},

@@ -13,7 +13,8 @@ export const KOKORO_DEFAULT_URL =
 export const kokoroVoiceKey = (id: string) =>
 	`https://huggingface.co/onnx-community/Kokoro-82M-v1.0-ONNX/resolve/main/voices/${id}.bin`;
 
-const VOICE_ID = /^[a-z]{2}_[a-z]+$/;
+/** Kokoro voice ids: a language/gender pair and a name, e.g. `af_heart`. */
+export const KOKORO_VOICE_ID = /^[a-z]{2}_[a-z]+$/;
 
 /**
  * transformers.js settings that make it fetch `modelUrl`'s files: host, path template, model id.
@@ -56,7 +57,7 @@ export async function primeKokoroVoices(
 ): Promise<void> {
 	const cache = await deps.caches.open('kokoro-voices');
 	for (const id of ids) {
-		if (!VOICE_ID.test(id)) throw new RangeError(`"${id}" is not a Kokoro voice id.`);
+		if (!KOKORO_VOICE_ID.test(id)) throw new RangeError(`"${id}" is not a Kokoro voice id.`);
 		if (await cache.match(kokoroVoiceKey(id))) continue;
 		const res = await deps.fetch(new URL(`${id}.bin`, localBase).toString());
 		if (!res.ok) throw new Error(`Voice ${id} is not served by the app (${res.status}).`);

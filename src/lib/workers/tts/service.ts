@@ -1,5 +1,7 @@
 import type { Audio } from '$lib/audio/wav';
 import { BatonError } from '$lib/agents/errors';
+import type { Persona } from '$lib/agents/flow';
+import type { FetchBytes } from '../model-loader';
 import type { HandlerContext } from '../protocol';
 import { EspeakSynth, type EspeakFactory } from './espeak';
 import type { KokoroParams, KokoroProgress, KokoroSynth } from './kokoro';
@@ -11,16 +13,11 @@ export type { KokoroParams };
 // (Kokoro) loads after it when asked, and takes over once ready. Until then, and whenever Kokoro
 // fails on a sentence, the offline voice speaks: the caller never waits on a download.
 
-export type PersonaVoice = { id: string; fallback: string };
-
 export type TtsDeps = {
 	/** Where the app serves the espeak-ng WebAssembly, unless `load` names another address. */
 	espeakWasmUrl: string;
 	espeakFactory: () => Promise<EspeakFactory>;
-	fetchBytes: (
-		url: string,
-		onProgress: (loaded: number, total: number | null) => void
-	) => Promise<Uint8Array>;
+	fetchBytes: FetchBytes;
 	loadKokoro: (p: KokoroParams, onProgress: (p: KokoroProgress) => void) => Promise<KokoroSynth>;
 };
 
@@ -51,7 +48,10 @@ export function ttsHandlers(deps: TtsDeps) {
 			return { engine: 'kokoro' as const, device: kokoro.device };
 		},
 
-		async speak(p: { text: string; voice: PersonaVoice }, ctx: HandlerContext): Promise<Speech> {
+		async speak(
+			p: { text: string; voice: Persona['voice'] },
+			ctx: HandlerContext
+		): Promise<Speech> {
 			if (kokoro && p.voice.id) {
 				try {
 					const a = await kokoro.synthesize(p.text, p.voice.id);
@@ -68,7 +68,6 @@ export function ttsHandlers(deps: TtsDeps) {
 				});
 			}
 			const a = await espeak.synthesize(p.text, EspeakSynth.parseVoice(p.voice.fallback));
-			if (ctx.signal.aborted) throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
 			return { ...a, engine: 'espeak' };
 		}
 	};
