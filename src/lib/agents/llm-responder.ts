@@ -65,10 +65,9 @@ export class LlmResponder implements Responder {
 
 	async *reply(r: ReplyRequest): AsyncIterable<string> {
 		const sources = [r.draft, ...r.facts, ...(r.package ? [JSON.stringify(r.package)] : [])];
-		const sentences = new SentenceStream();
 		let said = 0;
 		const check = (s: string) => ungrounded(s, sources).length === 0;
-		let stream: AsyncIterable<{ choices: { delta: { content?: string | null } }[] }>;
+		let stream: Tokens;
 		try {
 			stream = await this.#o.engine.chatCompletion(this.request(r));
 		} catch {
@@ -78,18 +77,9 @@ export class LlmResponder implements Responder {
 		const onAbort = () => this.#o.engine.interruptGenerate();
 		r.signal?.addEventListener('abort', onAbort, { once: true });
 		try {
-			for await (const chunk of stream) {
-				for (const s of sentences.push(chunk.choices[0]?.delta.content ?? '')) {
-					if (!check(s)) {
-						this.#o.engine.interruptGenerate();
-						yield said ? ` To be precise: ${r.draft}` : r.draft;
-						return;
-					}
-					yield (said++ ? ' ' : '') + s;
-				}
-			}
-			for (const s of sentences.flush()) {
+			for await (const [s, generating] of sentencesOf(stream)) {
 				if (!check(s)) {
+					if (generating) this.#o.engine.interruptGenerate();
 					yield said ? ` To be precise: ${r.draft}` : r.draft;
 					return;
 				}
@@ -102,4 +92,15 @@ export class LlmResponder implements Responder {
 			r.signal?.removeEventListener('abort', onAbort);
 		}
 	}
+}
+
+type Tokens = AsyncIterable<{ choices: { delta: { content?: string | null } }[] }>;
+
+/** The streamed reply as whole sentences; the flag says whether the model may still be generating. */
+async function* sentencesOf(stream: Tokens): AsyncGenerator<[string, boolean]> {
+	const sentences = new SentenceStream();
+	for await (const chunk of stream) {
+		for (const s of sentences.push(chunk.choices[0]?.delta.content ?? '')) yield [s, true];
+	}
+	for (const s of sentences.flush()) yield [s, false];
 }
