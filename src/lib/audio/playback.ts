@@ -17,6 +17,7 @@ export class Playback {
 	readonly #sources = new Set<AudioBufferSourceNode>();
 	#endsAt = 0;
 	#paused = false;
+	#levelBuffer: Float32Array<ArrayBuffer>;
 
 	constructor(ctx: AudioContext, events: PlaybackEvents = {}) {
 		this.#ctx = ctx;
@@ -24,6 +25,7 @@ export class Playback {
 		this.analyser = ctx.createAnalyser();
 		this.analyser.fftSize = 1024;
 		this.analyser.connect(ctx.destination);
+		this.#levelBuffer = new Float32Array(this.analyser.fftSize);
 	}
 
 	/** Queues one sentence; it starts when the previous one ends. */
@@ -86,7 +88,7 @@ export class Playback {
 
 	/** RMS level of what is sounding now, 0–1. */
 	level(): number {
-		const buf = new Float32Array(this.analyser.fftSize);
+		const buf = this.#levelBuffer;
 		this.analyser.getFloatTimeDomainData(buf);
 		let s = 0;
 		for (const v of buf) s += v * v;
