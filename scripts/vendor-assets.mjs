@@ -1,6 +1,7 @@
 // Copies the runtime files that npm packages ship into static/vendor/ (ignored by git), so the app
 // serves them itself and never asks a CDN: the VAD worklet and Silero model, onnxruntime-web's WASM
-// runtime for the VAD, the runtime kokoro-js's transformers.js expects, and the Kokoro voice files.
+// runtimes for the VAD and speech-to-text, the runtime kokoro-js's transformers.js expects, and the
+// Kokoro voice files.
 // These are the libraries that load their files from a folder; everything else Vite bundles. Idempotent: a file already there with the same size is kept.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -17,9 +18,10 @@ const sets = [
 		/^(vad\.worklet\.bundle\.min\.js|silero_vad_v5\.onnx)$/,
 		out('vad')
 	],
-	// The VAD's runtime (vad-web loads the plain WASM build by folder); the STT worker's own runtime
-	// is bundled by Vite.
-	[nm('onnxruntime-web/dist'), /^ort-wasm-simd-threaded\.(mjs|wasm)$/, out('ort')],
+	// ONNX Runtime's WASM builds, loaded by folder: the plain one for the VAD (vad-web), the JSEP one
+	// (WASM and WebGPU) for the STT worker. Vite's dev server pre-bundles onnxruntime-web and breaks
+	// the package's own relative path to them, so the app serves them from here in dev and build.
+	[nm('onnxruntime-web/dist'), /^ort-wasm-simd-threaded(\.jsep)?\.(mjs|wasm)$/, out('ort')],
 	[
 		nm('@huggingface/transformers/dist'),
 		/^ort-wasm-simd-threaded\.jsep\.(mjs|wasm)$/,

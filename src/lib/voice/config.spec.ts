@@ -12,7 +12,8 @@ describe('voice model configuration', () => {
 			encoderUrl: 'https://help.example.com/models/moonshine-tiny/encoder_model.onnx',
 			decoderUrl: 'https://help.example.com/models/moonshine-tiny/decoder_model_merged.onnx',
 			shape: 'tiny',
-			device: 'wasm'
+			device: 'wasm',
+			wasmPaths: 'https://help.example.com/vendor/ort/'
 		});
 		expect(c.kokoroUrl).toBe(KOKORO_DEFAULT_URL);
 	});
@@ -24,6 +25,7 @@ describe('voice model configuration', () => {
 		const c = voiceConfig(url, '/app');
 		const stt = sttLoadParams(c, url.href, 'webgpu');
 		expect(stt.encoderUrl).toBe('https://cdn.example/m/moonshine-tiny/encoder_model.onnx');
+		expect(stt.wasmPaths).toBe('https://x.example/app/vendor/ort/');
 		const k = kokoroLoadParams(c, url.href, demoFlow.personas, 'webgpu');
 		expect(k.modelUrl).toBe('https://cdn.example/k/');
 		expect(k.voicesBase).toBe('https://x.example/app/vendor/kokoro-voices/');

@@ -46,7 +46,8 @@ export function sttLoadParams(
 		encoderUrl: modelUrl(c.models, c.sttModel, 'encoder_model.onnx', page),
 		decoderUrl: modelUrl(c.models, c.sttModel, 'decoder_model_merged.onnx', page),
 		shape: STT_MODELS[c.sttModel],
-		device
+		device,
+		wasmPaths: new URL(`${c.assets}/vendor/ort/`, page).toString()
 	};
 }
 

@@ -12,6 +12,8 @@ export type SttLoadParams = {
 	decoderUrl: string;
 	shape?: keyof typeof moonshineShapes;
 	device: 'webgpu' | 'wasm';
+	/** Where the app serves onnxruntime-web's WASM files (the browser; Node finds its own). */
+	wasmPaths?: string;
 };
 
 export type SttDeps = { ort: Ort; fetchBytes: FetchBytes };
@@ -21,6 +23,7 @@ export function sttHandlers(deps: SttDeps) {
 
 	return {
 		async load(p: SttLoadParams, ctx: HandlerContext) {
+			if (p.wasmPaths) deps.ort.env.wasm.wasmPaths = p.wasmPaths;
 			const sizes = new Map<string, [number, number | null]>();
 			const report = (url: string) => (loaded: number, total: number | null) => {
 				sizes.set(url, [loaded, total]);
