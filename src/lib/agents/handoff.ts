@@ -86,7 +86,9 @@ export function narration(to: Persona, trigger: Trigger): string {
 				: '';
 		return `I'm connecting you with a person and sharing our conversation, so you won't need to repeat anything.${why}`;
 	}
-	return `I'm connecting you with ${to.name}, our ${teamOf(to)} specialist, and sharing our conversation, so you won't need to repeat anything.`;
+	// A few words, so the answer comes sooner: the receiving persona's first sentence proves it has
+	// the conversation (see `opening`).
+	return `Connecting you to ${to.name} in ${teamOf(to)}.`;
 }
 
 export function teamOf(p: Persona): string {

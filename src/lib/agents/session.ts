@@ -5,6 +5,7 @@ import type { Dataset } from './dataset';
 import { extractEntities } from './entities';
 import { personaById, triageOf, humanOf, type Flow, type Persona } from './flow';
 import { buildContextPackage, lowerFirst, narration, opening } from './handoff';
+import { fillCompany } from './phrases';
 import { checkHop } from './hop-policy';
 import { uuid } from './ids';
 import { redact } from './redact';
@@ -378,7 +379,7 @@ export class Session {
 
 	/** Fills `{company}` in flow text with the dataset's company name. */
 	#fill(text: string): string {
-		return text.replaceAll('{company}', this.tools.dataset.company.name);
+		return fillCompany(text, this.tools.dataset.company.name);
 	}
 
 	#planName(): string | undefined {

@@ -118,7 +118,7 @@ describe('STT worker methods (Moonshine tiny, real weights)', () => {
 	};
 
 	it('refuses to transcribe before loading, with a code the page can show', async () => {
-		const stt = connect(sttHandlers({ ort, fetchBytes: fileBytes }));
+		const stt = connect(sttHandlers({ ort: async () => ort, fetchBytes: fileBytes }));
 		await expect(
 			stt.call('transcribe', { samples: new Float32Array(16000) })
 		).rejects.toMatchObject({
@@ -127,7 +127,7 @@ describe('STT worker methods (Moonshine tiny, real weights)', () => {
 	});
 
 	it('loads with progress over both files and transcribes', async () => {
-		const stt = connect(sttHandlers({ ort, fetchBytes: fileBytes }));
+		const stt = connect(sttHandlers({ ort: async () => ort, fetchBytes: fileBytes }));
 		let last = { loaded: 0, total: 0 };
 		const info = await stt.call('load', load, {
 			onProgress: (p) => (last = { loaded: p.loaded ?? 0, total: p.total ?? 0 })
@@ -142,7 +142,7 @@ describe('STT worker methods (Moonshine tiny, real weights)', () => {
 	}, 60_000);
 
 	it('falls back to WASM when the WebGPU session cannot be built', async () => {
-		const stt = connect(sttHandlers({ ort, fetchBytes: fileBytes }));
+		const stt = connect(sttHandlers({ ort: async () => ort, fetchBytes: fileBytes }));
 		// Node has no WebGPU: asking for it exercises the same fallback a GPU-less browser takes.
 		const info = await stt.call('load', { ...load, device: 'webgpu' });
 		expect(info.backend).toBe('wasm');

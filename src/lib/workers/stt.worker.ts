@@ -1,18 +1,22 @@
 /// <reference lib="webworker" />
-import * as ort from 'onnxruntime-web';
+import type { Ort } from './stt/moonshine';
 import { fetchBytes } from './model-loader';
 import { serve, type Endpoint } from './protocol';
 import { sttHandlers } from './stt/service';
 
 // The STT worker: Moonshine over onnxruntime-web, whose WASM runtime the app serves itself (the page
-// passes its address with `load`). Threads only when the page is cross-origin isolated.
+// passes its address, or its bytes, with `load`). Threads only when the page is cross-origin isolated.
+// Each backend imports its own build on demand: the plain SIMD-threaded one (shared with the VAD)
+// for WASM, the WebGPU one only when a GPU will run the model.
 
-if (!self.crossOriginIsolated) ort.env.wasm.numThreads = 1;
+async function ortFor(backend: 'webgpu' | 'wasm'): Promise<Ort> {
+	const ort = (
+		backend === 'webgpu'
+			? await import('onnxruntime-web/webgpu')
+			: await import('onnxruntime-web/wasm')
+	) as Ort;
+	if (!self.crossOriginIsolated) ort.env.wasm.numThreads = 1;
+	return ort;
+}
 
-serve(
-	self as unknown as Endpoint,
-	sttHandlers({
-		ort,
-		fetchBytes
-	})
-);
+serve(self as unknown as Endpoint, sttHandlers({ ort: ortFor, fetchBytes }));

@@ -14,16 +14,23 @@ export type SttLoadParams = {
 	device: 'webgpu' | 'wasm';
 	/** Where the app serves onnxruntime-web's WASM files (the browser; Node finds its own). */
 	wasmPaths?: string;
+	/** The plain WASM runtime's bytes, when the page already has them (the VAD runs on the same
+	 * build), so the runtime crosses the network once. Unused on WebGPU, which needs its own. */
+	wasmBinary?: Uint8Array;
 };
 
-export type SttDeps = { ort: Ort; fetchBytes: FetchBytes };
+export type SttDeps = {
+	/** The ONNX Runtime build for a backend: the plain WASM one, or the WebGPU one only when the
+	 * GPU will be used, so a visitor without a GPU never downloads the larger build. */
+	ort: (backend: 'webgpu' | 'wasm') => Promise<Ort>;
+	fetchBytes: FetchBytes;
+};
 
 export function sttHandlers(deps: SttDeps) {
 	let stt: Moonshine | null = null;
 
 	return {
 		async load(p: SttLoadParams, ctx: HandlerContext) {
-			if (p.wasmPaths) deps.ort.env.wasm.wasmPaths = p.wasmPaths;
 			const sizes = new Map<string, [number, number | null]>();
 			const report = (url: string) => (loaded: number, total: number | null) => {
 				sizes.set(url, [loaded, total]);
@@ -40,14 +47,18 @@ export function sttHandlers(deps: SttDeps) {
 				deps.fetchBytes(p.decoderUrl, report(p.decoderUrl))
 			]);
 			const shape = moonshineShapes[p.shape ?? 'tiny'];
-			const open = (backend: 'webgpu' | 'wasm') =>
-				Moonshine.create({
-					ort: deps.ort,
+			const open = async (backend: 'webgpu' | 'wasm') => {
+				const ort = await deps.ort(backend);
+				if (p.wasmPaths) ort.env.wasm.wasmPaths = p.wasmPaths;
+				if (backend === 'wasm' && p.wasmBinary) ort.env.wasm.wasmBinary = p.wasmBinary;
+				return Moonshine.create({
+					ort,
 					encoder,
 					decoder,
 					shape,
 					sessionOptions: { executionProviders: [backend] }
 				});
+			};
 			let backend = p.device;
 			try {
 				stt = await open(backend);

@@ -1,5 +1,5 @@
 import type { EspeakModule, EspeakOptions } from 'espeak-ng';
-import { parseWav, type Audio } from '$lib/audio/wav';
+import { parseWav, type Audio } from '../../audio/wav';
 
 // The offline voice: espeak-ng compiled to WebAssembly (the `espeak-ng` npm package). It needs no
 // download beyond the app itself, so it speaks when Kokoro cannot (no weights yet, offline before
