@@ -1,8 +1,9 @@
 // Copies the runtime files that npm packages ship into static/vendor/ (ignored by git), so the app
 // serves them itself and never asks a CDN: the VAD worklet and Silero model, onnxruntime-web's WASM
 // runtimes for the VAD and speech-to-text, the runtime kokoro-js's transformers.js expects, and the
-// Kokoro voice files.
+// Kokoro voice files; then the slim espeak-ng module for the offline voice (scripts/espeak-slim.mjs).
 // These are the libraries that load their files from a folder; everything else Vite bundles. Idempotent: a file already there with the same size is kept.
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,3 +47,10 @@ for (const [from, filter, to] of sets) {
 	}
 }
 console.log(`vendor: runtime files ready in static/vendor (${copied} updated)`);
+
+// The offline voice's module is built, not copied: the package's own embeds every language's data.
+try {
+	execFileSync(process.execPath, [join(root, 'scripts', 'espeak-slim.mjs')], { stdio: 'inherit' });
+} catch {
+	process.exit(1);
+}

@@ -9,7 +9,7 @@ import type { KokoroParams } from '$lib/workers/tts/service';
 // copies with query parameters: `?models=https://cdn.example/models/` for speech recognition (a
 // folder per model id, e.g. `moonshine-tiny/`; `?stt=moonshine-base` for the larger model),
 // `?kokoro=https://cdn.example/kokoro-82m/` for the natural voice. The runtimes themselves (ONNX Runtime's WASM, the VAD worklet, Kokoro's voice
-// files) are always served by the app, under `assets`.
+// files, the espeak-ng module) are always served by the app, under `assets`.
 
 export type VoiceConfig = {
 	models: ModelConfig;
@@ -53,6 +53,11 @@ export function sttLoadParams(
 
 function sttModelFrom(v: string | null): SttModel {
 	return v !== null && Object.hasOwn(STT_MODELS, v) ? (v as SttModel) : 'moonshine-tiny';
+}
+
+/** The offline voice's module: the slim espeak-ng build the app serves (see scripts/espeak-slim.mjs). */
+export function espeakLoadParams(c: VoiceConfig, page: string): { espeakWasmUrl: string } {
+	return { espeakWasmUrl: new URL(`${c.assets}/vendor/espeak/espeak-ng.wasm`, page).toString() };
 }
 
 /** The Kokoro voices the flow's personas use (ids like `af_heart`; anything else is not Kokoro's). */
