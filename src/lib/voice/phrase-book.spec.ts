@@ -13,7 +13,7 @@ function server(clips: Record<string, Uint8Array>, manifest: PhraseManifest | nu
 		if (url.endsWith('manifest.json'))
 			return manifest ? Response.json(manifest) : new Response('', { status: 404 });
 		const clip = clips[url.slice(BASE.length)];
-		return clip ? new Response(clip) : new Response('', { status: 404 });
+		return clip ? new Response(clip as Uint8Array<ArrayBuffer>) : new Response('', { status: 404 });
 	}) as typeof fetch;
 	return { fetchFn, asked };
 }
