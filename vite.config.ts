@@ -1,6 +1,7 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { precompress } from './scripts/precompress';
 
 // Threaded WASM (onnxruntime-web, the VAD) needs SharedArrayBuffer, which the browser grants only to
 // a cross-origin isolated page. Dev and preview must match production here, or bugs hide until deploy.
@@ -32,7 +33,7 @@ function crossOriginIsolation(): Plugin {
 }
 
 export default defineConfig({
-	plugins: [crossOriginIsolation(), sveltekit()],
+	plugins: [crossOriginIsolation(), sveltekit(), precompress()],
 	// Model workers are ES modules: the TTS worker loads Kokoro on demand, as a separate chunk.
 	worker: { format: 'es' },
 	test: {

@@ -10,8 +10,29 @@ import { createWebSocketStream, WebSocketServer } from 'ws';
 
 const ISOLATION = {
 	'Cross-Origin-Opener-Policy': 'same-origin',
-	'Cross-Origin-Embedder-Policy': 'require-corp'
+	'Cross-Origin-Embedder-Policy': 'require-corp',
+	// Everything is loaded by this origin's own pages; no other site needs to embed it.
+	'Cross-Origin-Resource-Policy': 'same-origin'
 };
+
+// Bundler output under /_app/immutable/ is content-hashed; models, vendored runtimes and pre-rendered
+// phrases are treated as pinned too, since they are the bulk of every download. A changed file there
+// must therefore get a new path, or browsers keep the old one for up to a year.
+const IMMUTABLE = ['/_app/immutable/', '/models/', '/vendor/', '/phrases/'];
+
+/**
+ * The Cache-Control for a file served at `pathname`. Anything not known to be immutable (pages,
+ * version.json, the icon) is revalidated on every use, cheaply, with its ETag.
+ * @param {string} pathname
+ */
+export function cacheControl(pathname) {
+	return IMMUTABLE.some((p) => pathname.startsWith(p))
+		? 'public, max-age=31536000, immutable'
+		: 'no-cache';
+}
+
+// Like sirv's `single`: a path without a file extension is a client-side route.
+const isRoute = (/** @type {string} */ pathname) => !/\.\w+$/.test(pathname);
 
 /** Starts the server; resolves once it is listening. */
 export async function startServer({ port = 3000, host = '0.0.0.0', root = 'build' } = {}) {
@@ -20,18 +41,28 @@ export async function startServer({ port = 3000, host = '0.0.0.0', root = 'build
 		throw new Error(`No build at ${dir}: run "npm run build" first.`);
 	}
 	const broker = await Aedes.createBroker();
-	const assets = sirv(dir, {
-		single: true,
-		etag: true,
-		setHeaders: (res) => {
-			for (const [k, v] of Object.entries(ISOLATION)) res.setHeader(k, v);
-		}
-	});
+	// `brotli`/`gzip` serve the .br/.gz siblings written at build time (scripts/precompress.ts) to
+	// clients that accept them, with Content-Encoding, their own ETag and Content-Length.
+	const assets = sirv(dir, { etag: true, brotli: true, gzip: true });
+	const notFound = (/** @type {import('node:http').ServerResponse} */ res) => {
+		res.statusCode = 404;
+		res.setHeader('Cache-Control', 'no-cache');
+		res.end('Not found');
+	};
 	const http = createServer((req, res) => {
 		for (const [k, v] of Object.entries(ISOLATION)) res.setHeader(k, v);
+		// Set before sirv runs: it answers a matching If-None-Match with a 304 of only the headers
+		// already on the response.
+		res.setHeader('Vary', 'Accept-Encoding');
+		const pathname = (req.url ?? '/').split(/[?#]/)[0];
+		res.setHeader('Cache-Control', cacheControl(pathname));
 		assets(req, res, () => {
-			res.statusCode = 404;
-			res.end('Not found');
+			// The SPA fallback is done here rather than with sirv's `single`, so that a route under
+			// an immutable prefix (say /models/) is not cached for a year as the page it falls back to.
+			if (!isRoute(pathname)) return notFound(res);
+			res.setHeader('Cache-Control', cacheControl('/index.html'));
+			req.url = '/index.html';
+			assets(req, res, () => notFound(res));
 		});
 	});
 	const wss = new WebSocketServer({ noServer: true });
