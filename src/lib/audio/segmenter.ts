@@ -1,52 +1,109 @@
-import { TurnDetector, type TurnOptions } from './turn-detector';
+import {
+	TurnDetector,
+	defaultTurnOptions,
+	validateTurnOptions,
+	type TurnEnd,
+	type TurnOptions
+} from './turn-detector';
 
 // Cuts the microphone's VAD frames into the caller's turns: the turn detector decides where speech
 // starts and ends (400 ms of silence by default), and this keeps the audio that goes with it, plus a
-// little from just before the start so the first syllable is not clipped.
+// little from just before the start so the first syllable is not clipped. A short silence inside a
+// turn is reported as a `pause` with the audio so far, so speech-to-text can start before the turn
+// is known to be over; whoever listens decides, from the words, to end the turn there
+// (`endTurn`) or to wait longer (`holdSilence`).
 
 export type SegmentEvent =
 	| {
 			type: 'speech_start';
+			/** Numbers the caller's turns in order, so late results can be matched to their turn. */
+			turn: number;
 			atMs: number;
 			/** How long ago (ms) the speech began: the frame that showed it had to be heard first. */
 			lagMs: number;
 	  }
 	| {
-			type: 'speech_end';
+			type: 'pause';
+			turn: number;
+			/** The turn's audio so far, a copy of its own. */
 			audio: Float32Array;
-			startMs: number;
-			endMs: number;
-			/** How long ago (ms) the speech actually stopped: the silence that ended the turn. */
+			/** How long ago (ms) the speech stopped. */
 			silenceMs: number;
 	  }
-	| { type: 'misfire' };
+	/** Speech again after a `pause`: the same turn goes on, and what was guessed at the pause is stale. */
+	| { type: 'speech_resume'; turn: number }
+	| SegmentEnd
+	| SegmentMisfire;
+
+export type SegmentMisfire = { type: 'misfire'; turn: number };
+
+export type SegmentEnd = {
+	type: 'speech_end';
+	turn: number;
+	audio: Float32Array;
+	/** Where the speech began and stopped, on the segmenter's clock; -1 when a turn was cut. */
+	startMs: number;
+	endMs: number;
+	/** How long ago (ms) the speech actually stopped: the silence that ended the turn. */
+	silenceMs: number;
+};
 
 export type SegmenterOptions = TurnOptions & {
 	/** Audio kept from before the speech starts. */
 	preSpeechPadMs: number;
 	/** A turn longer than this is cut here and sent, so a stuck VAD never holds the call. */
 	maxTurnMs: number;
+	/** Silence inside a turn that is reported as a `pause`. */
+	pauseMs: number;
 };
 
+export const defaultSegmenterOptions: SegmenterOptions = {
+	...defaultTurnOptions,
+	preSpeechPadMs: 300,
+	maxTurnMs: 30_000,
+	// Long enough to skip the gaps between words (mostly under 150 ms), short enough that a
+	// transcript of the turn is usually ready before the 400 ms that would end it anyway.
+	pauseMs: 200
+};
+
+export function validateSegmenterOptions(o: SegmenterOptions): SegmenterOptions {
+	validateTurnOptions(o);
+	if (!(o.preSpeechPadMs >= 0)) throw new RangeError('preSpeechPadMs must not be negative.');
+	if (!(o.maxTurnMs >= o.frameMs)) throw new RangeError('maxTurnMs must be at least one frame.');
+	if (!(o.pauseMs >= o.frameMs)) throw new RangeError('pauseMs must be at least one frame.');
+	if (!(o.pauseMs < o.endSilenceMs)) throw new RangeError('pauseMs must be below endSilenceMs.');
+	return o;
+}
+
 export class SpeechSegmenter {
+	readonly options: SegmenterOptions;
 	readonly #turns: TurnDetector;
 	readonly #padFrames: number;
 	readonly #maxFrames: number;
 	#before: Float32Array[] = [];
 	#speech: Float32Array[] = [];
 	#t = 0;
+	/** Not reset with the rest: a result that arrives after a reset must not match a new turn. */
+	#turn = 0;
+	#paused = false;
 
 	constructor(options: Partial<SegmenterOptions> = {}) {
-		this.#turns = new TurnDetector(options);
-		const frameMs = this.#turns.options.frameMs;
-		this.#padFrames = Math.round((options.preSpeechPadMs ?? 300) / frameMs);
-		this.#maxFrames = Math.round((options.maxTurnMs ?? 30_000) / frameMs);
+		this.options = validateSegmenterOptions({ ...defaultSegmenterOptions, ...options });
+		this.#turns = new TurnDetector(this.options);
+		this.#padFrames = Math.round(this.options.preSpeechPadMs / this.options.frameMs);
+		this.#maxFrames = Math.round(this.options.maxTurnMs / this.options.frameMs);
+	}
+
+	/** The turn being spoken, or null between turns. */
+	get turn(): number | null {
+		return this.#turns.speaking ? this.#turn : null;
 	}
 
 	/** One VAD frame: its speech probability and its 16 kHz samples. */
 	push(probability: number, frame: Float32Array): SegmentEvent[] {
+		const o = this.options;
 		const wasSpeaking = this.#turns.speaking;
-		this.#t += this.#turns.options.frameMs;
+		this.#t += o.frameMs;
 		const events = this.#turns.push(probability);
 		const out: SegmentEvent[] = [];
 		if (wasSpeaking || this.#turns.speaking) this.#speech.push(frame);
@@ -56,36 +113,69 @@ export class SpeechSegmenter {
 		}
 		for (const e of events) {
 			if (e.type === 'speech_start') {
+				this.#turn++;
+				this.#paused = false;
 				this.#speech = [...this.#before, frame];
 				this.#before = [];
-				out.push({ type: 'speech_start', atMs: e.atMs, lagMs: this.#t - e.atMs });
-			} else if (e.type === 'misfire') {
-				this.#speech = [];
-				out.push({ type: 'misfire' });
-			} else {
-				out.push({
-					type: 'speech_end',
-					audio: concat(this.#speech),
-					startMs: e.startMs,
-					endMs: e.endMs,
-					silenceMs: this.#t - e.endMs
-				});
-				this.#speech = [];
-			}
+				out.push({ type: 'speech_start', turn: this.#turn, atMs: e.atMs, lagMs: this.#t - e.atMs });
+			} else out.push(this.#ended(e));
 		}
-		if (this.#turns.speaking && this.#speech.length >= this.#maxFrames) {
+		if (!this.#turns.speaking) return out;
+		const silence = this.#turns.silenceMs;
+		if (silence === 0 && this.#paused) {
+			this.#paused = false;
+			out.push({ type: 'speech_resume', turn: this.#turn });
+		} else if (
+			!this.#paused &&
+			silence >= o.pauseMs - o.frameMs / 2 &&
+			// Too little speech yet to be more than a cough: not worth transcribing.
+			this.#turns.speechMs >= o.minSpeechMs
+		) {
+			this.#paused = true;
+			out.push({
+				type: 'pause',
+				turn: this.#turn,
+				audio: concat(this.#speech),
+				silenceMs: silence
+			});
+		}
+		if (this.#speech.length >= this.#maxFrames) {
 			out.push({
 				type: 'speech_end',
+				turn: this.#turn,
 				audio: concat(this.#speech),
 				startMs: -1,
 				endMs: -1,
 				silenceMs: 0
 			});
 			this.#speech = [];
+			this.#paused = false;
 			this.#turns.reset();
 			this.#t = 0;
 		}
 		return out;
+	}
+
+	/**
+	 * Ends `turn` now, if it is still being spoken: the words so far were judged complete. Returns
+	 * its end (or misfire), and the next speech starts a new turn.
+	 */
+	endTurn(turn: number): SegmentEnd | SegmentMisfire | null {
+		if (this.turn !== turn) return null;
+		const e = this.#turns.endTurn();
+		return e && this.#ended(e);
+	}
+
+	/**
+	 * The current silence of `turn` ends it after `ms` (more when the caller trails off, less when
+	 * the words are done). When that much silence has already passed, the turn ends now and its end
+	 * is returned.
+	 */
+	holdSilence(turn: number, ms: number): SegmentEnd | SegmentMisfire | null {
+		if (this.turn !== turn) return null;
+		if (this.#turns.silenceMs >= ms - this.options.frameMs / 2) return this.endTurn(turn);
+		this.#turns.holdSilence(ms);
+		return null;
 	}
 
 	reset(): void {
@@ -93,6 +183,22 @@ export class SpeechSegmenter {
 		this.#t = 0;
 		this.#before = [];
 		this.#speech = [];
+		this.#paused = false;
+	}
+
+	#ended(e: TurnEnd): SegmentEnd | SegmentMisfire {
+		const speech = this.#speech;
+		this.#speech = [];
+		this.#paused = false;
+		if (e.type === 'misfire') return { type: 'misfire', turn: this.#turn };
+		return {
+			type: 'speech_end',
+			turn: this.#turn,
+			audio: concat(speech),
+			startMs: e.startMs,
+			endMs: e.endMs,
+			silenceMs: this.#t - e.endMs
+		};
 	}
 }
 

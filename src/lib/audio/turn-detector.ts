@@ -29,6 +29,8 @@ export type TurnEvent =
 	| { type: 'speech_end'; startMs: number; endMs: number }
 	| { type: 'misfire'; startMs: number; endMs: number };
 
+export type TurnEnd = Exclude<TurnEvent, { type: 'speech_start' }>;
+
 export function validateTurnOptions(o: TurnOptions): TurnOptions {
 	if (!(o.frameMs > 0)) throw new RangeError('frameMs must be positive.');
 	if (!(o.negativeSpeechThreshold < o.positiveSpeechThreshold)) {
@@ -49,6 +51,8 @@ export class TurnDetector {
 	#lastSpeech = 0;
 	#speechMs = 0;
 	#silenceMs = 0;
+	/** The silence that ends the current pause, when the caller of `holdSilence` chose one. */
+	#limitMs: number | null = null;
 
 	constructor(options: Partial<TurnOptions> = {}) {
 		this.options = validateTurnOptions({ ...defaultTurnOptions, ...options });
@@ -56,6 +60,41 @@ export class TurnDetector {
 
 	get speaking(): boolean {
 		return this.#speaking;
+	}
+
+	/** Silence so far in the current turn (0 while speech goes on). */
+	get silenceMs(): number {
+		return this.#speaking ? this.#silenceMs : 0;
+	}
+
+	/** Confident speech so far in the current turn. */
+	get speechMs(): number {
+		return this.#speaking ? this.#speechMs : 0;
+	}
+
+	/**
+	 * The current silence ends the turn after `ms` instead of `endSilenceMs`: what was said so far
+	 * can tell that the caller is done, or only thinking. Forgotten when speech resumes.
+	 */
+	holdSilence(ms: number): void {
+		if (!(ms >= this.options.frameMs) || ms > 2000)
+			throw new RangeError('A silence limit must be between one frame and 2000 ms.');
+		if (this.#speaking) this.#limitMs = ms;
+	}
+
+	/** Ends the current turn now (its words were judged complete); the next speech is a new turn. */
+	endTurn(): TurnEnd | null {
+		if (!this.#speaking) return null;
+		return this.#end();
+	}
+
+	#end(): TurnEnd {
+		this.#speaking = false;
+		this.#limitMs = null;
+		const ev = { startMs: this.#start, endMs: this.#lastSpeech };
+		return this.#speechMs < this.options.minSpeechMs
+			? { type: 'misfire', ...ev }
+			: { type: 'speech_end', ...ev };
 	}
 
 	/** Feeds one frame's speech probability; returns what happened at this frame. */
@@ -71,12 +110,14 @@ export class TurnDetector {
 				this.#lastSpeech = now + o.frameMs;
 				this.#speechMs = o.frameMs;
 				this.#silenceMs = 0;
+				this.#limitMs = null;
 				events.push({ type: 'speech_start', atMs: now });
 			}
 			return events;
 		}
 		if (probability >= o.negativeSpeechThreshold) {
 			this.#silenceMs = 0;
+			this.#limitMs = null;
 			this.#lastSpeech = now + o.frameMs;
 			if (probability >= o.positiveSpeechThreshold) this.#speechMs += o.frameMs;
 			return events;
@@ -84,13 +125,8 @@ export class TurnDetector {
 		this.#silenceMs += o.frameMs;
 		// Frames are 32 ms, so 400 ms is 12.5 frames: round to the nearest frame rather than up, so
 		// the turn never ends later than the configured silence.
-		if (this.#silenceMs >= o.endSilenceMs - o.frameMs / 2) {
-			this.#speaking = false;
-			const ev = { startMs: this.#start, endMs: this.#lastSpeech };
-			events.push(
-				this.#speechMs < o.minSpeechMs ? { type: 'misfire', ...ev } : { type: 'speech_end', ...ev }
-			);
-		}
+		if (this.#silenceMs >= (this.#limitMs ?? o.endSilenceMs) - o.frameMs / 2)
+			events.push(this.#end());
 		return events;
 	}
 
@@ -99,5 +135,6 @@ export class TurnDetector {
 		this.#speaking = false;
 		this.#silenceMs = 0;
 		this.#speechMs = 0;
+		this.#limitMs = null;
 	}
 }

@@ -5,6 +5,7 @@ import { BargeIn } from '$lib/audio/barge-in';
 import { listen, openMicrophone, type MicListener } from '$lib/audio/mic';
 import { Playback } from '$lib/audio/playback';
 import { SpeechSegmenter } from '$lib/audio/segmenter';
+import { TurnTaker, type FinalTurn } from '$lib/audio/turn-taker';
 import type { Speech } from '$lib/workers/tts/service';
 import { explain, type Models } from './models.svelte';
 
@@ -95,8 +96,34 @@ export class VoiceAgent {
 		await l?.stop();
 	}
 
+	/** Speech-to-text for the turn taker; a guess it no longer needs is cancelled in the worker. */
+	#transcribe = async (audio: Float32Array, signal: AbortSignal): Promise<string> => {
+		// Speech that came before recognition finished loading waits for it rather than being lost.
+		const stt = await this.models.speechRecognition();
+		if (!stt) {
+			this.micError = 'Speech recognition is not available (see Models), so please type.';
+			return '';
+		}
+		const samples = { samples: audio };
+		return (await stt.call('transcribe', samples, { transfer: [audio.buffer], signal })).text;
+	};
+
+	/** Ends the caller's turns on their words as well as on silence (see TurnTaker). */
+	#turnTaker = new TurnTaker({
+		segmenter: this.#segmenter,
+		transcribe: this.#transcribe,
+		// It hands turns over in the order spoken; the chain keeps their handling in that order too.
+		onTurn: (t) => {
+			this.#turns = this.#turns
+				.then(() => this.#turn(t))
+				.catch((err) => {
+					this.micError = explain(err);
+				});
+		}
+	});
+
 	#frame(probability: number, frame: Float32Array): void {
-		for (const e of this.#segmenter.push(probability, frame)) {
+		for (const e of this.#turnTaker.push(probability, frame)) {
 			if (e.type === 'speech_start') {
 				this.mic = 'hearing';
 				this.#onsetAt = performance.now() - e.lagMs;
@@ -104,15 +131,7 @@ export class VoiceAgent {
 			} else if (e.type === 'misfire') {
 				this.mic = 'listening';
 				if (this.#bargeIn.misfire() === 'resume') void this.#playback?.resume();
-			} else {
-				// Turns are transcribed one after another, so they reach the call in the order spoken.
-				const { audio, silenceMs } = e;
-				this.#turns = this.#turns
-					.then(() => this.#turn(audio, silenceMs))
-					.catch((err) => {
-						this.micError = explain(err);
-					});
-			}
+			} else this.mic = 'transcribing';
 		}
 	}
 
@@ -122,23 +141,12 @@ export class VoiceAgent {
 		this.timings = { ...this.timings, bargeInMs: [...this.timings.bargeInMs, ms] };
 	}
 
-	async #turn(audio: Float32Array, silenceMs: number): Promise<void> {
-		this.mic = 'transcribing';
-		// The caller stopped talking when the silence began, not when the turn detector noticed.
-		const endedAt = performance.now() - silenceMs;
-		// Speech that came before recognition finished loading waits for it rather than being lost.
-		const stt = await this.models.speechRecognition();
-		if (!stt) this.micError = 'Speech recognition is not available (see Models), so please type.';
-		let text = '';
-		try {
-			text =
-				(await stt?.call('transcribe', { samples: audio }, { transfer: [audio.buffer] }))?.text ??
-				'';
-		} catch (e) {
-			this.micError = explain(e);
-		}
-		if (this.mic === 'transcribing') this.mic = 'listening';
-		const decision = this.#bargeIn.speechEnd((audio.length / 16000) * 1000, text);
+	async #turn({ text, error, speechMs, endedAt }: FinalTurn): Promise<void> {
+		if (error) this.micError = explain(error);
+		// A turn ended on its words never showed 'transcribing'; the next turn may already be heard.
+		if (this.#segmenter.turn === null && (this.mic === 'transcribing' || this.mic === 'hearing'))
+			this.mic = 'listening';
+		const decision = this.#bargeIn.speechEnd(speechMs, text);
 		if (decision === 'resume') {
 			await this.#playback?.resume();
 			return;
