@@ -32,8 +32,26 @@ function crossOriginIsolation(): Plugin {
 	};
 }
 
+// onnxruntime-web, transformers.js and espeak-ng name their WASM with `new URL('x.wasm',
+// import.meta.url)`, so Vite copies every variant (up to 28 MB each) into the build, where nothing
+// loads them: the app hands each library its runtime from static/vendor/ (wasmPaths) or as bytes.
+// Hiding the pattern from Vite keeps the build, and its precompression, free of dead copies.
+function noBundledRuntimes(): Plugin {
+	const libraries =
+		/[\\/]node_modules[\\/](onnxruntime-web|@huggingface[\\/]transformers|espeak-ng)[\\/]/;
+	const wasmUrl = /new URL\((["'])([\w.-]+\.wasm)\1,\s*import\.meta\.url\)/g;
+	return {
+		name: 'baton:no-bundled-runtimes',
+		enforce: 'pre',
+		transform(code, id) {
+			if (!libraries.test(id) || !code.includes('import.meta.url')) return null;
+			return { code: code.replace(wasmUrl, 'new URL($1$2$1, import.meta["url"])'), map: null };
+		}
+	};
+}
+
 export default defineConfig({
-	plugins: [crossOriginIsolation(), sveltekit(), precompress()],
+	plugins: [crossOriginIsolation(), noBundledRuntimes(), sveltekit(), precompress()],
 	// Model workers are ES modules: the TTS worker loads Kokoro on demand, as a separate chunk.
 	worker: { format: 'es' },
 	test: {

@@ -42,7 +42,8 @@ async function warmTransfer(context: BrowserContext, query: string, tag: string)
 	await operatorSignedIn(operator, 'Olivia', query);
 
 	const caller = await context.newPage();
-	await caller.goto(`/${query}`);
+	// ?debug shows the package and the handoff timings on the caller's page.
+	await caller.goto(`/${query ? `${query}&debug` : '?debug'}`);
 	// Typed calls: the fake microphone is for the voice journey.
 	await caller.getByTestId('text-only').check();
 	await caller.getByRole('button', { name: 'Call' }).click();

@@ -18,7 +18,7 @@ test('the page is cross-origin isolated, so threaded WASM can run', async ({ pag
 test('billing answers with a tool result, then sales opens with the billing context', async ({
 	page
 }) => {
-	await page.goto('/');
+	await page.goto('/?debug');
 	// Typed calls: the fake microphone is for the voice journey.
 	await page.getByTestId('text-only').check();
 	await page.getByRole('button', { name: 'Call' }).click();
@@ -49,7 +49,7 @@ test('billing answers with a tool result, then sales opens with the billing cont
 });
 
 test('asking for a person shows the human handoff with the package ready', async ({ page }) => {
-	await page.goto('/');
+	await page.goto('/?debug');
 	// Typed calls: the fake microphone is for the voice journey.
 	await page.getByTestId('text-only').check();
 	await page.getByRole('button', { name: 'Call' }).click();

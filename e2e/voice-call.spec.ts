@@ -14,17 +14,16 @@ test.use({
 	}
 });
 
-test('a voice call: heard, transcribed, routed to billing, answered aloud, and interrupted', async ({
+test('a voice call: greeted at once, heard, transcribed, routed to billing, answered aloud, and interrupted', async ({
 	page
 }) => {
 	test.setTimeout(120_000);
-	await page.goto('/');
-	await expect(page.getByTestId('webgpu')).toHaveAttribute('data-gpu', 'unavailable');
-	await expect(page.getByTestId('model-stt')).toHaveAttribute('data-status', 'ready', {
-		timeout: 60_000
-	});
-	await expect(page.getByTestId('model-voice')).toHaveAttribute('data-status', 'ready');
-	await expect(page.getByTestId('model-stt')).toContainText('WASM');
+	const requested: string[] = [];
+	page.on('request', (r) => requested.push(new URL(r.url()).pathname));
+	await page.goto('/?debug');
+	await page.waitForLoadState('networkidle');
+	// A page view downloads no speech model and no runtime: those wait for a voice call.
+	expect(requested.filter((p) => /\.(onnx|wasm)$/.test(p))).toEqual([]);
 
 	// The level meter reads an AnalyserNode on the agent's output; sample it while the call runs.
 	const peak = () =>
@@ -42,6 +41,15 @@ test('a voice call: heard, transcribed, routed to billing, answered aloud, and i
 	await expect(page.getByTestId('voicebar')).toBeVisible();
 	// The greeting is spoken: real, non-silent audio at the analyser.
 	expect(await peak()).toBeGreaterThan(0.02);
+	await expect(page.getByTestId('webgpu')).toHaveAttribute('data-gpu', 'unavailable');
+	await expect(page.getByTestId('model-stt')).toHaveAttribute('data-status', 'ready', {
+		timeout: 60_000
+	});
+	await expect(page.getByTestId('model-voice')).toHaveAttribute('data-status', 'ready');
+	await expect(page.getByTestId('model-stt')).toContainText('WASM');
+	// One ONNX Runtime build for the VAD and speech recognition, fetched once; never the WebGPU one.
+	const runtimes = requested.filter((p) => /ort-wasm.*\.wasm$/.test(p));
+	expect(runtimes).toEqual(['/vendor/ort/ort-wasm-simd-threaded.wasm']);
 
 	const caller = page.locator('[data-role="caller"]');
 	await expect(caller.first()).toContainText(/charge/i, { timeout: 30_000 });
@@ -59,6 +67,72 @@ test('a voice call: heard, transcribed, routed to billing, answered aloud, and i
 		`voice call timings: ${(await page.getByTestId('voice-timings').innerText()).replace(/\s+/g, ' ')}`
 	);
 	await expect(page.getByTestId('spoken-by')).toContainText('offline voice');
+});
+
+test('the greeting plays before speech recognition has loaded, and speech meanwhile is kept', async ({
+	page
+}) => {
+	test.setTimeout(120_000);
+	// A slow network for the speech model: it arrives 12 s after it is asked for.
+	await page.route('**/models/moonshine-tiny/*.onnx', async (route) => {
+		await new Promise((r) => setTimeout(r, 12_000));
+		await route.continue();
+	});
+	await page.goto('/');
+	await page.getByRole('button', { name: 'Call' }).click();
+	await expect
+		.poll(() => page.evaluate(() => document.documentElement.dataset.stt), { timeout: 5_000 })
+		.toBe('loading');
+	// Audio is playing (the greeting) while recognition is still loading.
+	await expect(page.getByTestId('call-state')).toHaveAttribute('data-shown', 'speaking', {
+		timeout: 5_000
+	});
+	expect(await page.evaluate(() => document.documentElement.dataset.stt)).toBe('loading');
+	// The caller (the fake microphone) starts talking before recognition is ready: told so in words.
+	await expect(page.getByTestId('voice-note')).toContainText('nothing you say is lost', {
+		timeout: 15_000
+	});
+	// Once it has loaded, what they said is transcribed and answered, not lost.
+	const caller = page.locator('[data-role="caller"]');
+	await expect(caller.first()).toContainText(/charge/i, { timeout: 45_000 });
+	await expect(page.getByTestId('owner')).toContainText('billing');
+});
+
+test('a text-only call downloads no speech model, and the caller sees no internals', async ({
+	page
+}) => {
+	const requested: string[] = [];
+	page.on('request', (r) => requested.push(new URL(r.url()).pathname));
+	await page.goto('/');
+	await page.getByTestId('text-only').check();
+	await page.getByRole('button', { name: 'Call' }).click();
+	await page.getByTestId('say').fill('I was charged twice, account AC-10022 zip 60614');
+	await page.getByTestId('say').press('Enter');
+	await expect(page.getByTestId('owner')).toContainText('billing');
+	await page.getByTestId('say').fill('I want to talk to a real person please');
+	await page.getByTestId('say').press('Enter');
+	await expect(page.getByTestId('passed-on')).toContainText('Our team has your conversation');
+	expect(requested.filter((p) => /\.(onnx|wasm|bin)$/.test(p))).toEqual([]);
+	// No model panel, raw package, trigger or tool ids, or sentiment scores for a caller.
+	await expect(page.getByTestId('model-manager')).toHaveCount(0);
+	const text = await page.locator('body').innerText();
+	expect(text).not.toMatch(
+		/Raw package|explicit_request|out_of_scope|billing\.\w+|Sentiment|\d+%\)/
+	);
+});
+
+test('a voice call fits a 360 px phone', async ({ page }) => {
+	await page.setViewportSize({ width: 360, height: 740 });
+	await page.goto('/');
+	await page.getByRole('button', { name: 'Call' }).click();
+	await expect(page.getByTestId('voicebar')).toBeVisible();
+	const box = await page.getByTestId('say').boundingBox();
+	expect(box!.width).toBeGreaterThan(200);
+	const overflow = await page.evaluate(
+		() => document.documentElement.scrollWidth - document.documentElement.clientWidth
+	);
+	expect(overflow).toBeLessThanOrEqual(0);
+	await page.screenshot({ path: 'test-results/voice-call-360.png', fullPage: true });
 });
 
 test('a refused microphone is explained, and the call carries on by typing', async ({

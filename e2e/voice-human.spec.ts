@@ -27,9 +27,7 @@ test('a spoken request for a person reaches the console, and the assistant liste
 
 	const caller = await context.newPage();
 	await caller.goto('/');
-	await expect(caller.getByTestId('model-stt')).toHaveAttribute('data-status', 'ready', {
-		timeout: 60_000
-	});
+	// Speech recognition loads once the call starts; what the caller says meanwhile waits for it.
 	await caller.getByRole('button', { name: 'Call' }).click();
 	await expect(caller.locator('[data-role="caller"]').first()).toContainText(/person/i, {
 		timeout: 30_000

@@ -15,18 +15,20 @@ const ISOLATION = {
 	'Cross-Origin-Resource-Policy': 'same-origin'
 };
 
-// Bundler output under /_app/immutable/ is content-hashed; models, vendored runtimes and pre-rendered
-// phrases are treated as pinned too, since they are the bulk of every download. A changed file there
-// must therefore get a new path, or browsers keep the old one for up to a year.
-const IMMUTABLE = ['/_app/immutable/', '/models/', '/vendor/', '/phrases/'];
+// Bundler output under /_app/immutable/ and the pre-rendered phrase clips are named by their
+// content; the model files are pinned by sha256 at set-up (a new model gets a new folder). The
+// vendored runtimes keep their package's file names across upgrades, so they are revalidated
+// (a 304 costs one round trip), and so is the phrase manifest, which changes with the flow.
+const IMMUTABLE = ['/_app/immutable/', '/models/', '/phrases/'];
+const REVALIDATE = ['/phrases/manifest.json'];
 
 /**
  * The Cache-Control for a file served at `pathname`. Anything not known to be immutable (pages,
- * version.json, the icon) is revalidated on every use, cheaply, with its ETag.
+ * version.json, the icon, vendored runtimes) is revalidated on every use, cheaply, with its ETag.
  * @param {string} pathname
  */
 export function cacheControl(pathname) {
-	return IMMUTABLE.some((p) => pathname.startsWith(p))
+	return IMMUTABLE.some((p) => pathname.startsWith(p)) && !REVALIDATE.includes(pathname)
 		? 'public, max-age=31536000, immutable'
 		: 'no-cache';
 }

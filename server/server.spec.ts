@@ -191,7 +191,10 @@ describe('cacheControl', () => {
 	it('marks only content-addressed and version-pinned paths immutable', () => {
 		expect(cacheControl('/_app/immutable/chunks/D_vvnWPQ.js')).toBe(IMMUTABLE);
 		expect(cacheControl('/models/moonshine-tiny/encoder_model.onnx')).toBe(IMMUTABLE);
-		expect(cacheControl('/vendor/ort/ort-wasm-simd-threaded.jsep.wasm')).toBe(IMMUTABLE);
+		// Vendored runtimes keep their names across package upgrades: revalidated, never pinned.
+		expect(cacheControl('/vendor/ort/ort-wasm-simd-threaded.jsep.wasm')).toBe('no-cache');
+		expect(cacheControl('/phrases/0d5180950af9867e.wav')).toBe(IMMUTABLE);
+		expect(cacheControl('/phrases/manifest.json')).toBe('no-cache');
 		expect(cacheControl('/phrases/greeting.wav')).toBe(IMMUTABLE);
 		expect(cacheControl('/')).toBe('no-cache');
 		expect(cacheControl('/index.html')).toBe('no-cache');

@@ -134,6 +134,9 @@ export class CallController {
 	async call(options: { voice?: boolean } = {}): Promise<void> {
 		const voice = options.voice && this.#voice ? this.#voice : null;
 		this.#mode = voice ? 'voice' : 'text';
+		// A voice call starts every model it needs at once, in parallel; the greeting does not wait for
+		// them (it was rendered at build time). A text call downloads no speech model at all.
+		if (voice) void voice.models.prepare();
 		await this.#voice?.cancelSpeech();
 		const session = new Session({
 			flow: this.flow,

@@ -61,8 +61,11 @@ export async function listen(options: {
 	stream: MediaStream;
 	/** The app's base path (SvelteKit `assets`), under which static/vendor is served. */
 	assets: string;
+	/** ONNX Runtime's WASM bytes when the page already has them, so the VAD does not fetch again. */
+	ortWasm?: Uint8Array | null;
 	onFrame: (probability: number, frame: Float32Array) => void;
 }): Promise<MicListener> {
+	const { ortWasm } = options;
 	const { MicVAD } = await import('@ricky0123/vad-web');
 	const vad = await MicVAD.new({
 		model: 'v5',
@@ -72,6 +75,7 @@ export async function listen(options: {
 		pauseStream: async () => {},
 		resumeStream: async () => options.stream,
 		onFrameProcessed: (p, frame) => options.onFrame(p.isSpeech, frame),
+		...(ortWasm ? { ortConfig: (ort) => void (ort.env.wasm.wasmBinary = ortWasm) } : {}),
 		startOnLoad: true
 	});
 	if (vad.errored)

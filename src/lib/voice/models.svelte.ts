@@ -4,7 +4,10 @@ import type { MLCEngineInterface } from '@mlc-ai/web-llm';
 import { WorkerClient, type Endpoint, type Progress } from '$lib/workers/protocol';
 import type { sttHandlers } from '$lib/workers/stt/service';
 import type { ttsHandlers } from '$lib/workers/tts/service';
+import { fetchModel } from '$lib/workers/model-loader';
+import { PhraseBook } from './phrase-book';
 import {
+	espeakLoadParams,
 	kokoroLoadParams,
 	startSttWorker,
 	startTtsWorker,
@@ -14,9 +17,12 @@ import {
 } from './config';
 
 // The model manager's state: what the page has loaded, on which backend, how big, how far along,
-// and why not when it failed. Speech recognition and the offline voice load at once, behind the
-// page (text works meanwhile); the natural voice and the language model need WebGPU to be worth
-// their download, and are offered as buttons without it.
+// and why not when it failed. A page view loads nothing heavy: only the pre-rendered greeting. A
+// voice call starts the offline voice and speech recognition (VAD and Moonshine share one ONNX
+// Runtime download) in parallel, and each is awaited only by what needs it: the agents speak as
+// soon as the voice is ready, whatever recognition is doing. A text call loads no speech model.
+// The natural voice and the language model need WebGPU to be worth their download, and are
+// offered as buttons without it.
 
 type Api<H> = {
 	[K in keyof H]: H[K] extends (p: infer P, ctx: never) => infer R ? (p: P) => R : never;
@@ -47,28 +53,39 @@ export class Models {
 	llm = $state<ModelState>({ label: 'Language model (Qwen2.5 0.5B)', status: 'idle' });
 	/** The loaded LLM, once there is one; the call uses it for unsure routing and for replies. */
 	engine = $state.raw<MLCEngineInterface | null>(null);
+	/** Sentences rendered at build time in the offline voice: the greeting needs no model. */
+	readonly phrases: PhraseBook;
 
 	readonly #config: VoiceConfig;
 	readonly #personas: readonly Persona[];
 	#stt: WorkerClient<SttApi> | null = null;
 	#tts: WorkerClient<TtsApi> | null = null;
-	#prepared: Promise<void> | null = null;
+	#gpuFound: Promise<boolean> | null = null;
+	#voiceLoad: Promise<void> | null = null;
+	#sttLoad: Promise<void> | null = null;
+	#ortWasm: Promise<Uint8Array | null> | null = null;
+	/** Bytes of the shared ONNX Runtime counted into recognition's progress: [loaded, total]. */
+	#ortBytes: [number, number] = [0, 0];
+	#sttBytes: [number, number] = [0, 0];
 
 	constructor(page: URL, personas: readonly Persona[]) {
 		this.#config = voiceConfig(page, assets);
 		this.stt.label = `Speech recognition (${this.#config.sttModel.replace('-', ' ')})`;
 		this.#personas = personas;
+		this.phrases = new PhraseBook(new URL(`${assets}/phrases/`, page));
 	}
 
 	/** The speech recognition worker, once speech recognition has loaded (or failed to). */
 	async speechRecognition(): Promise<WorkerClient<SttApi> | null> {
-		await this.prepare().catch(() => {});
+		this.startRecognition();
+		await this.#sttLoad;
 		return this.stt.status === 'ready' ? this.#stt : null;
 	}
 
 	/** The voice worker, once the offline voice has loaded (or failed to). */
 	async voiceOutput(): Promise<WorkerClient<TtsApi> | null> {
-		await this.prepare().catch(() => {});
+		this.startVoice();
+		await this.#voiceLoad;
 		return this.voice.status === 'ready' ? this.#tts : null;
 	}
 
@@ -76,34 +93,113 @@ export class Models {
 		return this.stt.status === 'ready' && this.voice.status === 'ready';
 	}
 
-	/** Starts the workers and loads the small models; the page stays usable (text works) meanwhile. */
-	prepare(): Promise<void> {
-		this.#prepared ??= this.#prepare();
-		return this.#prepared;
+	/** Everything a voice call needs, loading in parallel; resolves when all of it has settled. */
+	async prepare(): Promise<void> {
+		this.startVoice();
+		this.startRecognition();
+		await Promise.all([this.#voiceLoad, this.#sttLoad]);
 	}
 
-	async #prepare(): Promise<void> {
-		const [gpu] = await Promise.all([detectWebGpu(), this.#persist()]);
-		this.gpu = gpu ? 'available' : 'unavailable';
-		const device = gpu ? 'webgpu' : 'wasm';
-		this.#stt = new WorkerClient<SttApi>(
-			spawn(startSttWorker(), (m) => this.#workerDied('stt', m))
-		);
+	/** Starts loading the offline voice (idempotent). */
+	startVoice(): void {
+		this.#voiceLoad ??= this.#loadVoice();
+	}
+
+	/** Starts loading speech recognition (idempotent). */
+	startRecognition(): void {
+		this.#sttLoad ??= this.#loadRecognition();
+	}
+
+	/**
+	 * ONNX Runtime's plain WASM build, fetched once through the model cache and shared by the VAD
+	 * (on the page) and speech recognition (in its worker). Null when it cannot be fetched: each
+	 * then asks ONNX Runtime to fetch it itself, and fails with its own message if that fails too.
+	 */
+	ortRuntime(): Promise<Uint8Array | null> {
+		this.#ortWasm ??= (async () => {
+			try {
+				// The version in the address keeps a cached runtime from outliving its JavaScript half.
+				const { env } = await import('onnxruntime-web/wasm');
+				const url = new URL(
+					`${assets}/vendor/ort/ort-wasm-simd-threaded.wasm?v=${env.versions.web ?? ''}`,
+					location.href
+				).toString();
+				return await fetchModel(url, {
+					onProgress: (p) => {
+						this.#ortBytes = [p.loaded, p.total ?? p.loaded];
+						this.#showSttProgress();
+					}
+				});
+			} catch {
+				return null;
+			}
+		})();
+		return this.#ortWasm;
+	}
+
+	#loadVoice(): Promise<void> {
 		this.#tts = new WorkerClient<TtsApi>(
 			spawn(startTtsWorker(), (m) => this.#workerDied('tts', m))
 		);
-		const sttLoad = this.#load('stt', () =>
-			this.#stt!.call('load', sttLoadParams(this.#config, location.href, device), {
-				onProgress: (p) => this.#progress('stt', p)
-			}).then((r) => ({ backend: r.backend, bytes: r.bytes }))
+		return this.#load('voice', () =>
+			this.#tts!.call('load', espeakLoadParams(this.#config, location.href), {
+				onProgress: (p) => this.#progress('voice', p)
+			}).then((r) => ({ backend: 'wasm', bytes: r.bytes }))
+		).then(() => this.#afterCore());
+	}
+
+	#loadRecognition(): Promise<void> {
+		this.#stt = new WorkerClient<SttApi>(
+			spawn(startSttWorker(), (m) => this.#workerDied('stt', m))
 		);
-		const voiceLoad = this.#load('voice', () =>
-			this.#tts!.call('load', {}, { onProgress: (p) => this.#progress('voice', p) }).then((r) => ({
-				backend: 'wasm',
-				bytes: r.bytes
-			}))
-		);
-		await Promise.all([sttLoad, voiceLoad]);
+		return this.#load('stt', async () => {
+			const gpu = await this.#detectGpu();
+			const device = gpu ? 'webgpu' : 'wasm';
+			// Without a GPU the model runs on the same runtime as the VAD: one download for both.
+			const wasmBinary = device === 'wasm' ? await this.ortRuntime() : null;
+			const r = await this.#stt!.call(
+				'load',
+				{
+					...sttLoadParams(this.#config, location.href, device),
+					...(wasmBinary ? { wasmBinary } : {})
+				},
+				{
+					onProgress: (p) => {
+						if (p.loaded === undefined) return;
+						this.#sttBytes = [p.loaded, p.total ?? p.loaded];
+						this.#showSttProgress();
+					}
+				}
+			);
+			return { backend: r.backend, bytes: r.bytes + (wasmBinary?.length ?? 0) };
+		}).then(() => this.#afterCore());
+	}
+
+	#showSttProgress(): void {
+		if (this.stt.status !== 'loading') return;
+		this.stt = {
+			...this.stt,
+			loaded: this.#ortBytes[0] + this.#sttBytes[0],
+			total: this.#ortBytes[1] + this.#sttBytes[1]
+		};
+	}
+
+	#detectGpu(): Promise<boolean> {
+		this.#gpuFound ??= Promise.all([detectWebGpu(), this.#persist()]).then(([gpu]) => {
+			this.gpu = gpu ? 'available' : 'unavailable';
+			return gpu;
+		});
+		return this.#gpuFound;
+	}
+
+	#optionalStarted = false;
+
+	/** Once the voice and recognition have settled, the optional models (GPU only) follow. */
+	async #afterCore(): Promise<void> {
+		if (this.#optionalStarted || !this.#voiceLoad || !this.#sttLoad) return;
+		if (this.voice.status === 'loading' || this.stt.status === 'loading') return;
+		this.#optionalStarted = true;
+		const gpu = await this.#detectGpu();
 		// The language model needs WebGPU (web-llm has no CPU path); without it the scripted replies
 		// and the classifier serve, which the model manager says.
 		if (gpu) void this.loadLanguageModel();
@@ -127,8 +223,10 @@ export class Models {
 
 	/** Fetches Kokoro (from the configured URL) and switches to it once it is ready. */
 	async loadNaturalVoice(): Promise<void> {
-		if (!this.#tts || this.natural.status === 'loading' || this.natural.status === 'ready') return;
-		const device = this.gpu === 'available' ? 'webgpu' : 'wasm';
+		if (this.natural.status === 'loading' || this.natural.status === 'ready') return;
+		this.startVoice();
+		if (!this.#tts) return;
+		const device = (await this.#detectGpu()) ? 'webgpu' : 'wasm';
 		const params = kokoroLoadParams(this.#config, location.href, this.#personas, device);
 		await this.#load('natural', () =>
 			this.#tts!.call('loadNatural', params, {

@@ -1,5 +1,6 @@
 import { assets } from '$app/paths';
 import type { Persona } from '$lib/agents/flow';
+import { speechSentences } from '$lib/agents/phrases';
 import { SentenceStream } from '$lib/agents/sentence-stream';
 import { BargeIn } from '$lib/audio/barge-in';
 import { listen, openMicrophone, type MicListener } from '$lib/audio/mic';
@@ -40,6 +41,7 @@ export class VoiceAgent {
 	#onInterrupt: (() => void) | null = null;
 	#turns: Promise<void> = Promise.resolve();
 	#turnEndedAt = 0;
+	#micLevel = 0;
 	#onsetAt = 0;
 
 	constructor(models: Models) {
@@ -73,7 +75,11 @@ export class VoiceAgent {
 			this.#listener = await listen({
 				stream,
 				assets,
-				onFrame: (p, frame) => this.#frame(p, frame)
+				ortWasm: await this.models.ortRuntime(),
+				onFrame: (p, frame) => {
+					this.#micLevel = rms(frame);
+					this.#frame(p, frame);
+				}
 			});
 			if (!this.#onTurn) {
 				// The call moved on (to a person, or ended) while the microphone was opening.
@@ -176,15 +182,9 @@ export class VoiceAgent {
 	/** Speaks one agent turn in a persona's voice, sentence by sentence, after what is queued. */
 	say(text: string, persona: Persona): Promise<void> {
 		const signal = this.#speech.signal;
-		// A call can start before the voice has loaded: its first words wait for it.
-		const tts = this.models.voiceOutput();
-		const splitter = new SentenceStream();
-		const sentences = [...splitter.push(text), ...splitter.flush()];
-		const synth = sentences.map((s) =>
+		const synth = speechSentences(text).map((s) =>
 			// Synthesis of every sentence starts as soon as it can; playback keeps their order.
-			tts
-				.then((c) => c?.call('speak', { text: s, voice: persona.voice }, { signal }) ?? null)
-				.catch(() => null)
+			this.#render(s, persona, signal)
 		);
 		this.#queue = this.#queue.then(async () => {
 			for (const pending of synth) {
@@ -196,7 +196,35 @@ export class VoiceAgent {
 		return this.#queue;
 	}
 
-	#play(speech: Speech): void {
+	/**
+	 * One sentence's audio: the build's pre-rendered clip when there is one (the greeting and the
+	 * narrations need no model), else the voice worker, which a call may have to wait for.
+	 */
+	async #render(sentence: string, persona: Persona, signal: AbortSignal): Promise<Speech | null> {
+		// Once the natural voice speaks, clips in the offline voice would sound like someone else.
+		if (this.models.natural.status !== 'ready') {
+			const clip = await this.models.phrases.get(persona.voice.fallback, sentence);
+			if (clip) return { ...clip, engine: 'espeak' };
+		}
+		try {
+			const tts = await this.models.voiceOutput();
+			return (
+				(await tts?.call('speak', { text: sentence, voice: persona.voice }, { signal })) ?? null
+			);
+		} catch {
+			return null;
+		}
+	}
+
+	/**
+	 * Creates the audio output inside the caller's click: browsers only let a page start sound from
+	 * a user gesture, and every later sentence plays on this same context.
+	 */
+	unlockAudio(): void {
+		this.#output();
+	}
+
+	#output(): Playback {
 		if (!this.#playback) {
 			this.#playback = new Playback(new AudioContext(), {
 				onStart: () => {
@@ -210,8 +238,13 @@ export class VoiceAgent {
 				onIdle: () => (this.speaking = false)
 			});
 		}
+		return this.#playback;
+	}
+
+	#play(speech: Speech): void {
+		const output = this.#output();
 		this.spokenBy = { ...this.spokenBy, [speech.engine]: this.spokenBy[speech.engine] + 1 };
-		this.#playback.enqueue(speech.samples, speech.sampleRate);
+		output.enqueue(speech.samples, speech.sampleRate);
 	}
 
 	/** Stops the agent's voice and drops whatever was still being synthesized. */
@@ -223,8 +256,19 @@ export class VoiceAgent {
 		await this.#playback?.cancel();
 	}
 
+	/** The caller's microphone level on the latest VAD frame (0–1), for their own meter. */
+	micLevel(): number {
+		return this.mic === 'off' || this.mic === 'failed' ? 0 : this.#micLevel;
+	}
+
 	/** The agent's output level now (0–1), for the meter. */
 	level(): number {
 		return this.#playback?.level() ?? 0;
 	}
+}
+
+function rms(frame: Float32Array): number {
+	let sum = 0;
+	for (const v of frame) sum += v * v;
+	return Math.sqrt(sum / Math.max(1, frame.length));
 }
