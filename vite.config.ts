@@ -53,7 +53,7 @@ function noBundledRuntimes(): Plugin {
 export default defineConfig({
 	plugins: [crossOriginIsolation(), noBundledRuntimes(), sveltekit(), precompress()],
 	// Model workers are ES modules: the TTS worker loads Kokoro on demand, as a separate chunk.
-	worker: { format: 'es' },
+	worker: { format: 'es', plugins: () => [noBundledRuntimes()] },
 	test: {
 		include: ['src/**/*.spec.ts', 'scripts/**/*.spec.ts', 'server/**/*.spec.ts'],
 		environment: 'node'

@@ -2,8 +2,8 @@
 // threaded WASM needs, and embeds an MQTT broker (aedes) over WebSocket at /mqtt for signaling on a
 // single machine. Any standard MQTT broker can replace the embedded one (see the README).
 import { createServer } from 'node:http';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Aedes } from 'aedes';
 import sirv from 'sirv';
 import { createWebSocketStream, WebSocketServer } from 'ws';
@@ -45,7 +45,20 @@ export async function startServer({ port = 3000, host = '0.0.0.0', root = 'build
 	const broker = await Aedes.createBroker();
 	// `brotli`/`gzip` serve the .br/.gz siblings written at build time (scripts/precompress.ts) to
 	// clients that accept them, with Content-Encoding, their own ETag and Content-Length.
-	const assets = sirv(dir, { etag: true, brotli: true, gzip: true });
+	const assets = sirv(dir, {
+		etag: true,
+		brotli: true,
+		gzip: true,
+		// A compressed response's Content-Length counts compressed bytes, but a page reading the
+		// stream counts decoded ones: this header lets a model download show honest progress.
+		setHeaders: (res, pathname) => {
+			try {
+				res.setHeader('X-Decoded-Length', String(statSync(join(dir, pathname)).size));
+			} catch {
+				// The SPA fallback or a vanished file: no size to give.
+			}
+		}
+	});
 	const notFound = (/** @type {import('node:http').ServerResponse} */ res) => {
 		res.statusCode = 404;
 		res.setHeader('Cache-Control', 'no-cache');

@@ -95,6 +95,8 @@ describe('production server', () => {
 		});
 		expect(res.status).toBe(200);
 		expect(res.headers['content-encoding']).toBe('br');
+		// What the page's download progress counts against: the decoded size.
+		expect(Number(res.headers['x-decoded-length'])).toBe(model.length);
 		expect(res.headers['vary']).toBe('Accept-Encoding');
 		expect(Number(res.headers['content-length'])).toBe(res.body.length);
 		expect(res.body.length).toBeLessThan(model.length);

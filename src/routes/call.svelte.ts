@@ -45,6 +45,9 @@ export class CallController {
 	#mode = $state<'voice' | 'text'>('text');
 
 	constructor(transport: TransportChoice = { kind: 'broadcast' }) {
+		// Training takes a few hundred milliseconds of main thread: done while the visitor reads the
+		// page, so pressing Call goes straight to the greeting.
+		if (typeof requestIdleCallback === 'function') requestIdleCallback(() => router());
 		// Connect to signaling as soon as the page loads, so reaching a person never waits on it.
 		this.#signalingReady = openSignaling(transport);
 		this.#signalingReady.catch(() => {});

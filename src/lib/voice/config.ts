@@ -95,3 +95,18 @@ function isHttpUrl(u: string, base: URL): boolean {
 		return false;
 	}
 }
+
+/** The folder of the flow's pre-rendered sentences (scripts/prerender-phrases.ts). */
+export function phrasesUrl(c: VoiceConfig, page: string): string {
+	return new URL(`${c.assets}/phrases/`, page).toString();
+}
+
+/**
+ * ONNX Runtime's plain WASM build as the app serves it. The version in the address keeps a cached
+ * copy (the model cache outlives deployments) from outliving the JavaScript half it belongs to.
+ */
+export function ortWasmUrl(c: VoiceConfig, page: string, version: string): string {
+	const url = new URL(`${c.assets}/vendor/ort/ort-wasm-simd-threaded.wasm`, page);
+	url.searchParams.set('v', version);
+	return url.toString();
+}

@@ -9,6 +9,8 @@ import { PhraseBook } from './phrase-book';
 import {
 	espeakLoadParams,
 	kokoroLoadParams,
+	ortWasmUrl,
+	phrasesUrl,
 	startSttWorker,
 	startTtsWorker,
 	sttLoadParams,
@@ -72,7 +74,7 @@ export class Models {
 		this.#config = voiceConfig(page, assets);
 		this.stt.label = `Speech recognition (${this.#config.sttModel.replace('-', ' ')})`;
 		this.#personas = personas;
-		this.phrases = new PhraseBook(new URL(`${assets}/phrases/`, page));
+		this.phrases = new PhraseBook(phrasesUrl(this.#config, page.href));
 	}
 
 	/** The speech recognition worker, once speech recognition has loaded (or failed to). */
@@ -118,12 +120,8 @@ export class Models {
 	ortRuntime(): Promise<Uint8Array | null> {
 		this.#ortWasm ??= (async () => {
 			try {
-				// The version in the address keeps a cached runtime from outliving its JavaScript half.
 				const { env } = await import('onnxruntime-web/wasm');
-				const url = new URL(
-					`${assets}/vendor/ort/ort-wasm-simd-threaded.wasm?v=${env.versions.web ?? ''}`,
-					location.href
-				).toString();
+				const url = ortWasmUrl(this.#config, location.href, env.versions.web ?? '');
 				return await fetchModel(url, {
 					onProgress: (p) => {
 						this.#ortBytes = [p.loaded, p.total ?? p.loaded];

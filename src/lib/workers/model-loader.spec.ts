@@ -21,7 +21,7 @@ function memoryCaches(opts: { full?: boolean } = {}) {
 	return { caches: { open: async () => cache } as unknown as CacheStorage, store };
 }
 
-function serving(bytes: Uint8Array, status = 200) {
+function serving(bytes: Uint8Array, status = 200, headers?: Record<string, string>) {
 	let calls = 0;
 	const f = (async () => {
 		calls++;
@@ -33,7 +33,7 @@ function serving(bytes: Uint8Array, status = 200) {
 		});
 		return new Response(status === 200 ? body : null, {
 			status,
-			headers: { 'content-length': String(bytes.length) }
+			headers: headers ?? { 'content-length': String(bytes.length) }
 		});
 	}) as typeof fetch;
 	return { fetch: f, calls: () => calls };
@@ -118,5 +118,38 @@ describe('fetching a model', () => {
 			caches: memoryCaches({ full: true }).caches
 		});
 		await expect(full).rejects.toMatchObject({ code: 'model_storage_full' });
+	});
+});
+
+describe('progress over a compressed response', () => {
+	const bytes = new Uint8Array(10_000).map((_, i) => i % 251);
+	const run = async (headers: Record<string, string>) => {
+		const seen: LoadProgress[] = [];
+		await fetchModel('https://app.example/m.onnx', {
+			fetch: serving(bytes, 200, headers).fetch,
+			caches: null,
+			onProgress: (p) => seen.push(p)
+		});
+		return seen;
+	};
+
+	it('counts against the decoded size the server states, never past 100 %', async () => {
+		const seen = await run({
+			'content-length': '3000',
+			'content-encoding': 'br',
+			'x-decoded-length': '10000'
+		});
+		expect(seen.every((p) => p.total === 10_000 && p.loaded <= 10_000)).toBe(true);
+	});
+
+	it('has no total when only the compressed length is known', async () => {
+		const seen = await run({ 'content-length': '3000', 'content-encoding': 'gzip' });
+		expect(seen.every((p) => p.total === null)).toBe(true);
+	});
+
+	it('drops a total that the stream outgrows (a host compressing without saying so)', async () => {
+		const seen = await run({ 'content-length': '3000' });
+		expect(seen.at(-1)).toMatchObject({ loaded: 10_000, total: null });
+		expect(seen.every((p) => p.total === null || p.loaded <= p.total)).toBe(true);
 	});
 });

@@ -111,7 +111,11 @@ export async function fetchModel(
 			`${url} answered ${response.status}. Check the model URL in the settings.`
 		);
 	}
-	const total = Number(response.headers.get('content-length')) || null;
+	// Content-Length counts the bytes on the wire; compressed, that is not what the stream yields.
+	const encoded = (response.headers.get('content-encoding') ?? 'identity') !== 'identity';
+	let total =
+		Number(response.headers.get('x-decoded-length')) ||
+		(encoded ? null : Number(response.headers.get('content-length')) || null);
 	const chunks: Uint8Array[] = [];
 	let loaded = 0;
 	const reader = response.body?.getReader();
@@ -121,6 +125,8 @@ export async function fetchModel(
 			if (done) break;
 			chunks.push(value);
 			loaded += value.length;
+			// A host that compresses without saying so (a CDN across origins hides the encoding).
+			if (total !== null && loaded > total) total = null;
 			options.onProgress?.({ file: url, loaded, total, fromCache: false });
 		}
 	}
