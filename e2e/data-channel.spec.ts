@@ -17,7 +17,8 @@ async function bundle(): Promise<string> {
 }
 
 test('malformed, oversized and duplicate frames over a real data channel', async ({ page }) => {
-	await page.goto('/');
+	// ?debug shows the raw package this journey reads.
+	await page.goto('/?debug');
 	// A real package, made by the app's own core through the simulator-equivalent page flow.
 	// Typed calls: the fake microphone is for the voice journey.
 	await page.getByTestId('text-only').check();

@@ -170,7 +170,12 @@ export class Models {
 				}
 			);
 			return { backend: r.backend, bytes: r.bytes + (wasmBinary?.length ?? 0) };
-		}).then(() => this.#afterCore());
+		}).then(() => {
+			// With the large downloads done, the narrations follow, one by one, so a handoff's
+			// first words play without a round trip.
+			void this.phrases.warm();
+			return this.#afterCore();
+		});
 	}
 
 	#showSttProgress(): void {

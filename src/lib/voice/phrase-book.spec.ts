@@ -45,6 +45,13 @@ describe('phrase book', () => {
 		expect(asked.filter((a) => a === 'manifest.json')).toHaveLength(1);
 	});
 
+	it('warms every clip into the HTTP cache, one after another, and survives a failed one', async () => {
+		const key = await phraseKey('en-us', 'Hello there.');
+		const { fetchFn, asked } = server({}, { v: 1, phrases: { [key]: `${key}.wav`, x: 'x.wav' } });
+		await new PhraseBook(BASE, fetchFn).warm();
+		expect(asked).toEqual(['manifest.json', `${key}.wav`, 'x.wav']);
+	});
+
 	it('treats a missing manifest, a broken clip or no network as "synthesize it"', async () => {
 		const key = await phraseKey('en-us', 'Hello there.');
 		expect(await new PhraseBook(BASE, server({}, null).fetchFn).get('en-us', 'Hello there.')).toBe(

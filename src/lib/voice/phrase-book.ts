@@ -58,6 +58,21 @@ export class PhraseBook {
 		return clip;
 	}
 
+	/**
+	 * Fetches every clip into the HTTP cache (they are served immutable), without decoding them, so
+	 * a narration later plays without a round trip. Meant for when the call's models are in.
+	 */
+	async warm(): Promise<void> {
+		const m = await this.manifest();
+		for (const file of Object.values(m?.phrases ?? {})) {
+			try {
+				await (await this.#fetch(new URL(file, this.#base))).arrayBuffer();
+			} catch {
+				// Best effort: a clip that did not arrive is fetched (or synthesized) when needed.
+			}
+		}
+	}
+
 	async #load(voice: string, text: string): Promise<Audio | null> {
 		const m = await this.manifest();
 		const file = m?.phrases[await phraseKey(voice, text)];
