@@ -148,13 +148,14 @@ describe('TurnTaker', () => {
 	it('waits longer for the last words of a number being read out', async () => {
 		const c = call({ answers: ['My zip is 6 0 6.', 'My zip is 6 0 6 1 4.'] });
 		await c.frames([...speech(40), ...silence(15), ...speech(20), ...silence(12)]);
-		// The whole zip code, but it could have been the start of a longer number: 700 ms, not 400.
+		// The whole zip code, but it could have been the start of a longer number: 550 ms, not 400.
 		expect(c.turns).toHaveLength(0);
 		await c.frames(silence(10));
 		expect(c.turns).toEqual([
 			expect.objectContaining({ text: 'My zip is 6 0 6 1 4.', by: 'silence', turn: 1 })
 		]);
-		expect(c.turns[0]!.at - c.turns[0]!.endedAt).toBe(704);
+		// 550 ms of silence, counted in 32 ms frames from the last speech frame.
+		expect(c.turns[0]!.at - c.turns[0]!.endedAt).toBe(544);
 	});
 
 	it('drops a guess when speech resumes, so it does not hold up the next transcription', async () => {
@@ -260,5 +261,7 @@ describe('TurnTaker', () => {
 		expect(() => make(300)).toThrow(/at least/);
 		expect(() => make(3000)).toThrow(/unresponsive/);
 		expect(make(700).options.hesitationSilenceMs).toBe(700);
+		// A number's wait may not exceed a hesitation's.
+		expect(() => make(500)).toThrow(/numberSilenceMs/);
 	});
 });

@@ -18,12 +18,17 @@ export type TurnTakerOptions = {
 	 * instead of the segmenter's `endSilenceMs`; also the longest wait for the transcript of a pause.
 	 */
 	hesitationSilenceMs: number;
+	/** Silence that ends a turn ending in digits read out one group at a time. */
+	numberSilenceMs: number;
 };
 
 export const defaultTurnTakerOptions: TurnTakerOptions = {
 	// People who say "and um" are usually back within half a second; 700 ms lets most of them
 	// finish while the wait after a finished sentence stays far shorter.
-	hesitationSilenceMs: 700
+	hesitationSilenceMs: 700,
+	// Between the groups of a number people pause briefly, and most turns that end in digits are
+	// finished (a PIN, a zip code): a little over the usual silence, so the answer is not slowed.
+	numberSilenceMs: 550
 };
 
 export function validateTurnTakerOptions(
@@ -34,6 +39,10 @@ export function validateTurnTakerOptions(
 		throw new RangeError('hesitationSilenceMs must be at least the end-of-turn silence.');
 	if (o.hesitationSilenceMs > 2000)
 		throw new RangeError('hesitationSilenceMs above 2000 ms makes the agent feel unresponsive.');
+	if (!(o.numberSilenceMs >= endSilenceMs && o.numberSilenceMs <= o.hesitationSilenceMs))
+		throw new RangeError(
+			'numberSilenceMs must lie between the end-of-turn silence and hesitationSilenceMs.'
+		);
 	return o;
 }
 
@@ -148,9 +157,11 @@ export class TurnTaker {
 				? this.#segmenter.endTurn(turn)
 				: this.#segmenter.holdSilence(
 						turn,
-						judged.hesitating
-							? this.options.hesitationSilenceMs
-							: this.#segmenter.options.endSilenceMs
+						!judged.complete && judged.reason === 'number'
+							? this.options.numberSilenceMs
+							: judged.hesitating
+								? this.options.hesitationSilenceMs
+								: this.#segmenter.options.endSilenceMs
 					);
 			if (end) this.#ended(end, judged.complete ? 'complete' : 'silence');
 		});

@@ -14,6 +14,20 @@ import { explain, type Models } from './models.svelte';
 // speech-to-text, the agents' voices, and barge-in. The call itself stays in the Session; this only
 // turns audio into caller turns and agent turns into audio. The models come from `Models`.
 
+/**
+ * One caller turn's end of speech → first agent audio, by stage: `endOfTurnMs` until the turn was
+ * decided and transcribed (silence, the speculative transcript), `callMs` in the conversation core
+ * (routing, tools, the reply's first words), `voiceMs` until those words sounded (a pre-rendered
+ * clip or synthesis).
+ */
+export type TurnTiming = {
+	totalMs: number;
+	endOfTurnMs: number;
+	callMs: number;
+	voiceMs: number;
+	by: FinalTurn['by'];
+};
+
 export type MicState = 'off' | 'starting' | 'listening' | 'hearing' | 'transcribing' | 'failed';
 
 export class VoiceAgent {
@@ -25,8 +39,9 @@ export class VoiceAgent {
 	spokenBy = $state<{ kokoro: number; espeak: number }>({ kokoro: 0, espeak: 0 });
 	/** Measured on this device, shown in the model manager: speech end → first agent audio, and the
 	 * caller's onset while the agent talks → the agent silent. */
-	timings = $state<{ firstAudioMs: number[]; bargeInMs: number[] }>({
+	timings = $state<{ firstAudioMs: number[]; bargeInMs: number[]; turns: TurnTiming[] }>({
 		firstAudioMs: [],
+		turns: [],
 		bargeInMs: []
 	});
 
@@ -41,6 +56,10 @@ export class VoiceAgent {
 	#onInterrupt: (() => void) | null = null;
 	#turns: Promise<void> = Promise.resolve();
 	#turnEndedAt = 0;
+	/** Where a turn's time goes: when it was handed to the call, and when its first words were. */
+	#turnHandedAt = 0;
+	#firstWordsAt = 0;
+	#turnBy: FinalTurn['by'] = 'silence';
 	#micLevel = 0;
 	#onsetAt = 0;
 
@@ -147,7 +166,7 @@ export class VoiceAgent {
 		this.timings = { ...this.timings, bargeInMs: [...this.timings.bargeInMs, ms] };
 	}
 
-	async #turn({ text, error, speechMs, endedAt }: FinalTurn): Promise<void> {
+	async #turn({ text, error, speechMs, endedAt, by }: FinalTurn): Promise<void> {
 		if (error) this.micError = explain(error);
 		// A turn ended on its words never showed 'transcribing'; the next turn may already be heard.
 		if (this.#segmenter.turn === null && (this.mic === 'transcribing' || this.mic === 'hearing'))
@@ -163,6 +182,9 @@ export class VoiceAgent {
 		}
 		if (!text.trim()) return;
 		this.#turnEndedAt = endedAt;
+		this.#turnHandedAt = performance.now();
+		this.#firstWordsAt = 0;
+		this.#turnBy = by;
 		this.#onTurn?.(text.trim());
 	}
 
@@ -181,6 +203,7 @@ export class VoiceAgent {
 
 	/** Speaks one agent turn in a persona's voice, sentence by sentence, after what is queued. */
 	say(text: string, persona: Persona): Promise<void> {
+		if (this.#turnEndedAt && !this.#firstWordsAt) this.#firstWordsAt = performance.now();
 		const signal = this.#speech.signal;
 		const synth = speechSentences(text).map((s) =>
 			// Synthesis of every sentence starts as soon as it can; playback keeps their order.
@@ -230,8 +253,21 @@ export class VoiceAgent {
 				onStart: () => {
 					this.speaking = true;
 					if (this.#turnEndedAt) {
-						const ms = Math.round(performance.now() - this.#turnEndedAt);
-						this.timings = { ...this.timings, firstAudioMs: [...this.timings.firstAudioMs, ms] };
+						const now = performance.now();
+						const ms = Math.round(now - this.#turnEndedAt);
+						const words = this.#firstWordsAt || now;
+						const turn: TurnTiming = {
+							totalMs: ms,
+							endOfTurnMs: Math.round(this.#turnHandedAt - this.#turnEndedAt),
+							callMs: Math.round(words - this.#turnHandedAt),
+							voiceMs: Math.round(now - words),
+							by: this.#turnBy
+						};
+						this.timings = {
+							...this.timings,
+							firstAudioMs: [...this.timings.firstAudioMs, ms],
+							turns: [...this.timings.turns, turn]
+						};
 						this.#turnEndedAt = 0;
 					}
 				},
