@@ -365,13 +365,23 @@ const turns = await measure(
 			'the caller WAV to play through'
 		);
 		const p = await probe(page);
+		// What the app heard and said, to read beside a turn that got no answer.
+		const transcript = (await page.evaluate(
+			`[...document.querySelectorAll('[data-testid=transcript] li')].map((li) => li.innerText.replace(/\\s+/g, ' '))`
+		)) as string[];
 		await closeBrowser(browser);
 		const speech = speechSegments(p.micFrames).filter((s) => s.end < opened + wavMs);
 		const replies = soundRuns(p.audio);
 		const overlaps = speech.filter((s) =>
 			replies.some((r) => s.start < r.end && s.end > r.start)
 		).length;
-		return { speech, replies, latencies: replyLatencies(speech, replies), overlaps };
+		return {
+			speech,
+			replies,
+			latencies: replyLatencies(speech, replies),
+			overlaps,
+			transcript
+		};
 	},
 	Math.max(MEASUREMENT_TIMEOUT_MS, wavMs + 60_000)
 );
@@ -382,6 +392,8 @@ const sentences = CALLER.filter((p) => typeof p === 'string').length;
 say(
 	`  voice turns: end of speech → first agent audio   median ${Math.round(percentile(answered, 0.5))} ms   p95 ${Math.round(percentile(answered, 0.95))} ms   (n=${answered.length} answered of ${turns.speech.length} caller turns detected, ${sentences} said; ${turns.overlaps} talked over the agent; warm, unthrottled; ${(wavMs / 1000).toFixed(0)} s caller clip)`
 );
+if (turns.latencies.some((l) => l.ms === null))
+	for (const line of turns.transcript) say(`    heard/said: ${line}`);
 say(
 	`  voice turns: per turn (ms)                      ${turns.latencies.map((l) => (l.ms === null ? 'no answer' : Math.round(l.ms))).join(', ')}`
 );
