@@ -22,8 +22,24 @@ export const VOICE_CALLER_SCRIPT = [
 /** A voice caller who asks for a person, then stays quiet. */
 export const VOICE_HUMAN_WAV = join(import.meta.dirname, '.artifacts', 'voice-human.wav');
 
+/**
+ * A caller who pauses mid-sentence (about half a second of quiet after "and"), longer than the
+ * 400 ms that ends a turn on silence alone: the turn must wait for the rest of the sentence.
+ */
+export const VOICE_PAUSE_WAV = join(import.meta.dirname, '.artifacts', 'voice-pause.wav');
+export const VOICE_PAUSE_SCRIPT = [
+	10,
+	'I want to change my plan and',
+	0.15,
+	'upgrade to the unlimited plus plan.',
+	30
+];
+
 export default function globalSetup(): void {
 	mkdirSync(join(import.meta.dirname, '.artifacts'), { recursive: true });
+	if (!existsSync(VOICE_PAUSE_WAV)) {
+		writeConversation(VOICE_PAUSE_WAV, VOICE_PAUSE_SCRIPT, { sampleRate: 48000 });
+	}
 	if (!existsSync(VOICE_HUMAN_WAV)) {
 		writeConversation(VOICE_HUMAN_WAV, [7, 'I want to talk to a real person please.', 30], {
 			sampleRate: 48000

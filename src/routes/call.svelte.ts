@@ -139,7 +139,9 @@ export class CallController {
 		this.#mode = voice ? 'voice' : 'text';
 		// A voice call starts every model it needs at once, in parallel; the greeting does not wait for
 		// them (it was rendered at build time). A text call downloads no speech model at all.
-		if (voice) void voice.models.prepare();
+		// The loads start once the greeting is sounding: on a returning visit they are all CPU
+		// (cache reads, compiling), which would otherwise hold up its first words.
+		if (voice) void voice.firstWords().then(() => voice.models.prepare());
 		await this.#voice?.cancelSpeech();
 		const session = new Session({
 			flow: this.flow,

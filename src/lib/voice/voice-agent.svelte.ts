@@ -75,6 +75,8 @@ export class VoiceAgent {
 	): Promise<void> {
 		this.#onTurn = onTurn;
 		this.#onInterrupt = onInterrupt ?? null;
+		// The VAD compiles ONNX Runtime on this thread: not while the first words are starting.
+		await this.firstWords();
 		// Once refused, the microphone is not asked again on every turn: the caller retries by hand.
 		if (this.#listener || this.mic === 'starting' || this.mic === 'failed') return;
 		await this.#openMic();
@@ -245,12 +247,25 @@ export class VoiceAgent {
 	 */
 	unlockAudio(): void {
 		this.#output();
+		this.#audible = Promise.withResolvers<void>();
+	}
+
+	#audible = Promise.withResolvers<void>();
+
+	/**
+	 * Resolves once the agent's first words of the call are sounding, or after `maxMs`. Heavy
+	 * start-up work (models read from the cache, runtimes compiled) waits for it, so that it cannot
+	 * delay the greeting on a 2-core device; it only gives way for a moment.
+	 */
+	firstWords(maxMs = 1500): Promise<void> {
+		return Promise.race([this.#audible.promise, new Promise<void>((r) => setTimeout(r, maxMs))]);
 	}
 
 	#output(): Playback {
 		if (!this.#playback) {
 			this.#playback = new Playback(new AudioContext(), {
 				onStart: () => {
+					this.#audible.resolve();
 					this.speaking = true;
 					if (this.#turnEndedAt) {
 						const now = performance.now();

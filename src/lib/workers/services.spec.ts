@@ -141,6 +141,34 @@ describe('STT worker methods (Moonshine tiny, real weights)', () => {
 		expect(text.toLowerCase()).toContain('bill');
 	}, 60_000);
 
+	it('runs one transcription at a time, so a cancelled guess never breaks the next one', async () => {
+		// Regression: a guess abandoned at a pause kept the model busy while the next turn was sent,
+		// and ONNX Runtime cannot run one session twice at once. A stand-in runtime counts overlaps.
+		const fake = overlapCountingOrt();
+		const stt = connect(sttHandlers({ ort: async () => fake.ort, fetchBytes: fileBytes }));
+		await stt.call('load', load);
+		const guess = new AbortController();
+		const first = stt.call(
+			'transcribe',
+			{ samples: new Float32Array(16000 * 3) },
+			{ signal: guess.signal }
+		);
+		await new Promise((r) => setTimeout(r, 25));
+		guess.abort();
+		await expect(first).rejects.toBeDefined();
+		await stt.call('transcribe', { samples: new Float32Array(16000) });
+		expect(fake.overlaps()).toBe(0);
+	});
+
+	it('imports only the plain WASM runtime when there is no GPU', async () => {
+		const asked: string[] = [];
+		const stt = connect(
+			sttHandlers({ ort: async (b) => (asked.push(b), ort), fetchBytes: fileBytes })
+		);
+		await stt.call('load', load);
+		expect(asked).toEqual(['wasm']);
+	}, 60_000);
+
 	it('falls back to WASM when the WebGPU session cannot be built', async () => {
 		const stt = connect(sttHandlers({ ort: async () => ort, fetchBytes: fileBytes }));
 		// Node has no WebGPU: asking for it exercises the same fallback a GPU-less browser takes.
@@ -148,3 +176,38 @@ describe('STT worker methods (Moonshine tiny, real weights)', () => {
 		expect(info.backend).toBe('wasm');
 	}, 60_000);
 });
+
+/** An ONNX Runtime stand-in whose decoder steps take 10 ms and never end the text; it counts runs
+ * of one session that overlap, which the real runtime refuses. */
+function overlapCountingOrt() {
+	let overlaps = 0;
+	class Tensor {
+		constructor(
+			readonly type: string,
+			readonly data: unknown,
+			readonly dims: number[]
+		) {}
+	}
+	let created = 0;
+	const session = (encoder: boolean) => {
+		let running = 0;
+		return {
+			async run() {
+				if (running++ > 0) overlaps++;
+				if (!encoder) await new Promise((r) => setTimeout(r, 10));
+				running--;
+				if (encoder) return { last_hidden_state: new Tensor('float32', new Float32Array(1), [1]) };
+				const logits = new Float32Array(8);
+				logits[5] = 1;
+				return { logits: { data: logits } };
+			},
+			async release() {}
+		};
+	};
+	const fakeOrt = {
+		env: { wasm: {} },
+		Tensor,
+		InferenceSession: { create: async () => session(created++ % 2 === 0) }
+	};
+	return { ort: fakeOrt as unknown as typeof ort, overlaps: () => overlaps };
+}

@@ -28,6 +28,10 @@ export type SttDeps = {
 
 export function sttHandlers(deps: SttDeps) {
 	let stt: Moonshine | null = null;
+	// One transcription at a time: an ONNX Runtime session cannot run twice at once, and a caller's
+	// client may give up on one (a guess at a pause, made stale by more speech) and ask for the next
+	// while the first is still finishing its current decoder step here.
+	let busy: Promise<unknown> = Promise.resolve();
 
 	return {
 		async load(p: SttLoadParams, ctx: HandlerContext) {
@@ -78,7 +82,14 @@ export function sttHandlers(deps: SttDeps) {
 					retryable: true
 				});
 			}
-			const { text, ms } = await stt.transcribe(p.samples, ctx.signal);
+			const model = stt;
+			const run = busy.then(() => {
+				if (ctx.signal.aborted)
+					throw Object.assign(new Error('Transcription cancelled.'), { name: 'AbortError' });
+				return model.transcribe(p.samples, ctx.signal);
+			});
+			busy = run.catch(() => undefined);
+			const { text, ms } = await run;
 			return { text, ms };
 		}
 	};
