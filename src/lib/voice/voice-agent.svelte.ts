@@ -131,8 +131,12 @@ export class VoiceAgent {
 			this.micError = 'Speech recognition is not available (see Models), so please type.';
 			return '';
 		}
-		const samples = { samples: audio };
-		return (await stt.call('transcribe', samples, { transfer: [audio.buffer], signal })).text;
+		// A turn cut at a short pause has little silence after it; Moonshine hears the last word
+		// better with some (and more often returns nothing without it).
+		const padded = new Float32Array(audio.length + TRAILING_SILENCE);
+		padded.set(audio);
+		const samples = { samples: padded };
+		return (await stt.call('transcribe', samples, { transfer: [padded.buffer], signal })).text;
 	};
 
 	/** Ends the caller's turns on their words as well as on silence (see TurnTaker). */
@@ -317,6 +321,9 @@ export class VoiceAgent {
 		return this.#playback?.level() ?? 0;
 	}
 }
+
+/** 200 ms at 16 kHz. */
+const TRAILING_SILENCE = 3200;
 
 function rms(frame: Float32Array): number {
 	let sum = 0;
