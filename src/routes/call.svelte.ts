@@ -1,6 +1,7 @@
 import type { ContextPackage, TranscriptEntry } from '$lib/agents/context-package';
 import { demoDataset, demoFlow } from '$lib/agents/demo';
 import { personaById } from '$lib/agents/flow';
+import { UNHEARD } from '$lib/agents/phrases';
 import { LlmResponder } from '$lib/agents/llm-responder';
 import { LlmRouter, type ChatEngine } from '$lib/agents/llm-router';
 import { Router } from '$lib/agents/router';
@@ -203,7 +204,11 @@ export class CallController {
 				(text) => {
 					if (this.#session === session) void this.send(text);
 				},
-				() => session.interrupt()
+				() => session.interrupt(),
+				() => {
+					if (this.#session !== session) return;
+					void voice.say(UNHEARD, personaById(this.flow, this.#owner));
+				}
 			);
 		} else if (
 			state === 'on_hold' ||

@@ -8,6 +8,9 @@ import { SentenceStream } from './sentence-stream';
 
 export type FixedPhrase = { personaId: string; text: string };
 
+/** What an agent says when the caller spoke and not a word of it was recognised. */
+export const UNHEARD = "Sorry, I didn't catch that. Could you say it again?";
+
 /** Fills `{company}` in flow text with the company's name. */
 export function fillCompany(text: string, company: string): string {
 	return text.replaceAll('{company}', company);
@@ -23,6 +26,7 @@ export function fixedPhrases(flow: Flow, company: string): FixedPhrase[] {
 	for (const p of flow.personas) {
 		if (p.kind === 'human') continue;
 		if (p.greeting) add(p, p.greeting);
+		add(p, UNHEARD);
 		// Any AI persona may narrate a handoff to any persona it hands to, or to a person.
 		for (const to of flow.personas) {
 			if (to.id === p.id) continue;

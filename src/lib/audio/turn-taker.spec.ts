@@ -137,7 +137,8 @@ describe('TurnTaker', () => {
 
 	it('ends an incomplete but not hesitant turn after the usual silence', async () => {
 		const c = call({ answers: [''] });
-		await c.frames([...speech(20), ...silence(20)]);
+		// Short enough (under half a second) to be noise rather than unheard words: no second pass.
+		await c.frames([...speech(15), ...silence(20)]);
 		expect(c.turns).toEqual([
 			expect.objectContaining({ text: '', by: 'silence', speculative: true })
 		]);
@@ -156,6 +157,14 @@ describe('TurnTaker', () => {
 		]);
 		// 550 ms of silence, counted in 32 ms frames from the last speech frame.
 		expect(c.turns[0]!.at - c.turns[0]!.endedAt).toBe(544);
+	});
+
+	it('transcribes the whole turn again when the guess heard nothing in real speech', async () => {
+		// Regression: a question came back empty from the guess and the caller got no answer.
+		const c = call({ answers: ['', 'When is my bill due?'] });
+		await c.frames([...speech(40), ...silence(20)]);
+		expect(c.turns).toEqual([expect.objectContaining({ text: 'When is my bill due?' })]);
+		expect(c.calls).toHaveLength(2);
 	});
 
 	it('drops a guess when speech resumes, so it does not hold up the next transcription', async () => {

@@ -22,6 +22,9 @@ export type TurnTakerOptions = {
 	numberSilenceMs: number;
 };
 
+/** Speech this long that transcribes to nothing was said, not noise. */
+export const UNHEARD_MIN_MS = 600;
+
 export const defaultTurnTakerOptions: TurnTakerOptions = {
 	// People who say "and um" are usually back within half a second; 700 ms lets most of them
 	// finish while the wait after a finished sentence stays far shorter.
@@ -201,8 +204,12 @@ export class TurnTaker {
 			);
 		};
 		// Queued now, not after a tick, so it goes before any guess at the next turn.
+		// A guess that came back empty on a real stretch of speech is worth one pass over the whole
+		// turn before the turn is given up as unheard.
 		const result = guess
-			? guess.text.then((text) => (text === null ? whole() : { text }))
+			? guess.text.then((text) =>
+					text === null || (!text.trim() && speechMs >= UNHEARD_MIN_MS) ? whole() : { text }
+				)
 			: whole();
 		const delivered = this.#order.then(async () => {
 			const r = await result;

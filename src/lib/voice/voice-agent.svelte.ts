@@ -6,7 +6,7 @@ import { BargeIn } from '$lib/audio/barge-in';
 import { listen, openMicrophone, type MicListener } from '$lib/audio/mic';
 import { Playback } from '$lib/audio/playback';
 import { SpeechSegmenter } from '$lib/audio/segmenter';
-import { TurnTaker, type FinalTurn } from '$lib/audio/turn-taker';
+import { TurnTaker, UNHEARD_MIN_MS, type FinalTurn } from '$lib/audio/turn-taker';
 import type { Speech } from '$lib/workers/tts/service';
 import { explain, type Models } from './models.svelte';
 
@@ -54,6 +54,7 @@ export class VoiceAgent {
 	#queue: Promise<void> = Promise.resolve();
 	#onTurn: ((text: string) => void) | null = null;
 	#onInterrupt: (() => void) | null = null;
+	#onUnheard: (() => void) | null = null;
 	#turns: Promise<void> = Promise.resolve();
 	#turnEndedAt = 0;
 	/** Where a turn's time goes: when it was handed to the call, and when its first words were. */
@@ -71,10 +72,13 @@ export class VoiceAgent {
 	async startListening(
 		onTurn: (text: string) => void,
 		/** A real interruption: the reply being generated should stop too. */
-		onInterrupt?: () => void
+		onInterrupt?: () => void,
+		/** Speech was heard but not a word of it recognised. */
+		onUnheard?: () => void
 	): Promise<void> {
 		this.#onTurn = onTurn;
 		this.#onInterrupt = onInterrupt ?? null;
+		this.#onUnheard = onUnheard ?? null;
 		// The VAD compiles ONNX Runtime on this thread: not while the first words are starting.
 		await this.firstWords();
 		// Once refused, the microphone is not asked again on every turn: the caller retries by hand.
@@ -186,7 +190,12 @@ export class VoiceAgent {
 			this.#onInterrupt?.();
 			await this.cancelSpeech();
 		}
-		if (!text.trim()) return;
+		if (!text.trim()) {
+			// Someone spoke for a while and nothing was recognised: say so, rather than leave them
+			// waiting for an answer that will not come.
+			if (speechMs >= UNHEARD_MIN_MS && !error) this.#onUnheard?.();
+			return;
+		}
 		this.#turnEndedAt = endedAt;
 		this.#turnHandedAt = performance.now();
 		this.#firstWordsAt = 0;
