@@ -4,10 +4,19 @@ import {
 	type FeatureOptions,
 	type SparseVector
 } from './features';
+import { NeighbourIndex } from './neighbours';
 
 // A multinomial logistic regression over hashed n-gram features, trained in the browser from the
 // flow's examples in well under a second. Probabilities are calibrated with a temperature fitted on
 // a held-out slice of the examples, so a confidence threshold means the same across flows.
+//
+// Whether an utterance is in scope at all is a second question, answered by a combined score: the
+// classifier's margin over out-of-scope plus how close the utterance comes to a training example
+// (nearest-neighbour cosine, overall and within the predicted label). The linear model alone is
+// confidently wrong on unseen topics that share words with a class; nearness catches many of them.
+// Each signal is standardised on held-out scores, weighted by a small logistic regression of
+// in-scope vs out-of-scope on that held-out slice, and the default threshold is fitted there too,
+// so every caller (page, simulator, CLI) gets the same decision without a benchmark run.
 
 /** The label that stands for "no persona fits". */
 export const OUT_OF_SCOPE = '__oos__';
@@ -17,8 +26,10 @@ export type Example = { text: string; label: string };
 export type Prediction = {
 	/** The best in-scope label, or null when the text is out of scope. */
 	label: string | null;
-	/** Calibrated probability of `label` (or of out-of-scope when label is null). */
+	/** Calibrated probability of `label` (or, when label is null, how sure it is out of scope). */
 	confidence: number;
+	/** The combined in-scope score (0..1) compared with the threshold. */
+	inScope: number;
 	/** In-scope labels, best first, with their probabilities. */
 	alternatives: { label: string; p: number }[];
 };
@@ -31,8 +42,15 @@ export type TrainOptions = {
 	l2: number;
 	/** Share of examples held out to fit the temperature. 0 skips calibration. */
 	calibrationShare: number;
-	/** Below this top probability an utterance is out of scope even without an OOS class. */
-	threshold: number;
+	/**
+	 * Below this combined in-scope score an utterance is out of scope. `'calibrated'` takes the
+	 * threshold fitted on the held-out slice for `oosRecall`.
+	 */
+	threshold: number | 'calibrated';
+	/** Share of out-of-scope examples the calibrated threshold should reject. */
+	oosRecall: number;
+	/** Share of out-of-scope examples held out with the slice, so the combination sees enough. */
+	oosHoldout: number;
 	seed: number;
 };
 
@@ -42,20 +60,45 @@ export const defaultTrainOptions: TrainOptions = {
 	learningRate: 5,
 	l2: 1e-6,
 	calibrationShare: 0.1,
-	threshold: 0.5,
+	threshold: 'calibrated',
+	oosRecall: 0.85,
+	oosHoldout: 0.3,
 	seed: 7
 };
 
 /** A serializable snapshot of a trained model. Weights are int8 with one scale per class. */
 export type SerializedClassifier = {
-	format: 'baton-linear-v1';
+	format: 'baton-linear-v2';
 	labels: string[];
 	features: FeatureOptions;
 	temperature: number;
 	threshold: number;
+	calibratedThreshold: number;
+	combination: Combination;
 	scales: number[];
 	bias: number[];
 	weights: string; // base64 of Int8Array [feature][class]
+	// The neighbour index is rebuilt from the texts: they are several times smaller than its postings.
+	examples: { text: string[]; label: number[] };
+};
+
+/** How the in-scope signals are combined: standardised, then a logistic regression. */
+export type Combination = { mean: number[]; std: number[]; weights: number[]; bias: number };
+
+/** The signals behind a decision, for benchmarks and debugging. */
+export type Scores = {
+	/** Calibrated probabilities for every label, in `labels` order. */
+	probabilities: Float64Array;
+	/** Index of the best in-scope label. */
+	top: number;
+	/** Probability of `top` and of out-of-scope (0 without an out-of-scope class). */
+	p: number;
+	oos: number;
+	/** Highest cosine to any in-scope training example, and to an example of `top`. */
+	nearest: number;
+	nearestInLabel: number;
+	/** The combined in-scope score, 0..1. */
+	inScope: number;
 };
 
 function mulberry32(seed: number): () => number {
@@ -199,8 +242,13 @@ export class TextClassifier {
 	readonly features: FeatureOptions;
 	readonly temperature: number;
 	threshold: number;
+	/** The threshold fitted on held-out examples for the trained out-of-scope recall. */
+	readonly calibratedThreshold: number;
 	readonly #model: Weights;
 	readonly #oos: number;
+	readonly #combination: Combination;
+	readonly #index: NeighbourIndex;
+	readonly #examples: { text: string[]; label: number[] };
 
 	private constructor(options: {
 		labels: string[];
@@ -208,13 +256,26 @@ export class TextClassifier {
 		model: Weights;
 		temperature: number;
 		threshold: number;
+		calibratedThreshold: number;
+		combination: Combination;
+		examples: { text: string[]; label: number[] };
+		vectors?: SparseVector[];
 	}) {
 		this.labels = options.labels;
 		this.features = options.features;
 		this.#model = options.model;
 		this.temperature = options.temperature;
 		this.threshold = options.threshold;
+		this.calibratedThreshold = options.calibratedThreshold;
+		this.#combination = options.combination;
+		this.#examples = options.examples;
 		this.#oos = options.labels.indexOf(OUT_OF_SCOPE);
+		this.#index = new NeighbourIndex({
+			vectors: options.vectors ?? options.examples.text.map((t) => featurize(t, options.features)),
+			labels: options.examples.label,
+			classes: options.labels.length,
+			dimension: 1 << options.features.bits
+		});
 	}
 
 	/** Trains on labelled examples. Examples labelled `OUT_OF_SCOPE` teach what no persona handles. */
@@ -227,16 +288,57 @@ export class TextClassifier {
 			throw new Error('A classifier needs examples for at least one in-scope label.');
 		}
 		const index = new Map(labels.map((l, i) => [l, i]));
-		const data = examples.map((e) => ({
+		const oos = labels.indexOf(OUT_OF_SCOPE);
+		const data = examples.map((e, i) => ({
 			x: featurize(e.text, opts.features),
-			y: index.get(e.label)!
+			y: index.get(e.label)!,
+			i
 		}));
+		const neighbours = new NeighbourIndex({
+			vectors: data.map((d) => d.x),
+			labels: data.map((d) => d.y),
+			classes: labels.length,
+			dimension: 1 << opts.features.bits
+		});
 		let temperature = 1;
+		let combination: Combination = { mean: [0, 0, 0], std: [1, 1, 1], weights: [1, 1, 1], bias: 0 };
+		let calibratedThreshold = 0;
 		if (opts.calibrationShare > 0 && data.length >= 50) {
 			const shuffled = shuffle([...data], mulberry32(opts.seed + 1));
 			const cut = Math.floor(shuffled.length * opts.calibrationShare);
-			const probe = fit(shuffled.slice(cut), labels.length, opts);
-			temperature = fitTemperature(probe, shuffled.slice(0, cut));
+			const slice = shuffled.slice(0, cut);
+			const rest = shuffled.slice(cut);
+			const probe = fit(rest, labels.length, opts);
+			temperature = fitTemperature(probe, slice);
+			const heldOut = (model: Weights, d: (typeof data)[number]) => {
+				const probabilities = new Float64Array(labels.length);
+				logits(model, d.x, probabilities);
+				softmaxInPlace(probabilities, temperature);
+				const s = signals(probabilities, neighbours.maxCosineByClass(d.x, d.i), oos);
+				return { ...s, inScope: 0, isOos: d.y === oos, correct: s.top === d.y };
+			};
+			const rows = slice.map((d) => heldOut(probe, d));
+			// A random slice holds too few out-of-scope examples to fit the combination and the
+			// threshold on, so more are held out of a second probe. The first probe stays as it was,
+			// so the temperature (and every confidence the flows' thresholds were tuned on) is unchanged.
+			const wantOos = Math.ceil(data.filter((d) => d.y === oos).length * opts.oosHoldout);
+			const extra = rest
+				.filter((d) => d.y === oos)
+				.slice(0, Math.max(0, wantOos - rows.filter((r) => r.isOos).length));
+			if (extra.length > 0) {
+				const skip = new Set(extra.map((d) => d.i));
+				const second = fit(
+					rest.filter((d) => !skip.has(d.i)),
+					labels.length,
+					opts
+				);
+				for (const d of extra) rows.push(heldOut(second, d));
+			}
+			if (rows.some((r) => r.isOos) && rows.some((r) => !r.isOos)) {
+				combination = fitCombination(rows);
+				for (const r of rows) r.inScope = combine(combination, r.features);
+				calibratedThreshold = thresholdForRecall(rows, opts.oosRecall);
+			}
 		}
 		const model = fit(data, labels.length, opts);
 		return new TextClassifier({
@@ -244,7 +346,11 @@ export class TextClassifier {
 			features: opts.features,
 			model,
 			temperature,
-			threshold: opts.threshold
+			threshold: opts.threshold === 'calibrated' ? calibratedThreshold : opts.threshold,
+			calibratedThreshold,
+			combination,
+			examples: { text: examples.map((e) => e.text), label: data.map((d) => d.y) },
+			vectors: data.map((d) => d.x)
 		});
 	}
 
@@ -256,19 +362,56 @@ export class TextClassifier {
 		return z;
 	}
 
+	/** Every signal behind a decision, including the combined in-scope score. */
+	scores(text: string): Scores {
+		const x = featurize(text, this.features);
+		const z = new Float64Array(this.labels.length);
+		logits(this.#model, x, z);
+		softmaxInPlace(z, this.temperature);
+		const s = signals(z, this.#index.maxCosineByClass(x), this.#oos);
+		return {
+			probabilities: z,
+			top: s.top,
+			p: s.p,
+			oos: s.oos,
+			nearest: s.nearest,
+			nearestInLabel: s.nearestInLabel,
+			inScope: combine(this.#combination, s.features)
+		};
+	}
+
+	/** Out of scope: the out-of-scope class beats the best label, or the combined score is low. */
+	isOutOfScope(s: Pick<Scores, 'p' | 'oos' | 'inScope'>, threshold = this.threshold): boolean {
+		return s.oos > s.p || s.inScope < threshold;
+	}
+
+	/**
+	 * How sure an out-of-scope decision is: the out-of-scope class's probability, or how far below
+	 * the threshold the combined score fell (just below it is a doubt, not a certainty).
+	 */
+	outOfScopeConfidence(s: Pick<Scores, 'oos' | 'inScope'>): number {
+		const below = this.threshold > 0 ? Math.max(0, 1 - s.inScope / this.threshold) : 0;
+		return Math.max(s.oos, below);
+	}
+
 	predict(text: string): Prediction {
-		const p = this.probabilities(text);
+		const s = this.scores(text);
+		const p = s.probabilities;
 		const alternatives: { label: string; p: number }[] = [];
 		for (let c = 0; c < p.length; c++) {
 			if (c !== this.#oos) alternatives.push({ label: this.labels[c]!, p: p[c]! });
 		}
 		alternatives.sort((a, b) => b.p - a.p);
 		const best = alternatives[0]!;
-		const oosP = this.#oos >= 0 ? p[this.#oos]! : 0;
-		if (oosP > best.p || best.p < this.threshold) {
-			return { label: null, confidence: Math.max(oosP, 1 - best.p), alternatives };
+		if (this.isOutOfScope(s)) {
+			return {
+				label: null,
+				confidence: this.outOfScopeConfidence(s),
+				inScope: s.inScope,
+				alternatives
+			};
 		}
-		return { label: best.label, confidence: best.p, alternatives };
+		return { label: best.label, confidence: best.p, inScope: s.inScope, alternatives };
 	}
 
 	serialize(): SerializedClassifier {
@@ -284,19 +427,22 @@ export class TextClassifier {
 			for (let j = c; j < w.length; j += C) q[j] = Math.round(w[j]! / s);
 		}
 		return {
-			format: 'baton-linear-v1',
+			format: 'baton-linear-v2',
 			labels: [...this.labels],
 			features: this.features,
 			temperature: this.temperature,
 			threshold: this.threshold,
+			calibratedThreshold: this.calibratedThreshold,
+			combination: this.#combination,
 			scales,
 			bias: [...b],
-			weights: toBase64(new Uint8Array(q.buffer))
+			weights: toBase64(new Uint8Array(q.buffer)),
+			examples: { text: [...this.#examples.text], label: [...this.#examples.label] }
 		};
 	}
 
 	static deserialize(s: SerializedClassifier): TextClassifier {
-		if (s.format !== 'baton-linear-v1') {
+		if (s.format !== 'baton-linear-v2') {
 			throw new Error(
 				`Unknown classifier format "${String(s.format)}": retrain it with this version.`
 			);
@@ -310,9 +456,96 @@ export class TextClassifier {
 			features: s.features,
 			model: { w, b: Float32Array.from(s.bias), classes: C },
 			temperature: s.temperature,
-			threshold: s.threshold
+			threshold: s.threshold,
+			calibratedThreshold: s.calibratedThreshold,
+			combination: s.combination,
+			examples: s.examples
 		});
 	}
+}
+
+type Signals = {
+	top: number;
+	p: number;
+	oos: number;
+	nearest: number;
+	nearestInLabel: number;
+	features: number[];
+};
+
+function signals(probabilities: Float64Array, nearestByClass: Float32Array, oos: number): Signals {
+	let top = -1;
+	let p = -1;
+	let nearest = 0;
+	for (let c = 0; c < probabilities.length; c++) {
+		if (c === oos) continue;
+		if (probabilities[c]! > p) {
+			p = probabilities[c]!;
+			top = c;
+		}
+		nearest = Math.max(nearest, nearestByClass[c]!);
+	}
+	const q = oos >= 0 ? probabilities[oos]! : 0;
+	const nearestInLabel = nearestByClass[top]!;
+	return { top, p, oos: q, nearest, nearestInLabel, features: [p - q, nearest, nearestInLabel] };
+}
+
+function sigmoid(x: number): number {
+	return 1 / (1 + Math.exp(-x));
+}
+
+function combine(c: Combination, f: readonly number[]): number {
+	let z = c.bias;
+	for (let k = 0; k < f.length; k++) z += (c.weights[k]! * (f[k]! - c.mean[k]!)) / c.std[k]!;
+	return sigmoid(z);
+}
+
+/** Logistic regression of in-scope (1) vs out-of-scope (0) on standardised signals. Classes are
+ * weighted equally, since out-of-scope examples are a small minority, and a little L2 keeps three
+ * weights sane when only a few dozen out-of-scope examples are held out. */
+function fitCombination(rows: readonly { features: number[]; isOos: boolean }[]): Combination {
+	const K = rows[0]!.features.length;
+	const mean = new Array<number>(K).fill(0);
+	const std = new Array<number>(K).fill(0);
+	for (const r of rows)
+		for (let k = 0; k < K; k++) mean[k] = mean[k]! + r.features[k]! / rows.length;
+	for (const r of rows)
+		for (let k = 0; k < K; k++) std[k] = std[k]! + (r.features[k]! - mean[k]!) ** 2 / rows.length;
+	for (let k = 0; k < K; k++) std[k] = Math.sqrt(std[k]!) || 1;
+	const z = rows.map((r) => r.features.map((f, k) => (f - mean[k]!) / std[k]!));
+	const nOos = rows.filter((r) => r.isOos).length;
+	const wOf = (r: { isOos: boolean }) => (r.isOos ? 0.5 / nOos : 0.5 / (rows.length - nOos));
+	const weights = new Array<number>(K).fill(0);
+	let bias = 0;
+	const l2 = 1e-2;
+	for (let it = 0; it < 500; it++) {
+		const g = new Array<number>(K).fill(0);
+		let gb = 0;
+		rows.forEach((r, i) => {
+			let s = bias;
+			for (let k = 0; k < K; k++) s += weights[k]! * z[i]![k]!;
+			const err = (sigmoid(s) - (r.isOos ? 0 : 1)) * wOf(r);
+			for (let k = 0; k < K; k++) g[k] = g[k]! + err * z[i]![k]!;
+			gb += err;
+		});
+		for (let k = 0; k < K; k++) weights[k] = weights[k]! - (g[k]! + l2 * weights[k]!);
+		bias -= gb;
+	}
+	return { mean, std, weights, bias };
+}
+
+/** The lowest threshold that rejects `recall` of the out-of-scope rows: the most in-scope kept. */
+export function thresholdForRecall(
+	rows: readonly { p: number; oos: number; inScope: number; isOos: boolean }[],
+	recall: number
+): number {
+	const scores = rows
+		.filter((r) => r.isOos)
+		.map((r) => (r.oos > r.p ? -Infinity : r.inScope))
+		.sort((a, b) => a - b);
+	const k = Math.ceil(recall * scores.length);
+	if (k === 0 || scores[k - 1] === -Infinity) return 0;
+	return Math.min(1, scores[k - 1]! + 1e-9);
 }
 
 function toBase64(bytes: Uint8Array): string {

@@ -43,8 +43,9 @@ export class Router {
 			}
 		}
 		for (const text of flow.outOfScope) examples.push({ text, label: OUT_OF_SCOPE });
-		// The flow's thresholds decide; the classifier itself returns its best label.
-		return new Router(flow, TextClassifier.train(examples, { threshold: 0, ...options }));
+		// The flow's thresholds decide among personas; whether anything fits at all is the
+		// classifier's combined in-scope score against its threshold calibrated at train time.
+		return new Router(flow, TextClassifier.train(examples, options));
 	}
 
 	get classifier(): TextClassifier {
@@ -52,7 +53,8 @@ export class Router {
 	}
 
 	route(text: string): RouteDecision {
-		const p = this.#classifier.probabilities(text);
+		const scores = this.#classifier.scores(text);
+		const p = scores.probabilities;
 		const labels = this.#classifier.labels;
 		const byPersona = new Map<string, number>();
 		let oos = 0;
@@ -74,6 +76,15 @@ export class Router {
 		const top = alternatives[0];
 		if (!top || !best || oos > top.p) {
 			return { personaId: null, intent: null, confidence: oos, alternatives, source: 'classifier' };
+		}
+		if (scores.inScope < this.#classifier.threshold) {
+			return {
+				personaId: null,
+				intent: null,
+				confidence: round(this.#classifier.outOfScopeConfidence(scores)),
+				alternatives: alternatives.map((a) => ({ ...a, p: round(a.p) })),
+				source: 'classifier'
+			};
 		}
 		// The intent reported is the best intent of the winning persona.
 		let intentId = best.id;
