@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parsePersonasFile, trainFromPersonas } from '../src/lib/agents/routing-cli';
 
 const tsx = join('node_modules', '.bin', 'tsx');
 const run = (args: string[]) => spawnSync(tsx, ['scripts/route.ts', ...args], { encoding: 'utf8' });
@@ -49,6 +50,16 @@ const personas = {
 	]
 };
 
+// Enough examples (≥ 50, some out of scope) for the classifier to hold some out and calibrate.
+const openers = ['', 'hi, ', 'hello, ', 'um, '];
+const larger = {
+	personas: personas.personas.map((p) => ({
+		id: p.id,
+		examples: openers.flatMap((o) => p.examples.map((e) => o + e))
+	})),
+	outOfScope: openers.flatMap((o) => personas.outOfScope.map((e) => o + e))
+};
+
 describe('route CLI', () => {
 	it('routes each line in order, with null for out of scope', () => {
 		const f = files(
@@ -91,5 +102,35 @@ describe('route CLI', () => {
 		const r = run(['--personas', f.p, '--input', f.i]);
 		expect(r.status).toBe(2);
 		expect(r.stderr).toContain('personas file is invalid: personas.0.examples');
+	});
+
+	it('uses the threshold calibrated on held-out examples by default, and says so', () => {
+		const f = files(larger, '{"text": "why is my bill so high"}\n{"text": "tell me a joke"}\n');
+		const r = run(['--personas', f.p, '--input', f.i]);
+		expect(r.status).toBe(0);
+		const expected = trainFromPersonas(parsePersonasFile(larger)).calibratedThreshold;
+		expect(expected).not.toBeNull();
+		expect(r.stderr).toContain(
+			`threshold ${expected!.toFixed(3)} (calibrated on held-out examples of the personas file)`
+		);
+		const rows = r.stdout
+			.trim()
+			.split('\n')
+			.map((l) => JSON.parse(l));
+		expect(rows.map((x) => x.route)).toEqual(['billing', null]);
+	});
+
+	it('lets --threshold override the calibrated one', () => {
+		const f = files(larger, '{"text": "why is my bill so high"}\n');
+		const r = run(['--personas', f.p, '--input', f.i, '--threshold', '1']);
+		expect(r.status).toBe(0);
+		expect(r.stderr).toContain('threshold 1.000 (--threshold)');
+		expect(JSON.parse(r.stdout.trim()).route).toBeNull();
+	});
+
+	it('says when a personas file is too small to calibrate on', () => {
+		const f = files(personas, '{"text": "why is my bill so high"}\n');
+		const r = run(['--personas', f.p, '--input', f.i]);
+		expect(r.stderr).toContain('threshold 0.000 (too few examples');
 	});
 });

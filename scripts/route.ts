@@ -2,7 +2,12 @@
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { parsePersonasFile, routeLines, trainFromPersonas } from '../src/lib/agents/routing-cli';
+import {
+	describeThreshold,
+	parsePersonasFile,
+	routeLines,
+	trainFromPersonas
+} from '../src/lib/agents/routing-cli';
 
 function fail(message: string): never {
 	process.stderr.write(`route: ${message}\n`);
@@ -37,6 +42,7 @@ if (threshold !== undefined && !(threshold >= 0 && threshold <= 1))
 	fail('--threshold must be a number from 0 to 1.');
 
 const classifier = trainFromPersonas(file, threshold === undefined ? {} : { threshold });
+process.stderr.write(`route: ${describeThreshold(classifier, threshold !== undefined)}\n`);
 const input = createReadStream(values.input, 'utf8');
 input.on('error', (e) => fail(`cannot read --input ${values.input}: ${e.message}`));
 

@@ -73,7 +73,7 @@ export type SerializedClassifier = {
 	features: FeatureOptions;
 	temperature: number;
 	threshold: number;
-	calibratedThreshold: number;
+	calibratedThreshold: number | null;
 	combination: Combination;
 	scales: number[];
 	bias: number[];
@@ -242,8 +242,11 @@ export class TextClassifier {
 	readonly features: FeatureOptions;
 	readonly temperature: number;
 	threshold: number;
-	/** The threshold fitted on held-out examples for the trained out-of-scope recall. */
-	readonly calibratedThreshold: number;
+	/**
+	 * The threshold fitted on held-out examples for the trained out-of-scope recall; null when
+	 * there were too few examples or none out of scope (then only the out-of-scope class rejects).
+	 */
+	readonly calibratedThreshold: number | null;
 	readonly #model: Weights;
 	readonly #oos: number;
 	readonly #combination: Combination;
@@ -256,7 +259,7 @@ export class TextClassifier {
 		model: Weights;
 		temperature: number;
 		threshold: number;
-		calibratedThreshold: number;
+		calibratedThreshold: number | null;
 		combination: Combination;
 		examples: { text: string[]; label: number[] };
 		vectors?: SparseVector[];
@@ -302,7 +305,7 @@ export class TextClassifier {
 		});
 		let temperature = 1;
 		let combination: Combination = { mean: [0, 0, 0], std: [1, 1, 1], weights: [1, 1, 1], bias: 0 };
-		let calibratedThreshold = 0;
+		let calibratedThreshold: number | null = null;
 		if (opts.calibrationShare > 0 && data.length >= 50) {
 			const shuffled = shuffle([...data], mulberry32(opts.seed + 1));
 			const cut = Math.floor(shuffled.length * opts.calibrationShare);
@@ -346,7 +349,7 @@ export class TextClassifier {
 			features: opts.features,
 			model,
 			temperature,
-			threshold: opts.threshold === 'calibrated' ? calibratedThreshold : opts.threshold,
+			threshold: opts.threshold === 'calibrated' ? (calibratedThreshold ?? 0) : opts.threshold,
 			calibratedThreshold,
 			combination,
 			examples: { text: examples.map((e) => e.text), label: data.map((d) => d.y) },

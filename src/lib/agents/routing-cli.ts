@@ -26,11 +26,14 @@ export function parsePersonasFile(input: unknown): PersonasFile {
 	throw new ValidationError({ what: 'personas file', issues: describeIssues(r.issues) });
 }
 
-/**
- * Out-of-scope threshold on the calibrated top probability, chosen on CLINC150's validation split
- * by `npm run bench:routing` (see the README for the figures behind it).
- */
-export const DEFAULT_ROUTE_THRESHOLD = 0.5;
+/** What the CLI reports on stderr about the out-of-scope threshold it uses. */
+export function describeThreshold(classifier: TextClassifier, given: boolean): string {
+	const t = classifier.threshold.toFixed(3);
+	if (given) return `threshold ${t} (--threshold)`;
+	if (classifier.calibratedThreshold === null)
+		return `threshold ${t} (too few examples, or none out of scope, to calibrate on)`;
+	return `threshold ${t} (calibrated on held-out examples of the personas file)`;
+}
 
 export function trainFromPersonas(
 	file: PersonasFile,
@@ -40,7 +43,9 @@ export function trainFromPersonas(
 	for (const p of file.personas)
 		for (const text of p.examples) examples.push({ text, label: p.id });
 	for (const text of file.outOfScope) examples.push({ text, label: OUT_OF_SCOPE });
-	return TextClassifier.train(examples, { threshold: DEFAULT_ROUTE_THRESHOLD, ...options });
+	// Without a threshold the classifier's own, fitted on held-out examples of this file, decides:
+	// a fixed number tuned on one dataset means a different recall on another.
+	return TextClassifier.train(examples, options);
 }
 
 const LineSchema = v.object({ text: v.string() });
