@@ -43,11 +43,12 @@ const outOfScope = [
 	'recommend a good movie',
 	'how do I bake bread'
 ];
-const examples: Example[] = [
-	...billing.map((text) => ({ text, label: 'billing' })),
-	...support.map((text) => ({ text, label: 'support' })),
-	...outOfScope.map((text) => ({ text, label: OUT_OF_SCOPE }))
-];
+// Two phrasings of each, so there are enough examples (≥ 50) to hold some out and calibrate.
+const examples: Example[] = ['', 'hi, '].flatMap((opener) => [
+	...billing.map((text) => ({ text: opener + text, label: 'billing' })),
+	...support.map((text) => ({ text: opener + text, label: 'support' })),
+	...outOfScope.map((text) => ({ text: opener + text, label: OUT_OF_SCOPE }))
+]);
 
 describe('TextClassifier', () => {
 	const clf = TextClassifier.train(examples, { calibrationShare: 0.3, oosHoldout: 0.5 });
@@ -62,11 +63,15 @@ describe('TextClassifier', () => {
 	});
 
 	it('calibrates a threshold at train time and keeps an explicit one', () => {
+		expect(clf.calibratedThreshold).not.toBeNull();
 		expect(clf.threshold).toBe(clf.calibratedThreshold);
 		expect(clf.calibratedThreshold).toBeGreaterThanOrEqual(0);
 		expect(clf.calibratedThreshold).toBeLessThanOrEqual(1);
 		const fixed = TextClassifier.train(examples, { threshold: 0.25 });
 		expect(fixed.threshold).toBe(0.25);
+		const small = TextClassifier.train(examples.slice(0, 30));
+		expect(small.calibratedThreshold).toBeNull();
+		expect(small.threshold).toBe(0);
 	});
 
 	it('decides the same after a round trip through serialize', () => {
