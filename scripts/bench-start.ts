@@ -380,18 +380,27 @@ const turns = await measure(
 			replies,
 			latencies: replyLatencies(speech, replies),
 			overlaps,
-			transcript
+			transcript,
+			sttReadyAt: p.stt['ready'] ?? Infinity
 		};
 	},
 	Math.max(MEASUREMENT_TIMEOUT_MS, wavMs + 60_000)
 );
+// A turn that ended before speech recognition was ready waited for it: a first-visit figure (see
+// "Call → speech recognition ready"), reported apart from the turn latency of a warm call.
+const early = turns.latencies.filter((l) => l.speechEnd < turns.sttReadyAt);
 const answered = turns.latencies
+	.filter((l) => l.speechEnd >= turns.sttReadyAt)
 	.flatMap((l) => (l.ms === null ? [] : [l.ms]))
 	.sort((a, b) => a - b);
 const sentences = CALLER.filter((p) => typeof p === 'string').length;
 say(
-	`  voice turns: end of speech → first agent audio   median ${Math.round(percentile(answered, 0.5))} ms   p95 ${Math.round(percentile(answered, 0.95))} ms   (n=${answered.length} answered of ${turns.speech.length} caller turns detected, ${sentences} said; ${turns.overlaps} talked over the agent; warm, unthrottled; ${(wavMs / 1000).toFixed(0)} s caller clip)`
+	`  voice turns: end of speech → first agent audio   median ${Math.round(percentile(answered, 0.5))} ms   p95 ${Math.round(percentile(answered, 0.95))} ms   (n=${answered.length} answered of ${turns.speech.length - early.length} caller turns detected after recognition was ready, ${sentences} said; ${turns.overlaps} talked over the agent; warm, unthrottled; ${(wavMs / 1000).toFixed(0)} s caller clip)`
 );
+if (early.length)
+	say(
+		`  voice turns spoken before recognition was ready (not counted above): ${early.map((l) => (l.ms === null ? 'no answer' : `${Math.round(l.ms)} ms`)).join(', ')}`
+	);
 if (turns.latencies.some((l) => l.ms === null))
 	for (const line of turns.transcript) say(`    heard/said: ${line}`);
 say(
