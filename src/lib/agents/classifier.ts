@@ -11,7 +11,7 @@ import { NeighbourIndex } from './neighbours';
 // a held-out slice of the examples, so a confidence threshold means the same across flows.
 //
 // Whether an utterance is in scope at all is a second question, answered by a combined score: the
-// classifier's margin over out-of-scope plus how close the utterance comes to a training example
+// classifier's log-odds of its best label over out-of-scope plus how close the utterance comes to a training example
 // (nearest-neighbour cosine, overall and within the predicted label). The linear model alone is
 // confidently wrong on unseen topics that share words with a class; nearness catches many of them.
 // Each signal is standardised on held-out scores, weighted by a small logistic regression of
@@ -49,8 +49,8 @@ export type TrainOptions = {
 	threshold: number | 'calibrated';
 	/** Share of out-of-scope examples the calibrated threshold should reject. */
 	oosRecall: number;
-	/** Share of out-of-scope examples held out with the slice, so the combination sees enough. */
-	oosHoldout: number;
+	/** Folds over the out-of-scope examples outside the held-out slice (each costs one fit). */
+	oosFolds: number;
 	seed: number;
 };
 
@@ -62,7 +62,7 @@ export const defaultTrainOptions: TrainOptions = {
 	calibrationShare: 0.1,
 	threshold: 'calibrated',
 	oosRecall: 0.85,
-	oosHoldout: 0.3,
+	oosFolds: 2,
 	seed: 7
 };
 
@@ -320,22 +320,26 @@ export class TextClassifier {
 				const s = signals(probabilities, neighbours.maxCosineByClass(d.x, d.i), oos);
 				return { ...s, inScope: 0, isOos: d.y === oos, correct: s.top === d.y };
 			};
-			const rows = slice.map((d) => heldOut(probe, d));
+			// A few hundred in-scope rows pin down the means and weights as well as thousands do, and
+			// each costs a neighbour query at train time; every out-of-scope row counts.
+			const rows = [
+				...slice.filter((d) => d.y !== oos).slice(0, IN_SCOPE_ROWS),
+				...slice.filter((d) => d.y === oos)
+			].map((d) => heldOut(probe, d));
 			// A random slice holds too few out-of-scope examples to fit the combination and the
-			// threshold on, so more are held out of a second probe. The first probe stays as it was,
-			// so the temperature (and every confidence the flows' thresholds were tuned on) is unchanged.
-			const wantOos = Math.ceil(data.filter((d) => d.y === oos).length * opts.oosHoldout);
-			const extra = rest
-				.filter((d) => d.y === oos)
-				.slice(0, Math.max(0, wantOos - rows.filter((r) => r.isOos).length));
-			if (extra.length > 0) {
-				const skip = new Set(extra.map((d) => d.i));
-				const second = fit(
+			// threshold on, so every other one is scored out of fold too, by probes that each leave a
+			// share of them out. The first probe stays as it was, so the temperature (and every
+			// confidence the flows' thresholds were tuned on) is unchanged.
+			const others = rest.filter((d) => d.y === oos);
+			for (let f = 0; f < opts.oosFolds && others.length > 0; f++) {
+				const fold = others.filter((_, k) => k % opts.oosFolds === f);
+				const skip = new Set(fold.map((d) => d.i));
+				const probeF = fit(
 					rest.filter((d) => !skip.has(d.i)),
 					labels.length,
 					opts
 				);
-				for (const d of extra) rows.push(heldOut(second, d));
+				for (const d of fold) rows.push(heldOut(probeF, d));
 			}
 			if (rows.some((r) => r.isOos) && rows.some((r) => !r.isOos)) {
 				combination = fitCombination(rows);
@@ -467,6 +471,8 @@ export class TextClassifier {
 	}
 }
 
+const IN_SCOPE_ROWS = 500;
+
 type Signals = {
 	top: number;
 	p: number;
@@ -490,7 +496,16 @@ function signals(probabilities: Float64Array, nearestByClass: Float32Array, oos:
 	}
 	const q = oos >= 0 ? probabilities[oos]! : 0;
 	const nearestInLabel = nearestByClass[top]!;
-	return { top, p, oos: q, nearest, nearestInLabel, features: [p - q, nearest, nearestInLabel] };
+	// Log-odds rather than p − q: near 1 probabilities saturate, and the difference between a sure
+	// and a very sure label is what separates in-scope from out-of-scope there.
+	return {
+		top,
+		p,
+		oos: q,
+		nearest,
+		nearestInLabel,
+		features: [Math.log(p + 1e-9) - Math.log(q + 1e-9), nearest, nearestInLabel]
+	};
 }
 
 function sigmoid(x: number): number {
