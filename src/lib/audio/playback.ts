@@ -53,6 +53,11 @@ export class Playback {
 		if (this.#ctx.state === 'suspended' && !this.#paused) void this.#ctx.resume();
 	}
 
+	/** Inside a user gesture: lets a context created before it (suspended by autoplay rules) play. */
+	wake(): void {
+		if (this.#ctx.state === 'suspended' && !this.#paused) void this.#ctx.resume();
+	}
+
 	/** Barge-in: silence now, keep the queue. */
 	async pause(): Promise<void> {
 		if (this.#paused) return;
@@ -79,10 +84,13 @@ export class Playback {
 			s.disconnect();
 		}
 		const had = this.#sources.size > 0;
+		const wasPaused = this.#paused;
 		this.#sources.clear();
 		this.#endsAt = 0;
 		this.#paused = false;
-		await this.#ctx.resume();
+		// Only a barge-in pause needs undoing. Waiting on resume() otherwise would hold a new call's
+		// greeting until the audio device has started (a few hundred milliseconds).
+		if (wasPaused) await this.#ctx.resume();
 		if (had) this.#events.onIdle?.();
 	}
 

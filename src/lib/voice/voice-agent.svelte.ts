@@ -259,8 +259,17 @@ export class VoiceAgent {
 	 * a user gesture, and every later sentence plays on this same context.
 	 */
 	unlockAudio(): void {
-		this.#output();
+		this.#output().wake();
 		this.#audible = Promise.withResolvers<void>();
+	}
+
+	/**
+	 * Builds the audio output before the caller presses Call: constructing an AudioContext starts the
+	 * audio service, which takes a couple of hundred milliseconds that would otherwise come between
+	 * the click and the greeting. It stays suspended, silent, until `unlockAudio`.
+	 */
+	prepareAudio(): void {
+		this.#output();
 	}
 
 	#audible = Promise.withResolvers<void>();
