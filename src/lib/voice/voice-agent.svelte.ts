@@ -62,6 +62,8 @@ export class VoiceAgent {
 	#firstWordsAt = 0;
 	#turnBy: FinalTurn['by'] = 'silence';
 	#micLevel = 0;
+	/** Sentences of the agent's turns still being synthesized or waiting to be queued for playback. */
+	#unsaid = 0;
 	#onsetAt = 0;
 
 	constructor(models: Models) {
@@ -162,7 +164,10 @@ export class VoiceAgent {
 			if (e.type === 'speech_start') {
 				this.mic = 'hearing';
 				this.#onsetAt = performance.now() - e.lagMs;
-				if (this.#bargeIn.speechStart(this.speaking) === 'pause') void this.#pause();
+				// Between two sentences of one reply the agent is still talking: the caller who starts
+				// then is interrupting it, as much as one who talks over a sentence.
+				const talking = this.speaking || this.#unsaid > 0;
+				if (this.#bargeIn.speechStart(talking) === 'pause') void this.#pause();
 			} else if (e.type === 'misfire') {
 				this.mic = 'listening';
 				if (this.#bargeIn.misfire() === 'resume') void this.#playback?.resume();
@@ -224,9 +229,12 @@ export class VoiceAgent {
 			// Synthesis of every sentence starts as soon as it can; playback keeps their order.
 			this.#render(s, persona, signal)
 		);
+		this.#unsaid += synth.length;
 		this.#queue = this.#queue.then(async () => {
 			for (const pending of synth) {
 				const speech: Speech | null = await pending;
+				// Sentences dropped by a cancel were already cleared from the count.
+				if (!signal.aborted) this.#unsaid--;
 				if (signal.aborted || !speech) continue;
 				this.#play(speech);
 			}
@@ -326,6 +334,7 @@ export class VoiceAgent {
 		this.#speech.abort();
 		this.#speech = new AbortController();
 		this.#queue = Promise.resolve();
+		this.#unsaid = 0;
 		await this.#playback?.cancel();
 	}
 
