@@ -98,8 +98,13 @@ export class Playback {
 	level(): number {
 		const buf = this.#levelBuffer;
 		this.analyser.getFloatTimeDomainData(buf);
-		let s = 0;
-		for (const v of buf) s += v * v;
-		return Math.sqrt(s / buf.length);
+		return rms(buf);
 	}
+}
+
+/** Root mean square of samples (0–1 for audio in −1…1): the level a meter shows. */
+export function rms(samples: Float32Array): number {
+	let sum = 0;
+	for (const v of samples) sum += v * v;
+	return Math.sqrt(sum / Math.max(1, samples.length));
 }

@@ -4,7 +4,7 @@ import { speechSentences } from '$lib/agents/phrases';
 import { SentenceStream } from '$lib/agents/sentence-stream';
 import { BargeIn } from '$lib/audio/barge-in';
 import { listen, openMicrophone, type MicListener } from '$lib/audio/mic';
-import { Playback } from '$lib/audio/playback';
+import { Playback, rms } from '$lib/audio/playback';
 import { SpeechSegmenter } from '$lib/audio/segmenter';
 import { TurnTaker, UNHEARD_MIN_MS, type FinalTurn } from '$lib/audio/turn-taker';
 import type { Speech } from '$lib/workers/tts/service';
@@ -351,9 +351,3 @@ export class VoiceAgent {
 
 /** 200 ms at 16 kHz. */
 const TRAILING_SILENCE = 3200;
-
-function rms(frame: Float32Array): number {
-	let sum = 0;
-	for (const v of frame) sum += v * v;
-	return Math.sqrt(sum / Math.max(1, frame.length));
-}
