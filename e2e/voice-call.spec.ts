@@ -150,6 +150,8 @@ test('a refused microphone is explained, and the call carries on by typing', asy
 	await page.getByRole('button', { name: 'Call' }).click();
 	await expect(page.getByTestId('mic-error')).toContainText('Microphone access was denied');
 	await expect(page.getByTestId('mic')).toHaveAttribute('data-mic', 'failed');
+	// Regression: the page also told a caller with no microphone that it was getting ready to hear them.
+	await expect(page.getByTestId('voice-note')).toHaveCount(0);
 	await page.getByTestId('say').fill('I have a question about a charge on my bill');
 	await page.getByTestId('say').press('Enter');
 	await expect(page.getByTestId('owner')).toContainText('billing');
