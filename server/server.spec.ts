@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,10 @@ import { MqttSignaling } from '../src/lib/rtc/mqtt-signaling';
 import type { Signal } from '../src/lib/rtc/signaling';
 // @ts-expect-error: plain JS module without types
 import { cacheControl, startServer } from './index.js';
+// @ts-expect-error: plain JS module without types
+import { connectOrigins, securityHeaders } from './headers.js';
+// @ts-expect-error: plain JS module without types
+import { makeAccount, writeAccounts } from './operators.js';
 
 // The production server: COOP/COEP on every response, SPA fallback, precompressed files with long
 // caching where URLs are immutable, and the embedded broker, whose last-will support is what stops a
@@ -19,6 +24,8 @@ let server: {
 	close(): Promise<void>;
 };
 const root = join(tmpdir(), `baton-build-${process.pid}`);
+// The static build's page starts the app with an inline script, as SvelteKit's does.
+const BOOTSTRAP = '\n\t\t\t\t{ start(document.currentScript.parentElement); }\n\t\t\t';
 
 // A model as the build leaves it: the original plus the siblings scripts/precompress.ts writes.
 const model = Buffer.from(
@@ -32,13 +39,18 @@ const put = (name: string, data: string | Buffer) => {
 
 beforeAll(async () => {
 	if (!existsSync(root)) mkdirSync(root, { recursive: true });
-	put('index.html', '<!doctype html><title>Baton</title>');
+	put('index.html', `<!doctype html><title>Baton</title><script>${BOOTSTRAP}</script>`);
 	put('favicon.svg', '<svg xmlns="http://www.w3.org/2000/svg"/>');
 	put('_app/immutable/entry/app.Bx3c.js', 'export const app = 1;');
 	put('models/moonshine/encoder.onnx', model);
 	put('models/moonshine/encoder.onnx.br', brotliCompressSync(model));
 	put('models/moonshine/encoder.onnx.gz', gzipSync(model));
-	server = await startServer({ port: 0, host: '127.0.0.1', root });
+	const operators = join(root, 'operators.json');
+	writeAccounts(
+		operators,
+		new Map([['op-1', await makeAccount('op-1', 'Olivia', 'correct horse battery')]])
+	);
+	server = await startServer({ port: 0, host: '127.0.0.1', root, operators });
 });
 afterAll(async () => {
 	await server.close();
@@ -167,17 +179,15 @@ describe('production server', () => {
 
 	it('publishes an operator’s last will when their connection vanishes', async () => {
 		const url = `ws://127.0.0.1:${server.port}/mqtt`;
+		const origin = `http://127.0.0.1:${server.port}`;
 		const seen: Signal[] = [];
-		const caller = await MqttSignaling.connect(url);
+		const caller = await MqttSignaling.connect(url, { origin });
 		caller.subscribe((m) => seen.push(m));
-		const operator = await MqttSignaling.connect(url, { will: { from: 'op-1', name: 'Olivia' } });
-		operator.send({
-			type: 'presence',
-			from: 'op-1',
-			name: 'Olivia',
-			status: 'available',
-			at: Date.now()
+		const operator = await MqttSignaling.connect(url, {
+			origin,
+			operator: { id: 'op-1', secret: 'correct horse battery' }
 		});
+		operator.send({ type: 'presence', from: 'op-1', status: 'available', at: Date.now() });
 		await until(() => seen.some((m) => m.type === 'presence' && m.status === 'available'));
 		// Drop the operator's connection without a clean DISCONNECT, as a closed tab would.
 		for (const c of Object.values(server.broker.clients)) if (c !== undefined) c.close();
@@ -186,6 +196,67 @@ describe('production server', () => {
 		);
 		caller.close();
 		operator.close();
+	});
+});
+
+describe('security headers and methods', () => {
+	const send = (method: string, path: string) =>
+		new Promise<{ status: number; headers: Record<string, string | undefined>; body: string }>(
+			(ok, fail) => {
+				const req = request({ host: '127.0.0.1', port: server.port, path, method }, (res) => {
+					let body = '';
+					res.on('data', (c: Buffer) => (body += c.toString()));
+					res.on('end', () =>
+						ok({
+							status: res.statusCode ?? 0,
+							headers: res.headers as Record<string, string | undefined>,
+							body
+						})
+					);
+				});
+				req.on('error', fail);
+				req.end(method === 'POST' || method === 'PUT' ? '{"x":1}' : undefined);
+			}
+		);
+	const expectSecure = (headers: Record<string, string | undefined>, what: string) => {
+		const policy = headers['content-security-policy'] ?? '';
+		expect(policy, what).toBe(
+			securityHeaders({
+				connect: connectOrigins(),
+				scriptHashes: [`'sha256-${createHash('sha256').update(BOOTSTRAP).digest('base64')}'`]
+			})['Content-Security-Policy']
+		);
+		expect(policy, what).not.toContain("'unsafe-eval'");
+		expect(headers['x-content-type-options'], what).toBe('nosniff');
+		expect(headers['referrer-policy'], what).toBe('strict-origin-when-cross-origin');
+		expect(headers['permissions-policy'], what).toContain('microphone=(self)');
+		expectIsolated(headers);
+	};
+
+	it('sends the policy, with the page script’s hash, on pages, files, errors and revalidations', async () => {
+		const page = await get('/operator');
+		expectSecure(page.headers, 'page');
+		const asset = await get('/_app/immutable/entry/app.Bx3c.js');
+		expectSecure(asset.headers, 'asset');
+		expectSecure((await get('/models/missing.onnx')).headers, '404');
+		const again = await get('/operator', { 'If-None-Match': page.headers.etag ?? '' });
+		expect(again.status).toBe(304);
+		expectSecure(again.headers, '304');
+	});
+
+	it('answers GET and HEAD only; every other method gets 405 with Allow', async () => {
+		const head = await send('HEAD', '/');
+		expect(head.status).toBe(200);
+		expect(head.body).toBe('');
+		for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
+			for (const path of ['/', '/operator', '/favicon.svg', '/mqtt']) {
+				const res = await send(method, path);
+				expect(res.status, `${method} ${path}`).toBe(405);
+				expect(res.headers['allow']).toBe('GET, HEAD');
+				expect(res.body).not.toContain('<title>Baton</title>');
+				expectSecure(res.headers, `${method} ${path}`);
+			}
+		}
 	});
 });
 

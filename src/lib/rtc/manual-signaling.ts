@@ -27,6 +27,7 @@ export class PairingCodeError extends Error {
 
 export class ManualSignaling implements Signaling {
 	readonly kind = 'manual' as const;
+	readonly selfId = null;
 	readonly #listeners = new Set<(m: Signal) => void>();
 	readonly #codeListeners = new Set<(code: string) => void>();
 	#pending: { from: string; to: string; description: Signal | null; candidates: Signal[] } | null =

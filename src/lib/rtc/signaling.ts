@@ -2,17 +2,23 @@ import * as v from 'valibot';
 
 // Signaling finds operators and carries WebRTC offers, answers and ICE candidates. It is an
 // interface with interchangeable transports (BroadcastChannel here; MQTT in mqtt-signaling.ts);
-// everything received is validated, because any tab or broker client can publish.
+// everything received is validated, because any tab or broker client can publish. Nothing personal
+// crosses it in clear text: a callback is sealed to the operator's key (sealed.ts), and the context
+// package travels only on the peer link's data channel.
 
 const peerId = v.pipe(v.string(), v.minLength(1), v.maxLength(100));
+const b64 = (max: number) => v.pipe(v.string(), v.maxLength(max), v.regex(/^[A-Za-z0-9_-]*$/));
 
 export const SignalSchema = v.variant('type', [
 	v.object({
 		type: v.literal('presence'),
 		from: peerId,
-		name: v.pipe(v.string(), v.maxLength(100)),
+		/** Only where callers cannot see other operators anyway (manual pairing). */
+		name: v.optional(v.pipe(v.string(), v.maxLength(100))),
 		status: v.picklist(['available', 'away', 'busy', 'offline']),
-		at: v.number()
+		at: v.number(),
+		/** The operator's public key for sealed callbacks (P-256, raw, base64url). */
+		key: v.optional(b64(120))
 	}),
 	v.object({ type: v.literal('who'), from: peerId }),
 	v.object({ type: v.literal('ring'), from: peerId, to: peerId, callId: v.string() }),
@@ -43,14 +49,19 @@ export const SignalSchema = v.variant('type', [
 		type: v.literal('callback'),
 		from: peerId,
 		to: peerId,
-		id: v.string(),
-		callId: v.string(),
-		name: v.optional(v.pipe(v.string(), v.maxLength(200))),
-		phone: v.optional(v.pipe(v.string(), v.maxLength(40))),
-		summary: v.pipe(v.string(), v.maxLength(2000)),
-		at: v.number()
+		id: v.pipe(v.string(), v.maxLength(100)),
+		/** The callback (sealed.ts `CallbackRequest`), readable only with the operator's key. */
+		sealed: v.object({ epk: b64(120), iv: b64(40), ct: b64(12_000) })
 	}),
 	v.object({ type: v.literal('callback_ack'), from: peerId, to: peerId, id: v.string() }),
+	/** An operator tells a waiting caller its place in the queue. */
+	v.object({
+		type: v.literal('position'),
+		from: peerId,
+		to: peerId,
+		position: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100_000)),
+		at: v.number()
+	}),
 	v.object({
 		type: v.literal('queue'),
 		from: peerId,
@@ -65,6 +76,11 @@ export type Presence = Extract<Signal, { type: 'presence' }>;
 
 export interface Signaling {
 	readonly kind: 'broadcast' | 'mqtt' | 'manual';
+	/**
+	 * The id this transport names this peer by, where the transport decides (an MQTT broker binds a
+	 * caller to its client id and an operator to its account); null where the page picks its own.
+	 */
+	readonly selfId: string | null;
 	send(message: Signal): void;
 	subscribe(listener: (message: Signal) => void): () => void;
 	/** Starts receiving messages addressed to `peerId` (transports that route by address). */
@@ -91,6 +107,7 @@ function safeJson(s: string): unknown {
 /** Two tabs of one browser: demos with no server, and tests. */
 export class BroadcastSignaling implements Signaling {
 	readonly kind = 'broadcast' as const;
+	readonly selfId = null;
 	readonly #channel: BroadcastChannel;
 	readonly #listeners = new Set<(m: Signal) => void>();
 

@@ -1,3 +1,4 @@
+import type { MqttCredentials } from './mqtt-signaling';
 import { BroadcastSignaling, type Signaling } from './signaling';
 
 // Which signaling transport a page uses, from its URL: `?signal=mqtt&broker=wss://…` for MQTT,
@@ -17,12 +18,12 @@ export function transportFromUrl(url: URL): TransportChoice {
 }
 
 /**
- * Opens the chosen transport. `will` is the presence an MQTT broker publishes for this peer if it
- * vanishes (an operator's closed tab), so it stops being offered calls.
+ * Opens the chosen transport. Over MQTT a console signs in with `operator` (an account id and its
+ * password or token); a page without it is an anonymous caller.
  */
 export async function openSignaling(
 	choice: TransportChoice,
-	options: { will?: { from: string; name: string } } = {}
+	options: { operator?: MqttCredentials } = {}
 ): Promise<Signaling> {
 	if (choice.kind === 'mqtt') {
 		const { MqttSignaling } = await import('./mqtt-signaling');
