@@ -47,7 +47,7 @@ async function warmTransfer(context: BrowserContext, query: string, tag: string)
 	// Typed calls: the fake microphone is for the voice journey.
 	await caller.getByTestId('text-only').check();
 	await caller.getByRole('button', { name: 'Call' }).click();
-	await say(caller, 'I was charged twice, account AC-10022 zip 60614');
+	await say(caller, 'I was charged twice, account AC-10022 pin 7310');
 	await expect(caller.getByTestId('owner')).toContainText('billing');
 
 	await say(caller, 'Let me talk to a real person please');

@@ -53,7 +53,7 @@ test('asking for a person shows the human handoff with the package ready', async
 	// Typed calls: the fake microphone is for the voice journey.
 	await page.getByTestId('text-only').check();
 	await page.getByRole('button', { name: 'Call' }).click();
-	await say(page, 'I was charged twice, account AC-10022 zip 60614');
+	await say(page, 'I was charged twice, account AC-10022 pin 7310');
 	await expect(page.getByTestId('owner')).toContainText('billing');
 	await say(page, 'This is ridiculous, just let me talk to a real person');
 	await expect(page.getByTestId('human-handoff')).toBeVisible();

@@ -23,6 +23,8 @@ export type AuditBody =
 	| { type: 'llm_rejected'; turn: number; error: string }
 	| { type: 'trigger'; kind: TriggerKind; detail: string; from: string }
 	| { type: 'tool'; tool: string; ok: boolean; owner: string }
+	/** A tool call the guard refused: nothing ran. */
+	| { type: 'tool_refused'; tool: string; reason: string; origin: 'skill' | 'model'; owner: string }
 	| { type: 'hop_redirected'; from: string; wanted: string; to: string; reason: string }
 	| { type: 'package_ready'; handoffId: string; ms: number }
 	| { type: 'handoff'; handoffId: string; from: string; to: string; trigger: TriggerKind }

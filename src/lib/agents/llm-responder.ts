@@ -8,8 +8,11 @@ import { SentenceStream } from './sentence-stream';
 // sentence by sentence so speech starts before generation ends. A model can invent a figure, so
 // every sentence is checked before it is said: any number, amount, date or id in it must appear in
 // the draft, the facts or the package. The first sentence that fails stops the model, and the
-// draft is said instead (prefaced, if some of the reply was already said). A model that errors
-// or says nothing costs the caller nothing: the draft is said.
+// draft is said instead (prefaced, if some of the reply was already said). The same happens to a
+// sentence with account data the caller may not hear (`leaks`), whatever a caller told the model.
+// A tool call the model writes (Qwen's `<tool_call>` form) is never spoken: it goes to the call's
+// tool guard, and only a result the guard let run is said. A model that errors or says nothing
+// costs the caller nothing: the draft is said.
 
 const GROUNDED_TOKEN = /[$£€]?\d[\d,.:/-]*%?|\b[A-Z]{1,4}-?\d[\w-]*\b/g;
 
@@ -66,7 +69,8 @@ export class LlmResponder implements Responder {
 	async *reply(r: ReplyRequest): AsyncIterable<string> {
 		const sources = [r.draft, ...r.facts, ...(r.package ? [JSON.stringify(r.package)] : [])];
 		let said = 0;
-		const check = (s: string) => ungrounded(s, sources).length === 0;
+		const check = (s: string) =>
+			ungrounded(s, sources).length === 0 && (r.leaks?.(s).length ?? 0) === 0;
 		let stream: Tokens;
 		try {
 			stream = await this.#o.engine.chatCompletion(this.request(r));
@@ -77,13 +81,23 @@ export class LlmResponder implements Responder {
 		const onAbort = () => this.#o.engine.interruptGenerate();
 		r.signal?.addEventListener('abort', onAbort, { once: true });
 		try {
-			for await (const [s, generating] of sentencesOf(stream)) {
-				if (!check(s)) {
-					if (generating) this.#o.engine.interruptGenerate();
+			for await (const piece of piecesOf(stream)) {
+				if (piece.kind === 'tool') {
+					// A tool call is never spoken. The guard runs it or refuses it; only a result it ran
+					// (a fact from the tool itself) is said in its place.
+					const out = runToolCall(piece.body, r.tool);
+					if (out?.ok) {
+						sources.push(out.result);
+						yield (said++ ? ' ' : '') + out.result;
+					}
+					continue;
+				}
+				if (!check(piece.text)) {
+					if (piece.generating) this.#o.engine.interruptGenerate();
 					yield said ? ` To be precise: ${r.draft}` : r.draft;
 					return;
 				}
-				yield (said++ ? ' ' : '') + s;
+				yield (said++ ? ' ' : '') + piece.text;
 			}
 			if (!said) yield r.draft;
 		} catch {
@@ -96,11 +110,70 @@ export class LlmResponder implements Responder {
 
 type Tokens = AsyncIterable<{ choices: { delta: { content?: string | null } }[] }>;
 
-/** The streamed reply as whole sentences; the flag says whether the model may still be generating. */
-async function* sentencesOf(stream: Tokens): AsyncGenerator<[string, boolean]> {
+type Piece = { kind: 'text'; text: string; generating: boolean } | { kind: 'tool'; body: string };
+
+const TOOL_OPEN = '<tool_call>';
+const TOOL_CLOSE = '</tool_call>';
+
+/**
+ * The streamed reply as whole sentences and tool calls (Qwen's `<tool_call>{...}</tool_call>`
+ * form); `generating` says whether the model may still be producing text.
+ */
+async function* piecesOf(stream: Tokens): AsyncGenerator<Piece> {
 	const sentences = new SentenceStream();
+	let pending = '';
+	let inTool = false;
+	const text = function* (t: string): Generator<Piece> {
+		for (const s of sentences.push(t)) yield { kind: 'text', text: s, generating: true };
+	};
 	for await (const chunk of stream) {
-		for (const s of sentences.push(chunk.choices[0]?.delta.content ?? '')) yield [s, true];
+		pending += chunk.choices[0]?.delta.content ?? '';
+		for (;;) {
+			if (inTool) {
+				const end = pending.indexOf(TOOL_CLOSE);
+				if (end < 0) break;
+				yield { kind: 'tool', body: pending.slice(0, end) };
+				pending = pending.slice(end + TOOL_CLOSE.length);
+				inTool = false;
+				continue;
+			}
+			const start = pending.indexOf(TOOL_OPEN);
+			if (start >= 0) {
+				yield* text(pending.slice(0, start));
+				for (const s of sentences.flush()) yield { kind: 'text', text: s, generating: true };
+				pending = pending.slice(start + TOOL_OPEN.length);
+				inTool = true;
+				continue;
+			}
+			// Keep back what may be the start of a tag split across tokens.
+			const lt = pending.lastIndexOf('<');
+			const keep = lt >= 0 && TOOL_OPEN.startsWith(pending.slice(lt)) ? lt : pending.length;
+			yield* text(pending.slice(0, keep));
+			pending = pending.slice(keep);
+			break;
+		}
 	}
-	for (const s of sentences.flush()) yield [s, false];
+	// An unclosed tool call at the end is still a tool call, never words.
+	if (inTool) yield { kind: 'tool', body: pending };
+	else for (const s of sentences.push(pending)) yield { kind: 'text', text: s, generating: false };
+	for (const s of sentences.flush()) yield { kind: 'text', text: s, generating: false };
+}
+
+/** Parses one tool call and hands it to the guard; undefined when it is not a well-formed call. */
+function runToolCall(
+	body: string,
+	tool: ReplyRequest['tool']
+): { ok: boolean; result: string } | undefined {
+	if (!tool) return undefined;
+	let call: unknown;
+	try {
+		call = JSON.parse(body.trim());
+	} catch {
+		return undefined;
+	}
+	if (typeof call !== 'object' || call === null) return undefined;
+	const { name, arguments: args } = call as { name?: unknown; arguments?: unknown };
+	if (typeof name !== 'string') return undefined;
+	const a = typeof args === 'object' && args !== null && !Array.isArray(args) ? args : {};
+	return tool(name, a as Record<string, unknown>);
 }

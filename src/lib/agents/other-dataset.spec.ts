@@ -46,12 +46,13 @@ async function call(turns: string[]) {
 }
 
 describe('a dataset written elsewhere', () => {
-	it('verifies by phone and zip and finds the duplicate charge', async () => {
+	it('verifies by phone and PIN (never by zip) and finds the duplicate charge', async () => {
 		const s = await call([
 			'I think I was charged twice',
-			'my number is 555 010 9999 and my zip is 10001'
+			'my number is 555 010 9999 and my zip is 10001',
+			'my PIN is 0000'
 		]);
-		expect(s.record.verified).toMatchObject({ accountId: '88001234', by: 'zip' });
+		expect(s.record.verified).toMatchObject({ accountId: '88001234', by: 'pin' });
 		expect(s.record.actions.map((a) => [a.tool, a.ok])).toContainEqual([
 			'billing.flagDispute',
 			true

@@ -16,6 +16,16 @@ export type ReplyRequest = {
 	package?: ContextPackage;
 	transcript: readonly TranscriptEntry[];
 	signal?: AbortSignal;
+	/**
+	 * Account data in `text` the caller may not hear (another person's, or any before verification).
+	 * A responder that generates words checks each sentence with it; the draft never needs it.
+	 */
+	leaks?: (text: string) => string[];
+	/**
+	 * Runs a tool a model asked for, through the call's guard (read-only, this persona's tools, the
+	 * verified account). A refusal comes back with `ok: false` and nothing ran.
+	 */
+	tool?: (name: string, args: Record<string, unknown>) => { ok: boolean; result: string };
 };
 
 export interface Responder {

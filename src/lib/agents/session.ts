@@ -18,6 +18,9 @@ import { blend, scoreTurn } from './sentiment';
 import { saidNo, saidYes, type Awaiting } from './skills';
 import { SpecialistDesk } from './specialist';
 import { Tools } from './tools';
+import { DisclosureCheck } from './disclosure';
+import { ToolGuard } from './tool-guard';
+import { AttemptLimiter } from './verification';
 import { TriageDesk } from './triage';
 import { explicitRequest, frustration, sensitiveTopic, type Trigger } from './triggers';
 
@@ -71,6 +74,13 @@ export type SessionOptions = {
 	llmRouter?: LlmRouter;
 	now?: () => Date;
 	callId?: string;
+	/**
+	 * Failed verification attempts, shared by every call on this device (IndexedDB in the browser, a
+	 * file or memory in Node). Without one, attempts are counted for this call only.
+	 */
+	attempts?: AttemptLimiter;
+	/** This device, for the per-device attempt limit. */
+	device?: string;
 };
 
 export class Session {
@@ -96,6 +106,7 @@ export class Session {
 	#specialist: SpecialistDesk;
 	#awaitingFallback = false;
 	#lastAi: string;
+	#disclosure: DisclosureCheck;
 
 	constructor(options: SessionOptions) {
 		this.flow = options.flow;
@@ -133,7 +144,17 @@ export class Session {
 			}
 		) as CallControls;
 		this.#triage = new TriageDesk(controls, options.router, options.llmRouter);
-		this.#specialist = new SpecialistDesk(controls);
+		const guard = new ToolGuard({
+			tools: this.tools,
+			limiter: options.attempts ?? AttemptLimiter.memory(),
+			device: options.device ?? 'this-device',
+			verified: () => this.record.verified?.accountId,
+			onVerified: (a) => {
+				this.record.verified = { accountId: a.id, name: a.name, phone: a.phone, by: 'pin' };
+			}
+		});
+		this.#specialist = new SpecialistDesk(controls, guard);
+		this.#disclosure = new DisclosureCheck(options.dataset);
 	}
 
 	get state(): CallState {
@@ -565,7 +586,17 @@ export class Session {
 				facts: result.facts,
 				package: result.package,
 				transcript: this.record.transcript,
-				signal: abort.signal
+				signal: abort.signal,
+				leaks: (words) =>
+					this.#disclosure
+						.leaks(words, {
+							verified: this.record.verified?.accountId,
+							callerSaid: this.record.transcript
+								.filter((t) => t.role === 'caller')
+								.map((t) => t.text)
+						})
+						.map((l) => `${l.kind} of ${l.accountId}`),
+				tool: (name, args) => this.#specialist.modelTool(persona, name, args)
 			})) {
 				if (abort.signal.aborted) break;
 				text += chunk;

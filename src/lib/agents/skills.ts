@@ -1,8 +1,9 @@
 import { latest, type CallRecord } from './call-record';
-import type { Account } from './dataset';
+import type { Account, Charge, Dataset } from './dataset';
 import type { FoundEntity } from './entities';
 import type { Persona } from './flow';
-import { money, type ToolName, type ToolOutcome, type Tools } from './tools';
+import type { GuardedOutcome } from './tool-guard';
+import { money, type ToolName, type Tools } from './tools';
 import type { Trigger } from './triggers';
 
 // Skills are the rules that let each specialist do its job with no model: which tools to call for
@@ -41,11 +42,10 @@ export type SkillContext = {
 	pin?: string;
 	awaiting?: Awaiting;
 	memory: Record<string, unknown>;
-	call<T>(tool: ToolName, args: Record<string, unknown>, run: () => ToolOutcome<T>): ToolOutcome<T>;
+	/** Runs a tool through the call's guard: the arguments given are the ones checked and run. */
+	call<T = unknown>(tool: ToolName, args: Record<string, unknown>): GuardedOutcome<T>;
 	/** Marks a fact as settled; it travels in the package's `resolved`. */
 	settle(fact: string): void;
-	/** Records a successful verification. */
-	verify(account: Account, by: 'pin' | 'zip'): void;
 	consumePin(): void;
 };
 
@@ -67,42 +67,46 @@ function verifiedAccount(ctx: SkillContext): Account | undefined {
 }
 
 /**
- * Makes sure the caller is verified. Returns the account, or a result that asks for exactly the
- * missing facts (never for one the call already has).
+ * Makes sure the caller is verified by a secret (the PIN). Returns the account, or a result that
+ * asks for exactly the missing facts (never for one the call already has). An account id or phone
+ * only says which account to check; a zip, a name or a phone never verifies, so a zip given for an
+ * outage check cannot turn into a credential later in the call.
  */
 function ensureIdentity(ctx: SkillContext): Account | SkillResult {
 	const known = verifiedAccount(ctx);
 	if (known) return known;
 	const accountId = latest(ctx.record, 'account_id');
 	const phone = latest(ctx.record, 'phone');
-	const zip = latest(ctx.record, 'zip');
 	const hasId = accountId !== undefined || phone !== undefined;
-	const secret = ctx.pin ?? zip;
-	if (hasId && secret !== undefined) {
-		const args: Record<string, unknown> = accountId ? { accountId } : { phone };
-		args.method = ctx.pin ? 'pin' : 'zip';
-		const outcome = ctx.call('identity.verify', args, () =>
-			ctx.tools.verify({
-				accountId,
-				phone: accountId ? undefined : phone,
-				pin: ctx.pin,
-				zip: ctx.pin ? undefined : zip
-			})
+	if (hasId && ctx.pin !== undefined) {
+		const outcome = ctx.call<{ account: Account }>(
+			'identity.verify',
+			accountId ? { accountId, pin: ctx.pin } : { phone, pin: ctx.pin }
 		);
 		ctx.consumePin();
-		if (outcome.ok && outcome.data) {
-			ctx.verify(outcome.data.account, outcome.data.by);
-			return outcome.data.account;
+		const acct = verifiedAccount(ctx);
+		if (outcome.ok && acct) return acct;
+		if (outcome.refused === 'locked') {
+			return {
+				say: `${outcome.result} A person can check who you are another way.`,
+				facts: [],
+				trigger: {
+					kind: 'agent_limit',
+					detail: 'Verification is locked after too many failed attempts.',
+					nextStep:
+						'Verify the caller another way; the lock-out can be lifted in the console once they are.'
+				}
+			};
 		}
 		return {
-			say: `${outcome.result} Could you check it and tell me again?`,
-			facts: [outcome.result],
+			say: `${outcome.result} Could you check the account number or phone, and the PIN, and tell me again?`,
+			facts: [],
 			awaiting: 'identity'
 		};
 	}
 	const missing: string[] = [];
 	if (!hasId) missing.push('your account number or the phone number on the account');
-	if (secret === undefined) missing.push('your PIN or billing zip code');
+	if (ctx.pin === undefined) missing.push('your account PIN');
 	return {
 		say: `To look at your account I need ${missing.join(', and ')}.`,
 		facts: [],
@@ -128,7 +132,7 @@ const skills: Record<string, (ctx: SkillContext) => SkillResult> = {
 	'billing.balance'(ctx) {
 		const acct = ensureIdentity(ctx);
 		if (isResult(acct)) return acct;
-		const r = ctx.call('billing.balance', { accountId: acct.id }, () => ctx.tools.balance(acct.id));
+		const r = ctx.call('billing.balance', { accountId: acct.id });
 		if (!r.ok) return { say: r.result, facts: [r.result] };
 		ctx.settle(`your balance is ${money(acct.balance)}, due ${acct.dueDate}`);
 		return {
@@ -145,13 +149,9 @@ const skills: Record<string, (ctx: SkillContext) => SkillResult> = {
 		if (amount !== undefined) args.amount = amount;
 		const date = dateSaid(ctx);
 		if (date) args.date = date;
-		const r = ctx.call('billing.explainCharge', args, () =>
-			ctx.tools.explainCharge({ accountId: acct.id, amount, date })
-		);
+		const r = ctx.call<{ charge: Charge; kind: string }>('billing.explainCharge', args);
 		if (!r.ok) {
-			const list = ctx.call('billing.listCharges', { accountId: acct.id }, () =>
-				ctx.tools.listCharges(acct.id)
-			);
+			const list = ctx.call('billing.listCharges', { accountId: acct.id });
 			return { say: `${r.result} ${list.result} Which one is it?`, facts: [r.result, list.result] };
 		}
 		ctx.settle(r.result);
@@ -176,11 +176,10 @@ const skills: Record<string, (ctx: SkillContext) => SkillResult> = {
 			target = acct.charges.find((c) => c.id === ctx.memory.lastCharge && dups.includes(c));
 		}
 		if (!target) {
-			const r = ctx.call(
-				'billing.explainCharge',
-				{ accountId: acct.id, ...(amount !== undefined ? { amount } : {}) },
-				() => ctx.tools.explainCharge({ accountId: acct.id, amount })
-			);
+			const r = ctx.call('billing.explainCharge', {
+				accountId: acct.id,
+				...(amount !== undefined ? { amount } : {})
+			});
 			return {
 				say: `${r.result} That is not a duplicate, so a dispute needs a person to review it.`,
 				facts: [r.result],
@@ -191,11 +190,11 @@ const skills: Record<string, (ctx: SkillContext) => SkillResult> = {
 				}
 			};
 		}
-		const r = ctx.call(
-			'billing.flagDispute',
-			{ accountId: acct.id, chargeId: target.id, reason: 'duplicate' },
-			() => ctx.tools.flagDispute({ accountId: acct.id, chargeId: target.id, reason: 'duplicate' })
-		);
+		const r = ctx.call('billing.flagDispute', {
+			accountId: acct.id,
+			chargeId: target.id,
+			reason: 'duplicate'
+		});
 		if (r.ok) ctx.settle(r.result);
 		return { say: `${r.result} Anything else?`, facts: [r.result] };
 	},
@@ -215,8 +214,12 @@ const skills: Record<string, (ctx: SkillContext) => SkillResult> = {
 
 	'support.outage'(ctx) {
 		let zip = latest(ctx.record, 'zip') ?? verifiedAccount(ctx)?.zip;
-		if (!zip && (latest(ctx.record, 'account_id') || latest(ctx.record, 'phone'))) {
-			// The caller identified themselves instead: the account's zip is the one to check.
+		if (
+			!zip &&
+			ctx.pin !== undefined &&
+			(latest(ctx.record, 'account_id') || latest(ctx.record, 'phone'))
+		) {
+			// The caller verified themselves instead: the account's zip is the one to check.
 			const acct = ensureIdentity(ctx);
 			if (isResult(acct)) return acct;
 			zip = acct.zip;
@@ -228,7 +231,7 @@ const skills: Record<string, (ctx: SkillContext) => SkillResult> = {
 				facts: [],
 				awaiting: 'zip'
 			};
-		const r = ctx.call('support.outage', { zip: at }, () => ctx.tools.outage(at));
+		const r = ctx.call<{ outages: Dataset['outages'] }>('support.outage', { zip: at });
 		const outages = r.data?.outages ?? [];
 		if (outages.length > 0) {
 			ctx.settle(r.result);
@@ -249,29 +252,28 @@ const skills: Record<string, (ctx: SkillContext) => SkillResult> = {
 		if (!device) {
 			return { say: 'Which device is giving you trouble?', facts: [], awaiting: 'device' };
 		}
+		if (ctx.memory.ticket && ctx.memory.troubleshot === device && !saidYes(ctx.text)) {
+			// One ticket per device per call: saying it still fails again does not open another.
+			return {
+				say: `Ticket ${String(ctx.memory.ticket)} is already open for the ${device}; a technician will follow up within 24 hours. Anything else?`,
+				facts: [`Ticket ${String(ctx.memory.ticket)} opened for the ${device}.`]
+			};
+		}
 		if (ctx.memory.troubleshot === device && !saidYes(ctx.text)) {
-			const r = ctx.call(
-				'support.openTicket',
-				{
-					accountId: ctx.record.verified?.accountId ?? null,
-					device,
-					issue: 'still not working after basic troubleshooting'
-				},
-				() =>
-					ctx.tools.openTicket({
-						accountId: ctx.record.verified?.accountId,
-						device,
-						issue: 'still not working after basic troubleshooting'
-					})
-			);
+			const r = ctx.call<{ ticketId: string }>('support.openTicket', {
+				accountId: ctx.record.verified?.accountId ?? null,
+				device,
+				issue: 'still not working after basic troubleshooting'
+			});
 			ctx.settle(r.result);
+			if (r.ok) ctx.memory.ticket = r.data?.ticketId;
 			return { say: `${r.result} A technician will follow up within 24 hours.`, facts: [r.result] };
 		}
 		if (ctx.memory.troubleshot === device) {
 			ctx.settle(`the ${device} works again after troubleshooting`);
 			return { say: 'Great, glad it is working again. Anything else?', facts: [] };
 		}
-		const r = ctx.call('support.troubleshoot', { device }, () => ctx.tools.troubleshoot(device));
+		const r = ctx.call<{ steps: string[] }>('support.troubleshoot', { device });
 		ctx.memory.troubleshot = device;
 		const steps = r.data?.steps ?? [];
 		return {
@@ -284,13 +286,11 @@ const skills: Record<string, (ctx: SkillContext) => SkillResult> = {
 	'sales.plans'(ctx) {
 		const named = ctx.turnEntities.filter((e) => e.type === 'plan').map((e) => e.value);
 		if (named.length >= 2) {
-			const r = ctx.call('sales.comparePlans', { a: named[0], b: named[1] }, () =>
-				ctx.tools.comparePlans(named[0]!, named[1]!)
-			);
+			const r = ctx.call('sales.comparePlans', { a: named[0], b: named[1] });
 			if (r.ok) ctx.settle(r.result);
 			return { say: `${r.result} Would you like a quote to switch?`, facts: [r.result] };
 		}
-		const r = ctx.call('sales.listPlans', {}, () => ctx.tools.listPlans());
+		const r = ctx.call('sales.listPlans', {});
 		return { say: `${r.result} Which one interests you?`, facts: [r.result], awaiting: 'plan' };
 	},
 
@@ -316,9 +316,7 @@ const skills: Record<string, (ctx: SkillContext) => SkillResult> = {
 		}
 		if (ctx.awaiting === 'confirm_plan_change' && ctx.memory.quoted === mentioned.id) {
 			if (saidYes(ctx.text)) {
-				const r = ctx.call('sales.changePlan', { accountId: acct.id, planId: mentioned.id }, () =>
-					ctx.tools.changePlan(acct.id, mentioned.id)
-				);
+				const r = ctx.call('sales.changePlan', { accountId: acct.id, planId: mentioned.id });
 				if (r.ok) ctx.settle(r.result);
 				return { say: `${r.result} Anything else?`, facts: [r.result] };
 			}
@@ -326,9 +324,7 @@ const skills: Record<string, (ctx: SkillContext) => SkillResult> = {
 				return { say: 'No problem, your plan stays as it is. Anything else?', facts: [] };
 			}
 		}
-		const r = ctx.call('sales.quoteUpgrade', { accountId: acct.id, planId: mentioned.id }, () =>
-			ctx.tools.quoteUpgrade(acct.id, mentioned.id)
-		);
+		const r = ctx.call('sales.quoteUpgrade', { accountId: acct.id, planId: mentioned.id });
 		if (!r.ok) return { say: r.result, facts: [r.result] };
 		ctx.memory.quoted = mentioned.id;
 		ctx.settle(r.result);
@@ -342,7 +338,7 @@ const skills: Record<string, (ctx: SkillContext) => SkillResult> = {
 	'retention.offers'(ctx) {
 		const acct = ensureIdentity(ctx);
 		if (isResult(acct)) return acct;
-		const r = ctx.call('retention.offers', { accountId: acct.id }, () => ctx.tools.offers(acct.id));
+		const r = ctx.call<{ offers: string[] }>('retention.offers', { accountId: acct.id });
 		ctx.memory.offered = true;
 		const offers = r.data?.offers ?? [];
 		return {

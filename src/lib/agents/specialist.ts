@@ -2,7 +2,7 @@ import type { CallControls } from './call-controls';
 import { humanOf, type Persona } from './flow';
 import type { RouteDecision } from './router';
 import { runSkill, saidNo, saidYes, type SkillContext, type SkillResult } from './skills';
-import type { ToolName, ToolOutcome } from './tools';
+import type { GuardedOutcome, ToolGuard, ToolOrigin } from './tool-guard';
 import { toolFailure } from './triggers';
 
 // A specialist's side of a call: a turn that clearly belongs to another persona hands off (the
@@ -12,11 +12,22 @@ import { toolFailure } from './triggers';
 
 export class SpecialistDesk {
 	readonly #c: CallControls;
+	readonly #guard: ToolGuard;
 	#pin: string | undefined;
 	#memory: Record<string, unknown> = {};
 
-	constructor(controls: CallControls) {
+	constructor(controls: CallControls, guard: ToolGuard) {
 		this.#c = controls;
+		this.#guard = guard;
+	}
+
+	/**
+	 * A tool a language model asked for while `persona` spoke. It goes through the same guard as
+	 * a skill's, which lets a model only read, only with this persona's tools, only the verified
+	 * account; a refusal is logged and changes nothing.
+	 */
+	modelTool(persona: Persona, tool: string, args: Record<string, unknown>): GuardedOutcome {
+		return this.#callTool(persona, tool, args, 'model');
 	}
 
 	/** A PIN the caller just said; kept for one verification attempt only. */
@@ -151,18 +162,10 @@ export class SpecialistDesk {
 			pin: this.#pin,
 			awaiting: this.#c.awaiting,
 			memory: this.#memory,
-			call: <T>(tool: ToolName, args: Record<string, unknown>, run: () => ToolOutcome<T>) =>
-				this.#callTool(persona, tool, args, run),
+			call: <T>(tool: string, args: Record<string, unknown>) =>
+				this.#callTool<T>(persona, tool, args, 'skill'),
 			settle: (fact: string) => {
 				if (!this.#c.record.resolved.includes(fact)) this.#c.record.resolved.push(fact);
-			},
-			verify: (account, by) => {
-				this.#c.record.verified = {
-					accountId: account.id,
-					name: account.name,
-					phone: account.phone,
-					by
-				};
 			},
 			consumePin: () => {
 				// A PIN is good for one attempt; it is never kept after it was checked.
@@ -175,25 +178,37 @@ export class SpecialistDesk {
 
 	#callTool<T>(
 		persona: Persona,
-		tool: ToolName,
+		tool: string,
 		args: Record<string, unknown>,
-		run: () => ToolOutcome<T>
-	): ToolOutcome<T> {
-		let outcome: ToolOutcome<T>;
+		origin: ToolOrigin
+	): GuardedOutcome<T> {
+		let outcome: GuardedOutcome<T>;
 		try {
-			outcome = run();
+			outcome = this.#guard.dispatch<T>({ persona, tool, args, origin });
 		} catch (e) {
 			outcome = {
 				ok: false,
 				result: `The ${tool} tool failed: ${e instanceof Error ? e.message : String(e)}`
 			};
 		}
-		this.#c.record.actions.push({
-			tool,
-			args: { ...args },
-			ok: outcome.ok,
-			result: outcome.result
-		});
+		if (outcome.refused && outcome.refused !== 'locked') {
+			// Nothing ran: the refusal is kept in the audit log, not among the call's actions.
+			this.#c.log({
+				type: 'tool_refused',
+				tool,
+				reason: outcome.refused,
+				origin,
+				owner: persona.id
+			});
+			return outcome;
+		}
+		const logged = { ...args };
+		// The PIN is checked and forgotten; it never reaches the package, the log or the console.
+		if ('pin' in logged) {
+			delete logged.pin;
+			logged.method = 'pin';
+		}
+		this.#c.record.actions.push({ tool, args: logged, ok: outcome.ok, result: outcome.result });
 		if (!outcome.ok) this.#c.record.toolFailures++;
 		this.#c.log({ type: 'tool', tool, ok: outcome.ok, owner: persona.id });
 		return outcome;

@@ -13,7 +13,7 @@ function ungrounded(summary: string, sources: string): string[] {
 describe('summary grounding', () => {
 	it.each([
 		[['I have a question about a charge', 'AC-10021 pin 4821', 'I want to talk to a person']],
-		[['I was charged twice', 'account AC-10022 zip 60614', 'yes', 'upgrade me to unlimited plus']],
+		[['I was charged twice', 'account AC-10022 pin 7310', 'yes', 'upgrade me to unlimited plus']],
 		[['my internet is down', 'zip 73301', 'this is ridiculous']],
 		[['I want to cancel', 'AC-10023 pin 2290', 'no, cancel it']]
 	])('is 2–3 sentences grounded in the call: %j', async (turns) => {

@@ -25,6 +25,10 @@ export type ToolName =
 export const money = (n: number) => `$${n.toFixed(2)}`;
 
 const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+const digitsOf = (s: string) => s.replace(/\D/g, '');
+
+/** The one answer to a failed verification, whatever failed: unknown account, phone or PIN. */
+export const VERIFY_FAILED = 'Those account details and PIN could not be verified.';
 
 /** Charges are duplicates when amount and description match within this many days. */
 const DUPLICATE_WINDOW_DAYS = 7;
@@ -91,47 +95,33 @@ export class Tools {
 		return this.dataset.plans.find((p) => norm(p.id) === n || norm(p.name) === n);
 	}
 
-	verify(args: {
-		accountId?: string;
-		phone?: string;
-		pin?: string;
-		zip?: string;
-	}): ToolOutcome<{ account: Account; by: 'pin' | 'zip' }> {
-		const digits = (s: string) => s.replace(/\D/g, '');
-		const account = args.accountId
-			? this.account(args.accountId)
-			: args.phone
-				? this.dataset.accounts.find((a) =>
-						digits(a.phone).endsWith(digits(args.phone!).slice(-10))
-					)
-				: undefined;
-		if (!account) {
+	/** The account a caller names by account id or phone number, if any. */
+	identify(args: { accountId?: string; phone?: string }): Account | undefined {
+		if (args.accountId) return this.account(args.accountId);
+		const phone = digitsOf(args.phone ?? '').slice(-10);
+		if (phone.length < 7) return undefined;
+		return this.dataset.accounts.find((a) => digitsOf(a.phone).endsWith(phone));
+	}
+
+	/**
+	 * Checks a PIN against the account named by id or phone. Only a secret verifies: a zip, a name or
+	 * a phone number is something others can know. The failure reads the same whether the account
+	 * exists or not, and never names the account a phone number belongs to.
+	 */
+	verify(args: { accountId?: string; phone?: string; pin: string }): ToolOutcome<{
+		account: Account;
+		by: 'pin';
+	}> {
+		const account = this.identify(args);
+		const pin = digitsOf(args.pin);
+		if (account && pin.length > 0 && pin === digitsOf(account.pin)) {
 			return {
-				ok: false,
-				result: `No account matches ${args.accountId ? 'account ' + args.accountId : 'that phone number'}.`
+				ok: true,
+				result: `Verified ${account.name} on account ${account.id} by PIN.`,
+				data: { account, by: 'pin' }
 			};
 		}
-		if (args.pin !== undefined) {
-			if (digits(args.pin) === digits(account.pin)) {
-				return {
-					ok: true,
-					result: `Verified ${account.name} on account ${account.id} by PIN.`,
-					data: { account, by: 'pin' }
-				};
-			}
-			return { ok: false, result: `The PIN does not match account ${account.id}.` };
-		}
-		if (args.zip !== undefined) {
-			if (args.zip.trim() === account.zip) {
-				return {
-					ok: true,
-					result: `Verified ${account.name} on account ${account.id} by zip code.`,
-					data: { account, by: 'zip' }
-				};
-			}
-			return { ok: false, result: `The zip code does not match account ${account.id}.` };
-		}
-		return { ok: false, result: 'A PIN or zip code is needed to verify the account.' };
+		return { ok: false, result: VERIFY_FAILED };
 	}
 
 	balance(accountId: string): ToolOutcome<{ balance: number; dueDate: string; status: string }> {
