@@ -9,6 +9,7 @@
 // The file is `BATON_OPERATORS` (default operators.json) or `--file F`.
 import { createInterface } from 'node:readline';
 import {
+	checkNewAccount,
 	checkPassword,
 	DEFAULT_OPERATORS_FILE,
 	makeAccount,
@@ -85,6 +86,8 @@ export async function main(argv) {
 	switch (command) {
 		case 'add': {
 			if (!id) throw new OperatorAccountError(USAGE);
+			// Say what is wrong with the id or name before asking for a password.
+			checkNewAccount(id, name ?? id, 'x'.repeat(16));
 			if (accounts.has(id))
 				throw new OperatorAccountError(
 					`An operator "${id}" already exists; use passwd to change the password.`
