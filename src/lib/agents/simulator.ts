@@ -5,7 +5,14 @@ import type { Dataset } from './dataset';
 import type { Flow } from './flow';
 import { Router } from './router';
 import { jsonLines } from './jsonl';
-import { Session, type HumanAvailability, type Outcome } from './session';
+import { AttemptLimiter } from './verification';
+import {
+	Session,
+	type FallbackChoice,
+	type HumanAvailability,
+	type Outcome,
+	type SessionOptions
+} from './session';
 
 // The headless simulator drives the very same Session as the caller page, one scripted call per
 // line, so routing, triggers and packages can be checked in bulk without a browser.
@@ -34,16 +41,27 @@ export async function simulateCall(input: {
 	turns: readonly string[];
 	/** Receives the call's audit events (for metrics). */
 	audit?: AuditEvent[];
+	/** Verification attempts shared across calls (one device), a responder or LLM router. */
+	options?: Pick<SessionOptions, 'attempts' | 'device' | 'responder' | 'llmRouter'>;
+	/** What a caller offered the queue, a callback or the AI chooses, instead of their next turn. */
+	fallback?: FallbackChoice;
+	/** Sees the session before it starts (a benchmark's checks listen to its events). */
+	onSession?: (session: Session) => void;
 }): Promise<SimulatedCall> {
 	const session = new Session({
+		...input.options,
 		flow: input.flow,
 		dataset: input.dataset,
 		router: input.router,
 		human: input.human,
 		channel: 'text'
 	});
+	input.onSession?.(session);
 	await session.start();
-	for (const turn of input.turns) await session.say(turn);
+	for (const turn of input.turns) {
+		await session.say(turn);
+		if (input.fallback && session.awaitingFallback) await session.chooseFallback(input.fallback);
+	}
 	session.end();
 	input.audit?.push(...session.audit);
 	return {
@@ -68,8 +86,11 @@ export async function* simulate(input: {
 	lines: Iterable<string> | AsyncIterable<string>;
 	human: HumanAvailability;
 	router?: Router;
+	/** Failed verification attempts, shared by every call of the run (one device). */
+	attempts?: AttemptLimiter;
 }): AsyncGenerator<SimulatedCall | SimulationError> {
 	const router = input.router ?? Router.train(input.flow);
+	const attempts = input.attempts ?? AttemptLimiter.memory();
 	for await (const row of jsonLines(
 		input.lines,
 		CallSchema,
@@ -85,7 +106,8 @@ export async function* simulate(input: {
 				...input,
 				router,
 				id: row.value.id,
-				turns: row.value.turns
+				turns: row.value.turns,
+				options: { attempts, device: 'simulator' }
 			});
 		} catch (e) {
 			yield { id: null, line: n, error: `line ${n} failed: ${(e as Error).message}` };

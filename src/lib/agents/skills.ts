@@ -74,7 +74,22 @@ function verifiedAccount(ctx: SkillContext): Account | undefined {
  */
 function ensureIdentity(ctx: SkillContext): Account | SkillResult {
 	const known = verifiedAccount(ctx);
-	if (known) return known;
+	if (known) {
+		// A caller verified on one account who names another gets no answer about either silently:
+		// the other account's holder has to verify for it.
+		const other = ctx.turnEntities.find(
+			(e) =>
+				(e.type === 'account_id' && norm(e.value) !== norm(known.id)) ||
+				(e.type === 'phone' && digits(e.value).slice(-10) !== digits(known.phone).slice(-10))
+		);
+		if (other) {
+			return {
+				say: `I can only help with the account you verified, ${known.id}. For another account, its holder needs to call and verify with that account's PIN. Anything else on yours?`,
+				facts: []
+			};
+		}
+		return known;
+	}
 	const accountId = latest(ctx.record, 'account_id');
 	const phone = latest(ctx.record, 'phone');
 	const hasId = accountId !== undefined || phone !== undefined;
@@ -113,6 +128,9 @@ function ensureIdentity(ctx: SkillContext): Account | SkillResult {
 		awaiting: 'identity'
 	};
 }
+
+const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+const digits = (s: string) => s.replace(/\D/g, '');
 
 function isResult(x: Account | SkillResult): x is SkillResult {
 	return 'say' in x;
