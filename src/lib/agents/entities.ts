@@ -1,6 +1,7 @@
 import type { EntityType } from './context-package';
 import type { Dataset } from './dataset';
 import { digitRuns, luhnValid, wordsBefore } from './digits';
+import { findSecrets } from './redact';
 
 // Entity extraction reads the caller's raw words (before redaction) and returns typed facts. It
 // knows the dataset when it has one, so an account id or plan name written in any format the
@@ -85,7 +86,11 @@ export function extractEntities(text: string, dataset?: Dataset): Extraction {
 	const claimed: [number, number][] = [];
 	const claim = (start: number, end: number) => claimed.push([start, end]);
 	const isClaimed = (start: number, end: number) => claimed.some(([s, e]) => start < e && end > s);
-	let pin: string | undefined;
+	// What redaction removes is never a fact: an IBAN is not an account id, a password is not a zip.
+	// The PIN is the one secret kept, once, for verification.
+	const secrets = findSecrets(text);
+	for (const s of secrets) claim(s.start, s.end);
+	let pin = secrets.find((s) => s.kind === 'pin')?.digits;
 
 	// Account ids: the dataset's own ids in any spacing or case, then a generic id shape.
 	if (dataset) {
@@ -96,6 +101,7 @@ export function extractEntities(text: string, dataset?: Dataset): Extraction {
 			if (chars.length === 0) continue;
 			const re = new RegExp(`(?<![a-z0-9])${chars.join('[-\\s]?')}(?![a-z0-9])`, 'i');
 			const m = text.match(re);
+			if (m && m.index !== undefined && isClaimed(m.index, m.index + m[0].length)) continue;
 			// A very short id ("7") is only an id when the caller says it is an account.
 			const short =
 				chars.length < 3 && !(m && wordsBefore(text, m.index ?? 0, 3).includes('account'));
@@ -110,7 +116,8 @@ export function extractEntities(text: string, dataset?: Dataset): Extraction {
 		const letters = m[1]!.match(/^[A-Za-z]+/)![0];
 		const dashed = /[A-Za-z]-\d/.test(m[1]!);
 		// "zip 60614" or "is 4821" are words before a number, not an id: a spaced id needs capitals.
-		if (ID_STOPWORDS.has(letters.toLowerCase())) continue;
+		if (ID_STOPWORDS.has(letters.toLowerCase()) || isClaimed(m.index, m.index + m[0].length))
+			continue;
 		const looksLikeId =
 			dashed ||
 			(before.includes('account') && (letters === letters.toUpperCase() || !/\s/.test(m[1]!)));
@@ -125,10 +132,7 @@ export function extractEntities(text: string, dataset?: Dataset): Extraction {
 		const before = wordsBefore(text, run.start, 5);
 		const d = run.digits;
 		const near = (...words: string[]) => words.some((w) => before.includes(w));
-		if (near('pin', 'passcode', 'pincode') && d.length >= 4 && d.length <= 8) {
-			pin = d;
-			continue;
-		}
+		if (near('pin', 'passcode', 'pincode') && d.length >= 4 && d.length <= 8) continue;
 		if (near('cvv', 'cvc', 'security', 'ssn', 'social')) continue;
 		if (d.length >= 13 && d.length <= 19) {
 			if (luhnValid(d)) add('card_last4', d.slice(-4));

@@ -287,7 +287,11 @@ function numberCuts(r: Reader): Cut[] {
 				kind,
 				start: r.ts[first]!.start,
 				end: r.ts[last]!.end,
-				digits: kind === 'card' ? v.digits : digitsOf(r, first, last)
+				// Numbers keep their digits ("forty eight" is 48); ids keep their letters too.
+				digits:
+					kind === 'national_id' || kind === 'bank_account' || kind === 'password'
+						? digitsOf(r, first, last)
+						: v.digits
 			});
 		};
 		if (!alnum && isQuantity(r, v)) continue;
