@@ -221,7 +221,11 @@ export class CallerLink {
 			polite: false
 		});
 		this.#peer = peer;
-		const link = new Link({ outbox: new Outbox(this.#o.db), received: new Received(this.#o.db) });
+		// The outbox is scoped to this handoff: a package left by an earlier call never goes out here.
+		const link = new Link({
+			outbox: new Outbox(this.#o.db, { scope: pkg.handoffId }),
+			received: new Received(this.#o.db)
+		});
 		this.#link = link;
 		peer.channel.addEventListener('open', () =>
 			link.attach(dataChannelPort(peer.channel, peer.maxMessageSize))
@@ -262,6 +266,9 @@ export class CallerLink {
 			this.#peer?.close();
 			await session.humanLost();
 		}
+		// The console rings for another call and will never show this package: no point waiting.
+		if (e.type === 'refused' && e.handoffId === this.#pkg?.handoffId && !this.#connected)
+			await this.#fail('The specialist could not take the call right now.');
 		if (e.type !== 'message') return;
 		const env = e.envelope;
 		if (env.type === 'operator') {

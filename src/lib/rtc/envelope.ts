@@ -22,7 +22,9 @@ const Payloads = {
 	ack: v.strictObject({
 		of: id,
 		handoffId: v.optional(v.string()),
-		duplicate: v.optional(v.boolean())
+		duplicate: v.optional(v.boolean()),
+		/** Set when the receiver will never apply the message (a package for another call). */
+		refused: v.optional(v.picklist(['wrong_call']))
 	}),
 	heartbeat: v.strictObject({ at: v.number() }),
 	transcript: TranscriptSchema,
@@ -72,12 +74,25 @@ const EnvelopeSchema = v.variant('type', [
 	message('chunk')
 ]);
 
+export type ProtocolErrorCode =
+	/** Not JSON. */
+	| 'malformed_json'
+	/** Over the size limit, whole or reassembled. */
+	| 'message_too_large'
+	/** Not an envelope (binary, or chunks that contradict each other). */
+	| 'invalid_envelope'
+	/** A partial message was evicted to make room for a newer one. */
+	| 'chunk_overflow'
+	/** A partial message waited too long for its missing chunks. */
+	| 'chunk_expired'
+	/** The channel closed with a message half received; the sender resends it on the next one. */
+	| 'channel_closed'
+	/** A package for a call other than the one this link carries. */
+	| 'wrong_call';
+
 export class ProtocolError extends BatonError {
-	constructor(
-		code: 'malformed_json' | 'message_too_large' | 'invalid_envelope' | 'chunk_overflow',
-		message: string
-	) {
-		super({ code, message });
+	constructor(code: ProtocolErrorCode, message: string, options: { retryable?: boolean } = {}) {
+		super({ code, message, retryable: options.retryable ?? false });
 	}
 }
 

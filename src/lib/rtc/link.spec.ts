@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openBatonDB } from '../storage/db';
-import { Outbox, Received } from '../storage/outbox';
+import { Outbox, OUTBOX_TTL_MS, Received } from '../storage/outbox';
+import { faultyChannel } from '../testing/fault-port';
 import { memoryPair } from '../testing/memory-port';
 import { runCall } from '../testing/calls';
 import { Reassembler, toFrames } from './chunker';
@@ -11,20 +12,31 @@ import { ValidationError } from '../agents/errors';
 
 let n = 0;
 const links: Link[] = [];
-async function side(name: string) {
-	const db = await openBatonDB(`test-${name}-${n++}`);
+async function side(
+	name: string,
+	options: { db?: Awaited<ReturnType<typeof openBatonDB>>; scope?: string; callId?: string } = {}
+) {
+	const db = options.db ?? (await openBatonDB(`test-${name}-${n++}`));
+	const scope = options.scope ?? 'handoff-1';
 	const link = new Link({
-		outbox: new Outbox(db),
+		outbox: new Outbox(db, { scope }),
 		received: new Received(db),
 		heartbeatMs: 50,
 		deadAfterMs: 300,
-		resendMs: 100
+		resendMs: 100,
+		...(options.callId ? { callId: options.callId } : {})
 	});
 	links.push(link);
 	const events: LinkEvent[] = [];
 	link.on((e) => events.push(e));
-	return { db, link, events, outbox: new Outbox(db) };
+	return { db, link, events, outbox: new Outbox(db, { scope }) };
 }
+const packagesAt = (events: LinkEvent[]) =>
+	events.flatMap((e) =>
+		e.type === 'message' && e.envelope.type === 'package'
+			? [{ handoffId: e.envelope.payload.handoffId, duplicate: e.duplicate }]
+			: []
+	);
 afterEach(() => {
 	for (const l of links.splice(0)) l.close();
 });
@@ -74,6 +86,42 @@ describe('chunker', () => {
 		let whole: string | null = null;
 		for (const c of chunks) if (c.type === 'chunk') whole = r.add(c.payload) ?? whole;
 		expect(parseEnvelope(whole)).toEqual(env);
+	});
+
+	it('evicts the oldest partial message for a new one instead of refusing new messages', () => {
+		// Regression: 16 partial messages locked out every new chunked message for 30 s, while the
+		// error claimed the oldest had been dropped.
+		const dropped: string[] = [];
+		const r = new Reassembler({ maxPending: 2, onDropped: (e) => dropped.push(e.code) });
+		r.add({ of: 'a', index: 0, total: 2, data: 'a0' }, 0);
+		r.add({ of: 'b', index: 0, total: 2, data: 'b0' }, 1);
+		expect(r.add({ of: 'c', index: 0, total: 2, data: 'c0' }, 2)).toBeNull();
+		expect(dropped).toEqual(['chunk_overflow']);
+		expect(r.add({ of: 'c', index: 1, total: 2, data: 'c1' }, 3)).toBe('c0c1');
+		// 'a' really was dropped: its second half alone does not complete it, and 'b' still can.
+		expect(r.add({ of: 'a', index: 1, total: 2, data: 'a1' }, 4)).toBeNull();
+		expect(r.add({ of: 'b', index: 1, total: 2, data: 'b1' }, 5)).toBe('b0b1');
+	});
+
+	it('reports a partial message that timed out, and takes a fresh copy of it', () => {
+		const dropped: string[] = [];
+		const r = new Reassembler({ timeoutMs: 100, onDropped: (e) => dropped.push(e.code) });
+		r.add({ of: 'a', index: 0, total: 2, data: 'x' }, 0);
+		r.sweep(200);
+		expect(dropped).toEqual(['chunk_expired']);
+		expect(r.pending).toBe(0);
+		r.add({ of: 'a', index: 1, total: 2, data: 'y' }, 210);
+		expect(r.add({ of: 'a', index: 0, total: 2, data: 'x' }, 220)).toBe('xy');
+	});
+
+	it('restarts a message re-chunked to another count, and refuses an index past the count', () => {
+		const dropped: string[] = [];
+		const r = new Reassembler({ onDropped: (e) => dropped.push(e.code) });
+		r.add({ of: 'a', index: 0, total: 3, data: 'x' });
+		expect(r.add({ of: 'a', index: 1, total: 2, data: 'yz' })).toBeNull();
+		expect(dropped).toEqual(['invalid_envelope']);
+		expect(r.add({ of: 'a', index: 0, total: 2, data: 'x' })).toBe('xyz');
+		expect(() => r.add({ of: 'b', index: 3, total: 3, data: '' })).toThrow(ProtocolError);
 	});
 
 	it('refuses a chunked message that grows past the limit', () => {
@@ -145,6 +193,169 @@ describe('outbox and link', () => {
 		await a.link.sendReliable('package', await aPackage());
 		await until(() => b.events.some((e) => e.type === 'message'));
 		expect(pa.sent.every((f) => f.length <= 2000)).toBe(true);
+	});
+
+	it("never sends an earlier call's package, and lets it expire", async () => {
+		// Regression: the caller's outbox was one list for every call, so flush() sent an old call's
+		// package to the next operator; and nothing ever expired.
+		const [pa] = memoryPair();
+		pa.connected = false;
+		const callerDb = await openBatonDB(`test-caller-${n++}`);
+		const oldId = crypto.randomUUID();
+		const newId = crypto.randomUUID();
+		const old = await side('a', { db: callerDb, scope: oldId });
+		old.link.attach(pa);
+		const stale = await aPackage();
+		await old.link.sendReliable('package', { ...stale, handoffId: oldId });
+		old.link.close(); // the caller left; the package stays in IndexedDB
+
+		const [pc, pd] = memoryPair();
+		const next = await side('c', { db: callerDb, scope: newId });
+		const operator = await side('d', { callId: stale.callId });
+		next.link.attach(pc);
+		operator.link.attach(pd);
+		await next.link.sendReliable('package', { ...stale, handoffId: newId });
+		await until(() => next.events.some((e) => e.type === 'acked'));
+		await next.link.flush();
+		await operator.link.idle();
+		expect(packagesAt(operator.events)).toEqual([{ handoffId: newId, duplicate: false }]);
+		expect(pc.sent.some((f) => f.includes(oldId))).toBe(false);
+		expect(await old.outbox.pending()).toHaveLength(1);
+
+		// Past its age the old package is dropped by whichever link flushes next.
+		const later = new Outbox(callerDb, {
+			scope: oldId,
+			now: () => Date.now() + OUTBOX_TTL_MS + 1
+		});
+		expect((await later.expire()).map((e) => e.type)).toEqual(['package']);
+		expect(await later.waiting()).toBe(0);
+	});
+
+	it('reports its own package as expired instead of sending it late', async () => {
+		const [pa, pb] = memoryPair();
+		const db = await openBatonDB(`test-exp-${n++}`);
+		let now = Date.now();
+		const link = new Link({
+			outbox: new Outbox(db, { scope: 'h', now: () => now }),
+			received: new Received(db),
+			resendMs: 60_000
+		});
+		links.push(link);
+		const events: LinkEvent[] = [];
+		link.on((e) => events.push(e));
+		pa.connected = false;
+		link.attach(pa);
+		const id = await link.sendReliable('package', await aPackage());
+		now += OUTBOX_TTL_MS + 1;
+		pa.connected = true;
+		await link.flush();
+		expect(events).toContainEqual(expect.objectContaining({ type: 'expired', id }));
+		expect(pb.sent).toEqual([]);
+		expect(pa.sent.some((f) => f.includes(id))).toBe(false);
+	});
+
+	it('keeps one waiting copy of a handoff offered again', async () => {
+		const db = await openBatonDB(`test-sup-${n++}`);
+		const outbox = new Outbox(db, { scope: 'h' });
+		const pkg = await aPackage();
+		await outbox.add(envelope('package', pkg, 0, 'first-offer'));
+		await outbox.add(envelope('package', pkg, 1, 'second-offer'));
+		expect((await outbox.pending()).map((e) => e.id)).toEqual(['second-offer']);
+	});
+
+	it('refuses a package for another call without recording it', async () => {
+		// Regression: the console applied any package that reached it, whatever call it rang for.
+		const [pa, pb] = memoryPair();
+		const a = await side('a');
+		const opDb = await openBatonDB(`test-op-${n++}`);
+		const b = await side('b', { db: opDb, callId: 'the-call-ringing' });
+		a.link.attach(pa);
+		b.link.attach(pb);
+		const pkg = await aPackage();
+		await a.link.sendReliable('package', pkg);
+		await until(() => a.events.some((e) => e.type === 'refused'));
+		expect(packagesAt(b.events)).toEqual([]);
+		expect(b.events).toContainEqual(
+			expect.objectContaining({
+				type: 'rejected',
+				error: expect.objectContaining({ code: 'wrong_call' })
+			})
+		);
+		expect(await a.outbox.pending()).toEqual([]);
+		// Not recorded: the ring that is for this call still takes it in as new.
+		expect(await new Received(opDb).first(pkg.handoffId)).toBe(true);
+	});
+
+	it('remembers a handoff across a reload of the receiving page', async () => {
+		// Regression: de-duplication lived in a database named per page load, so after an operator
+		// reload a resent package was taken in again.
+		const opDb = await openBatonDB(`test-reload-${n++}`);
+		const pkg = await aPackage();
+		const env = JSON.stringify(envelope('package', pkg, 0, 'm1'));
+		const [, p1] = memoryPair();
+		const before = await side('op', { db: opDb, callId: pkg.callId });
+		before.link.attach(p1);
+		p1.inject(env);
+		await before.link.idle();
+		before.link.close();
+		const [, p2] = memoryPair();
+		const after = await side('op', { db: await openBatonDB(opDb.name), callId: pkg.callId });
+		after.link.attach(p2);
+		p2.inject(env);
+		await after.link.idle();
+		expect(packagesAt(before.events)).toEqual([{ handoffId: pkg.handoffId, duplicate: false }]);
+		expect(packagesAt(after.events)).toEqual([{ handoffId: pkg.handoffId, duplicate: true }]);
+		expect(p2.sent.filter((f) => f.includes('"ack"'))).toHaveLength(1);
+	});
+
+	it('completes a package whose chunk was lost, from the resend', async () => {
+		const [pa, pb] = faultyChannel({ maxMessageSize: 1200 });
+		const a = await side('a');
+		const pkg = await aPackage();
+		const b = await side('b', { callId: pkg.callId });
+		let frame = 0;
+		const send = pa.send.bind(pa);
+		pa.send = (text) => {
+			// The second frame of the first transmission never arrives.
+			if (frame++ === 1) return;
+			send(text);
+		};
+		a.link.attach(pa);
+		b.link.attach(pb);
+		await a.link.sendReliable('package', pkg);
+		await until(() => a.events.some((e) => e.type === 'acked'));
+		expect(frame).toBeGreaterThan(3);
+		// Taken in once; a resend that crossed the acknowledgement is only acknowledged again.
+		expect(packagesAt(b.events).filter((p) => !p.duplicate)).toEqual([
+			{ handoffId: pkg.handoffId, duplicate: false }
+		]);
+	});
+
+	it('drops half a message when its channel closes and takes the whole one on the next', async () => {
+		const pkg = await aPackage();
+		const [pa, pb] = faultyChannel({ maxMessageSize: 1200, faults: { closeAfterFrames: 2 } });
+		const a = await side('a');
+		const b = await side('b', { callId: pkg.callId });
+		a.link.attach(pa);
+		b.link.attach(pb);
+		await a.link.sendReliable('package', pkg);
+		await b.link.idle();
+		expect(pa.isOpen).toBe(false);
+		expect(packagesAt(b.events)).toEqual([]);
+		const [qa, qb] = faultyChannel({ maxMessageSize: 1500 });
+		b.link.attach(qb);
+		a.link.attach(qa);
+		await until(() => a.events.some((e) => e.type === 'acked'));
+		expect(b.events).toContainEqual(
+			expect.objectContaining({
+				type: 'rejected',
+				error: expect.objectContaining({ code: 'channel_closed' })
+			})
+		);
+		// Taken in once; a resend that crossed the acknowledgement is only acknowledged again.
+		expect(packagesAt(b.events).filter((p) => !p.duplicate)).toEqual([
+			{ handoffId: pkg.handoffId, duplicate: false }
+		]);
 	});
 
 	it('notices a silent peer', async () => {

@@ -12,8 +12,9 @@ import {
 } from './envelope';
 
 // A reliable, validated message link over anything that carries text (an RTCDataChannel, or an
-// in-memory pair in tests). Context packages go through the IndexedDB outbox and are resent until
-// acknowledged; the receiver applies each handoff once. A heartbeat notices a dead peer.
+// in-memory pair in tests). Context packages go through the IndexedDB outbox (scoped to their
+// handoff) and are resent until acknowledged or expired; the receiver takes each handoff in once,
+// remembered in IndexedDB, and refuses a package for another call. A heartbeat notices a dead peer.
 
 /** What the link needs from a transport; an RTCDataChannel fits through `dataChannelPort`. */
 export type Port = {
@@ -30,6 +31,10 @@ export type LinkEvent =
 			duplicate: boolean;
 	  }
 	| { type: 'acked'; id: string; handoffId?: string }
+	/** The peer will never apply this message (a package for a call it is not ringing for). */
+	| { type: 'refused'; id: string; handoffId?: string; reason: 'wrong_call' }
+	/** Never acknowledged in time: dropped from the outbox without being delivered. */
+	| { type: 'expired'; id: string; handoffId?: string }
 	| { type: 'rejected'; error: BatonError }
 	| { type: 'peer'; alive: boolean };
 
@@ -40,6 +45,8 @@ export type LinkOptions = {
 	/** Silence after which the peer counts as gone. */
 	deadAfterMs?: number;
 	resendMs?: number;
+	/** The call this link carries; a package for any other call is refused, never taken in. */
+	callId?: string;
 };
 
 export class Link {
@@ -47,12 +54,17 @@ export class Link {
 	#seq = 0;
 	#outbox: Outbox;
 	#received: Received;
-	#reassembler = new Reassembler();
+	#reassembler: Reassembler;
+	#closed = false;
+	readonly #callId: string | undefined;
 	#listeners = new Set<(e: LinkEvent) => void>();
 	#lastHeard = Date.now();
 	#alive = false;
 	#timers: ReturnType<typeof setInterval>[] = [];
 	#queue: Promise<void> = Promise.resolve();
+	/** When each reliable message last left, and on which port: a flush does not repeat it at once. */
+	readonly #sentAt = new Map<string, { port: Port; at: number }>();
+	readonly #resendMs: number;
 	readonly #heartbeatMs: number;
 	readonly #deadAfterMs: number;
 
@@ -61,8 +73,11 @@ export class Link {
 		this.#received = options.received;
 		this.#heartbeatMs = options.heartbeatMs ?? 1000;
 		this.#deadAfterMs = options.deadAfterMs ?? 4000;
+		this.#callId = options.callId;
+		this.#resendMs = options.resendMs ?? 2000;
+		this.#reassembler = new Reassembler({ onDropped: (e) => this.#reject(e) });
 		this.#timers.push(setInterval(() => this.#tick(), this.#heartbeatMs));
-		this.#timers.push(setInterval(() => void this.flush(), options.resendMs ?? 2000));
+		this.#timers.push(setInterval(() => void this.flush(), this.#resendMs));
 	}
 
 	get alive(): boolean {
@@ -76,6 +91,21 @@ export class Link {
 
 	/** Attaches a (new) transport and resends everything not yet acknowledged. */
 	attach(port: Port): void {
+		if (this.#closed) return;
+		if (this.#port && this.#port !== port) {
+			this.#port.onmessage = null;
+			// The old channel is gone, and with it the rest of any message it was carrying.
+			const half = this.#reassembler.clear();
+			if (half > 0) {
+				this.#reject(
+					new ProtocolError(
+						'channel_closed',
+						`The channel closed with ${half} message${half === 1 ? '' : 's'} half received; the sender resends ${half === 1 ? 'it' : 'them'} whole.`,
+						{ retryable: true }
+					)
+				);
+			}
+		}
 		this.#port = port;
 		port.onmessage = (data) => this.#receive(data);
 		this.#lastHeard = Date.now();
@@ -86,7 +116,7 @@ export class Link {
 	async sendReliable<T extends MessageType>(type: T, payload: Payload<T>): Promise<string> {
 		const env = envelope(type, payload, this.#seq++, uuid());
 		await this.#outbox.add(env);
-		this.#transmit(env);
+		this.#transmitReliable(env);
 		return env.id;
 	}
 
@@ -95,18 +125,39 @@ export class Link {
 		return this.#transmit(envelope(type, payload, this.#seq++, uuid()));
 	}
 
+	/** Drops expired messages, then resends this link's unacknowledged ones. */
 	async flush(): Promise<void> {
+		if (this.#closed) return;
+		for (const env of await this.#outbox.expire())
+			this.#emit({ type: 'expired', id: env.id, handoffId: handoffOf(env) });
 		if (!this.#port?.isOpen) return;
 		for (const env of await this.#outbox.pending()) {
-			if (this.#transmit(env)) await this.#outbox.attempted(env.id);
+			if (this.#closed) return;
+			const last = this.#sentAt.get(env.id);
+			if (last?.port === this.#port && Date.now() - last.at < this.#resendMs / 2) continue;
+			if (this.#transmitReliable(env)) await this.#outbox.attempted(env.id);
 		}
 	}
 
+	/** Resolves once every frame received so far has been handled. */
+	idle(): Promise<void> {
+		return this.#queue;
+	}
+
+	/** Stops the link for good: nothing more is sent, taken in or reported. */
 	close(): void {
+		this.#closed = true;
 		for (const t of this.#timers) clearInterval(t);
 		this.#timers = [];
 		if (this.#port) this.#port.onmessage = null;
 		this.#port = null;
+	}
+
+	#transmitReliable(env: Envelope): boolean {
+		const port = this.#port;
+		if (!port || !this.#transmit(env)) return false;
+		this.#sentAt.set(env.id, { port, at: Date.now() });
+		return true;
 	}
 
 	#transmit(env: Envelope): boolean {
@@ -124,6 +175,7 @@ export class Link {
 
 	#tick(): void {
 		this.send('heartbeat', { at: Date.now() });
+		this.#reassembler.sweep();
 		const alive = Date.now() - this.#lastHeard < this.#deadAfterMs && this.#port?.isOpen === true;
 		if (alive !== this.#alive) {
 			this.#alive = alive;
@@ -132,6 +184,7 @@ export class Link {
 	}
 
 	#receive(data: unknown): void {
+		if (this.#closed) return;
 		this.#lastHeard = Date.now();
 		if (!this.#alive) {
 			this.#alive = true;
@@ -148,16 +201,35 @@ export class Link {
 			if (whole === null) return;
 			env = parseEnvelope(whole);
 		}
+		if (this.#closed) return;
 		switch (env.type) {
 			case 'heartbeat':
 				return;
-			case 'ack':
-				await this.#outbox.ack(env.payload.of);
-				this.#emit({ type: 'acked', id: env.payload.of, handoffId: env.payload.handoffId });
+			case 'ack': {
+				const { of, handoffId, refused } = env.payload;
+				this.#sentAt.delete(of);
+				await this.#outbox.ack(of);
+				if (this.#closed) return;
+				this.#emit(
+					refused
+						? { type: 'refused', id: of, handoffId, reason: refused }
+						: { type: 'acked', id: of, handoffId }
+				);
 				return;
+			}
 			case 'package': {
-				const first = await this.#received.first(env.payload.handoffId);
-				this.send('ack', { of: env.id, handoffId: env.payload.handoffId, duplicate: !first });
+				const { handoffId, callId } = env.payload;
+				if (this.#callId !== undefined && callId !== this.#callId) {
+					// Not recorded as received: the right call may still bring it.
+					this.send('ack', { of: env.id, handoffId, refused: 'wrong_call' });
+					throw new ProtocolError(
+						'wrong_call',
+						'A package arrived for a call other than the one ringing here; it was refused and not shown.'
+					);
+				}
+				const first = await this.#received.first(handoffId, callId);
+				if (this.#closed) return;
+				this.send('ack', { of: env.id, handoffId, duplicate: !first });
 				this.#emit({ type: 'message', envelope: env, duplicate: !first });
 				return;
 			}
@@ -171,6 +243,7 @@ export class Link {
 	}
 
 	#reject(e: unknown): void {
+		if (this.#closed) return;
 		const error =
 			e instanceof ProtocolError || e instanceof ValidationError
 				? e
@@ -186,6 +259,10 @@ export class Link {
 	#emit(e: LinkEvent): void {
 		for (const l of this.#listeners) l(e);
 	}
+}
+
+function handoffOf(env: Envelope): string | undefined {
+	return env.type === 'package' ? env.payload.handoffId : undefined;
 }
 
 /** Wraps an RTCDataChannel as a Port. */

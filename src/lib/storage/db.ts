@@ -7,9 +7,21 @@ import type { Envelope } from '../rtc/envelope';
 export interface BatonDB extends DBSchema {
 	outbox: {
 		key: string;
-		value: { id: string; envelope: Envelope; createdAt: number; attempts: number };
+		value: {
+			id: string;
+			/** The handoff (or other unit) this message belongs to; a link only sends its own scope. */
+			scope: string;
+			envelope: Envelope;
+			createdAt: number;
+			attempts: number;
+		};
+		indexes: { scope: string; createdAt: number };
 	};
-	received: { key: string; value: { handoffId: string; at: number } };
+	received: {
+		key: string;
+		value: { handoffId: string; callId?: string; at: number };
+		indexes: { at: number };
+	};
 	callbacks: {
 		key: string;
 		value: {
@@ -27,12 +39,26 @@ export interface BatonDB extends DBSchema {
 
 export type Database = IDBPDatabase<BatonDB>;
 
+/** The operator console's database: one per browser profile, so de-duplication survives a reload. */
+export const OPERATOR_DB = 'baton-operator';
+
 export async function openBatonDB(name = 'baton'): Promise<Database> {
-	return openDB<BatonDB>(name, 1, {
-		upgrade(db) {
-			db.createObjectStore('outbox', { keyPath: 'id' });
-			db.createObjectStore('received', { keyPath: 'handoffId' });
-			db.createObjectStore('callbacks', { keyPath: 'id' });
+	return openDB<BatonDB>(name, 2, {
+		upgrade(db, oldVersion, _newVersion, tx) {
+			if (oldVersion < 1) {
+				db.createObjectStore('outbox', { keyPath: 'id' });
+				db.createObjectStore('received', { keyPath: 'handoffId' });
+				db.createObjectStore('callbacks', { keyPath: 'id' });
+			}
+			if (oldVersion < 2) {
+				// Version 1 kept one outbox for every call, so a later call could send an earlier call's
+				// package. Its rows cannot be given back to their call: they are dropped.
+				const outbox = tx.objectStore('outbox');
+				void outbox.clear();
+				outbox.createIndex('scope', 'scope');
+				outbox.createIndex('createdAt', 'createdAt');
+				tx.objectStore('received').createIndex('at', 'at');
+			}
 		}
 	});
 }

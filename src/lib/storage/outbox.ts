@@ -2,24 +2,88 @@ import type { Envelope } from '../rtc/envelope';
 import type { Database } from './db';
 
 // Messages that must arrive (context packages) wait here until the peer acknowledges them. The
-// outbox lives in IndexedDB, so a reload or a crash between send and ack loses nothing.
+// outbox lives in IndexedDB, so a dropped channel or a reload between send and ack loses nothing.
+// Each outbox is scoped to one handoff: a link flushes only its own scope, so a package left over
+// from an earlier call can never reach the operator of the next one, and rows expire.
+
+/** How long an unacknowledged message is kept; an unanswered handoff has long fallen back by then. */
+export const OUTBOX_TTL_MS = 10 * 60_000;
+
+/** How long a console remembers a handoff it took in; far longer than any resend can come. */
+export const RECEIVED_RETAIN_MS = 24 * 60 * 60_000;
+
+export type OutboxOptions = {
+	/** What this outbox sends: the handoff id on a caller's link. */
+	scope: string;
+	/** Age after which an unacknowledged message is dropped instead of sent. */
+	ttlMs?: number;
+	now?: () => number;
+};
 
 export class Outbox {
 	readonly #db: Database;
+	readonly scope: string;
+	readonly #ttlMs: number;
+	readonly #now: () => number;
 
-	constructor(db: Database) {
+	constructor(db: Database, options: OutboxOptions) {
+		if (!options.scope) throw new TypeError('An outbox needs a scope (the handoff it carries).');
 		this.#db = db;
+		this.scope = options.scope;
+		this.#ttlMs = options.ttlMs ?? OUTBOX_TTL_MS;
+		this.#now = options.now ?? Date.now;
 	}
 
+	/**
+	 * Stores a message to send. A package replaces any copy of the same handoff still waiting in this
+	 * scope (an offer to a second operator), so one handoff has one package in flight.
+	 */
 	async add(envelope: Envelope): Promise<void> {
 		const tx = this.#db.transaction('outbox', 'readwrite', { durability: 'strict' });
-		await tx.store.put({ id: envelope.id, envelope, createdAt: Date.now(), attempts: 0 });
+		if (envelope.type === 'package') {
+			for (const row of await tx.store.index('scope').getAll(this.scope)) {
+				const old = row.envelope;
+				if (old.type === 'package' && old.payload.handoffId === envelope.payload.handoffId)
+					await tx.store.delete(row.id);
+			}
+		}
+		await tx.store.put({
+			id: envelope.id,
+			scope: this.scope,
+			envelope,
+			createdAt: this.#now(),
+			attempts: 0
+		});
 		await tx.done;
 	}
 
+	/** This scope's unacknowledged, unexpired messages, oldest first. */
 	async pending(): Promise<Envelope[]> {
-		const rows = await this.#db.getAll('outbox');
-		return rows.sort((a, b) => a.createdAt - b.createdAt).map((r) => r.envelope);
+		const fresh = this.#now() - this.#ttlMs;
+		const rows = await this.#db.getAllFromIndex('outbox', 'scope', this.scope);
+		return rows
+			.filter((r) => r.createdAt >= fresh)
+			.sort((a, b) => a.createdAt - b.createdAt)
+			.map((r) => r.envelope);
+	}
+
+	/** Every scope's waiting messages: what an abandoned call left behind until it expires. */
+	async waiting(): Promise<number> {
+		return this.#db.count('outbox');
+	}
+
+	/**
+	 * Deletes every message past its age, in any scope (an abandoned call's package included);
+	 * returns the ones that belonged to this scope, so the link can say they were never delivered.
+	 */
+	async expire(): Promise<Envelope[]> {
+		const tx = this.#db.transaction('outbox', 'readwrite', { durability: 'strict' });
+		const old = await tx.store
+			.index('createdAt')
+			.getAll(IDBKeyRange.upperBound(this.#now() - this.#ttlMs, true));
+		for (const row of old) await tx.store.delete(row.id);
+		await tx.done;
+		return old.filter((r) => r.scope === this.scope).map((r) => r.envelope);
 	}
 
 	async attempted(id: string): Promise<void> {
@@ -39,23 +103,41 @@ export class Outbox {
 	}
 }
 
-/** Handoffs already applied on this side, so a resent package is acknowledged but not re-applied. */
+/**
+ * Handoffs already taken in on this side, so a resent package is acknowledged but not taken in
+ * again. Kept in IndexedDB under a fixed name, so this holds across a reload of the page.
+ */
 export class Received {
 	readonly #db: Database;
 	readonly #seen = new Set<string>();
+	readonly #now: () => number;
+	readonly #retainMs: number;
 
-	constructor(db: Database) {
+	constructor(db: Database, options: { retainMs?: number; now?: () => number } = {}) {
 		this.#db = db;
+		this.#now = options.now ?? Date.now;
+		this.#retainMs = options.retainMs ?? RECEIVED_RETAIN_MS;
 	}
 
 	/** Records a handoff id; returns true the first time, false for a duplicate. */
-	async first(handoffId: string): Promise<boolean> {
+	async first(handoffId: string, callId?: string): Promise<boolean> {
 		if (this.#seen.has(handoffId)) return false;
 		const tx = this.#db.transaction('received', 'readwrite', { durability: 'strict' });
 		const known = await tx.store.get(handoffId);
-		if (!known) await tx.store.put({ handoffId, at: Date.now() });
+		if (!known) await tx.store.put({ handoffId, ...(callId ? { callId } : {}), at: this.#now() });
 		await tx.done;
 		this.#seen.add(handoffId);
 		return !known;
+	}
+
+	/** Forgets handoffs older than the retention; returns how many. */
+	async prune(): Promise<number> {
+		const tx = this.#db.transaction('received', 'readwrite', { durability: 'strict' });
+		const keys = await tx.store
+			.index('at')
+			.getAllKeys(IDBKeyRange.upperBound(this.#now() - this.#retainMs, true));
+		for (const k of keys) await tx.store.delete(k);
+		await tx.done;
+		return keys.length;
 	}
 }

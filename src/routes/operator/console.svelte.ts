@@ -1,7 +1,8 @@
 import type { ContextPackage, TranscriptEntry } from '$lib/agents/context-package';
 import { uuid } from '$lib/agents/ids';
-import { openBatonDB, type Database } from '$lib/storage/db';
+import { openBatonDB, OPERATOR_DB, type Database } from '$lib/storage/db';
 import { Outbox, Received } from '$lib/storage/outbox';
+import { admitPackage } from '$lib/rtc/admit';
 import { dataChannelPort, Link, type LinkEvent } from '$lib/rtc/link';
 import { Peer } from '$lib/rtc/peer';
 import type { Signaling } from '$lib/rtc/signaling';
@@ -78,7 +79,9 @@ export class OperatorConsole {
 
 	async signIn(name: string): Promise<void> {
 		this.#name = name.trim() || 'Operator';
-		this.#db = await openBatonDB(`baton-operator-${this.operatorId}`);
+		// One database per browser, not per page load: a package resent after a reload is known.
+		this.#db = await openBatonDB(OPERATOR_DB);
+		await new Received(this.#db).prune();
 		await this.#signaling.listenAs(this.operatorId);
 		this.#status = 'available';
 		this.#announce();
@@ -134,7 +137,12 @@ export class OperatorConsole {
 			polite: true
 		});
 		this.#peer = peer;
-		const link = new Link({ outbox: new Outbox(this.#db), received: new Received(this.#db) });
+		const link = new Link({
+			outbox: new Outbox(this.#db, { scope: callId }),
+			received: new Received(this.#db),
+			// A package for any other call is refused by the link, never shown.
+			callId
+		});
 		this.#link = link;
 		peer.channel.addEventListener('open', () =>
 			link.attach(dataChannelPort(peer.channel, peer.maxMessageSize))
@@ -151,7 +159,8 @@ export class OperatorConsole {
 		if (e.type === 'peer' && !e.alive && call.state !== 'ended') this.#endCall();
 		if (e.type !== 'message') return;
 		const env = e.envelope;
-		if (env.type === 'package' && !e.duplicate) {
+		// Shown only for the call this ring is for, and never over the package already on screen.
+		if (env.type === 'package' && admitPackage(call, env.payload) === 'show') {
 			this.#call = {
 				...call,
 				pkg: env.payload,
