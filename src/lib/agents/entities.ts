@@ -90,7 +90,7 @@ export function extractEntities(text: string, dataset?: Dataset): Extraction {
 	// The PIN is the one secret kept, once, for verification.
 	const secrets = findSecrets(text);
 	for (const s of secrets) claim(s.start, s.end);
-	let pin = secrets.find((s) => s.kind === 'pin')?.digits;
+	const pin = secrets.find((s) => s.kind === 'pin')?.digits;
 
 	// Account ids: the dataset's own ids in any spacing or case, then a generic id shape.
 	if (dataset) {

@@ -55,6 +55,10 @@ const LABEL_RE =
 
 type Cue = { kind: CueKind; first: number; last: number };
 
+function isSecretCue(c: Cue): boolean {
+	return c.kind !== 'plain' && c.kind !== 'ident';
+}
+
 class Reader {
 	readonly ts: Token[];
 	constructor(readonly text: string) {
@@ -108,12 +112,14 @@ class Reader {
 	cueBefore(first: number): Cue | null {
 		let k = first - 1;
 		let found: Cue | null = null;
+		let secret: Cue | null = null;
 		while (k >= 0) {
 			const t = this.ts[k]!;
 			if (this.isStop(t)) break;
 			const cue = t.kind !== 'punct' ? this.cueEndingAt(k) : null;
 			if (cue) {
 				found = cue;
+				if (isSecretCue(cue)) secret ??= cue;
 				let b = cue.first - 1;
 				if (b >= 0 && DETERMINERS.has(this.ts[b]!.norm)) b--;
 				if (b >= 0 && OF_WORDS.has(this.ts[b]!.norm)) {
@@ -129,12 +135,16 @@ class Reader {
 			}
 			break;
 		}
-		return found ? this.head(found, first) : null;
+		if (!found) return null;
+		const head = this.head(found, first);
+		return isSecretCue(head) ? head : (secret ?? head);
 	}
 
-	// The first cue of a described chain wins ("pin for my account" is a pin).
+	// The first cue of a described chain wins ("pin for my account" is a pin), unless it is a
+	// harmless word described by a secret one ("account number for my checking" is a bank account).
 	private head(found: Cue, first: number): Cue {
 		let best = found;
+		let secret = isSecretCue(found) ? found : null;
 		let k = found.first - 1;
 		while (k >= 0) {
 			let b = k;
@@ -145,9 +155,10 @@ class Reader {
 			const cue = j >= 0 ? this.cueEndingAt(j) : null;
 			if (!cue || cue.last >= first) break;
 			best = cue;
+			if (isSecretCue(cue)) secret = cue;
 			k = cue.first - 1;
 		}
-		return best;
+		return isSecretCue(best) ? best : (secret ?? best);
 	}
 
 	/** A cue right after a value that labels it: "1357, that's my pin". */
@@ -360,11 +371,12 @@ function numberCuts(r: Reader): Cut[] {
 			continue;
 		}
 		// A short number read out right after a card ("4111 …, 737") is its security code.
+		// So is one introduced as a "code" anywhere after the card ("… expiry 08 27 code 204").
 		if (
 			!kind &&
 			lastCardEnd >= 0 &&
 			(n === 3 || n === 4) &&
-			onlyGlueBetween(r, lastCardEnd, v.first)
+			(onlyGlueBetween(r, lastCardEnd, v.first) || r.ts[v.first - 1]?.norm === 'code')
 		) {
 			cut('cvv');
 			continue;
@@ -434,7 +446,9 @@ function passwordCuts(r: Reader): Cut[] {
 		}
 		const looksSecret =
 			value.length > 0 &&
-			(/[\d@!#$%&*]/.test(r.text.slice(value[0]!.start, value.at(-1)!.end)) || spelled(value[0]));
+			// With nothing like "is" between, only a word that looks like a password is one:
+			// "password hunter2" is, "password manager says 12 items" is not.
+			(/[\d@!#$%&*]/.test(r.text.slice(value[0]!.start).split(/\s/)[0]!) || spelled(value[0]));
 		const digitsOnly = value.length > 0 && value.every((t) => t.kind === 'num' || t.norm === ',');
 		if (
 			value.length &&
