@@ -11,11 +11,24 @@ import type { Signaling } from '$lib/rtc/signaling';
 import { ManualSignaling } from '$lib/rtc/manual-signaling';
 import { openSignaling, type TransportChoice } from '$lib/rtc/transport';
 import { openBatonDB } from '$lib/storage/db';
+import { openBrowserAttempts } from '$lib/storage/attempts';
+import { AttemptLimiter } from '$lib/agents/verification';
 import { openMicrophone } from '$lib/audio/mic';
 import type { VoiceAgent } from '$lib/voice/voice-agent.svelte';
 
 // The caller page's state: a thin reactive shell over the conversation core. Everything the page
 // shows comes from session events; nothing here decides anything about the call.
+
+// Failed verification attempts are counted across this browser's calls (IndexedDB); where storage
+// is unavailable they are counted for the page's lifetime.
+let sharedAttempts: Promise<{ limiter: AttemptLimiter; device: string }> | null = null;
+function attempts() {
+	sharedAttempts ??= openBrowserAttempts().catch(() => ({
+		limiter: AttemptLimiter.memory(),
+		device: 'this-page'
+	}));
+	return sharedAttempts;
+}
 
 let sharedRouter: Router | null = null;
 function router(): Router {
@@ -50,6 +63,7 @@ export class CallController {
 		// page, so pressing Call goes straight to the greeting.
 		if (typeof requestIdleCallback === 'function') requestIdleCallback(() => router());
 		// Connect to signaling as soon as the page loads, so reaching a person never waits on it.
+		if (typeof indexedDB !== 'undefined') void attempts();
 		this.#signalingReady = openSignaling(transport);
 		this.#signalingReady.catch(() => {});
 	}
@@ -149,10 +163,13 @@ export class CallController {
 			dataset: demoDataset,
 			router: router(),
 			channel: this.#mode,
+		const verification = await attempts();
 			human: 'external'
 		});
 		this.#session = session;
 		if (this.#voice?.models.engine) this.#useEngine(session, this.#voice.models.engine);
+			attempts: verification.limiter,
+			device: verification.device,
 		this.#transcript = [];
 		this.#packages = [];
 		this.#narration = null;
