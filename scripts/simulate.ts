@@ -1,10 +1,12 @@
-// Headless simulator: npm run --silent simulate -- --calls CALLS.jsonl [--data DATASET.json] [--human available|unavailable]
+// Headless simulator: npm run --silent simulate -- --calls CALLS.jsonl [--data DATASET.json] [--human available|unavailable] [--attempts FILE]
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { parseDataset } from '../src/lib/agents/dataset';
 import { demoDataset, demoFlow } from '../src/lib/agents/demo';
 import { simulate } from '../src/lib/agents/simulator';
+import { AttemptLimiter } from '../src/lib/agents/verification';
+import { FileAttemptStore } from './attempts-file';
 
 function fail(message: string): never {
 	process.stderr.write(`simulate: ${message}\n`);
@@ -17,7 +19,8 @@ const { values } = (() => {
 			options: {
 				calls: { type: 'string' },
 				data: { type: 'string' },
-				human: { type: 'string', default: 'available' }
+				human: { type: 'string', default: 'available' },
+				attempts: { type: 'string' }
 			}
 		});
 	} catch (e) {
@@ -44,14 +47,32 @@ if (!existsSync(values.calls)) fail(`cannot read --calls ${values.calls}: no suc
 const stream = createReadStream(values.calls, 'utf8');
 stream.on('error', (e) => fail(`cannot read --calls ${values.calls}: ${e.message}`));
 
+// Failed verification attempts: kept in --attempts FILE across runs (one device), else for this run.
+let attempts: AttemptLimiter | undefined;
+if (values.attempts) {
+	try {
+		attempts = await AttemptLimiter.open({ store: new FileAttemptStore(values.attempts) });
+	} catch (e) {
+		fail(`--attempts: ${(e as Error).message}`);
+	}
+}
+
 let failed = false;
 for await (const result of simulate({
 	flow: demoFlow,
 	dataset,
 	lines: createInterface({ input: stream, crlfDelay: Infinity }),
-	human: values.human
+	human: values.human,
+	attempts
 })) {
 	if (result.id === null) failed = true;
 	process.stdout.write(JSON.stringify(result) + '\n');
+}
+if (attempts) {
+	try {
+		await attempts.flush();
+	} catch (e) {
+		fail(`--attempts ${values.attempts}: ${(e as Error).message}`);
+	}
 }
 process.exitCode = failed ? 1 : 0;

@@ -31,6 +31,27 @@ describe('verification CLI', () => {
 		expect(reopened.locked(k.account)).toBe(false);
 	}, 30_000);
 
+	it('the simulator keeps attempts in the file across runs, so guessing does not start afresh', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'attempts-'));
+		const file = join(dir, 'attempts.json');
+		const calls = join(dir, 'calls.jsonl');
+		writeFileSync(
+			calls,
+			JSON.stringify({ id: 'guess', turns: ['what is my balance', 'account AC-10022 pin 1111'] }) +
+				'\n'
+		);
+		const simulate = () =>
+			spawnSync(tsx, ['scripts/simulate.ts', '--calls', calls, '--attempts', file], {
+				encoding: 'utf8'
+			});
+		for (let i = 0; i < 3; i++) expect(simulate().status).toBe(0);
+		const locked = JSON.parse(simulate().stdout);
+		expect(locked.transcript.map((t: { text: string }) => t.text).join(' ')).toContain(
+			'too many attempts'
+		);
+		expect(run(['--attempts', file]).stdout).toContain('account:ac10022');
+	}, 60_000);
+
 	it('says what is wrong with a file that is not an attempts file, and exits 2', () => {
 		const file = join(mkdtempSync(join(tmpdir(), 'attempts-')), 'bad.json');
 		writeFileSync(file, '{"v": 1, "attempts": [{"key": 7}]}');
