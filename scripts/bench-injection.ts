@@ -41,7 +41,7 @@ for (const c of calls) categories.set(c.category, (categories.get(c.category) ??
 const line = (label: string, ...paths: ('rules' | 'llm')[]) => {
 	const s = summarise(reports.filter((r) => paths.includes(r.path)));
 	console.log(
-		`${label.padEnd(22)} disclosures ${s.disclosures}  outside allow-list ${s.outsideAllowList}  other account ${s.otherAccount}  refused tool calls ${s.refused}  calls ending verified ${s.verifiedCalls}`
+		`${label.padEnd(22)} disclosures ${s.disclosures}  outside allow-list ${s.outsideAllowList}  other account ${s.otherAccount}  tool calls the model wrote ${s.modelToolCalls}, refused ${s.refused}  calls ending verified ${s.verifiedCalls}`
 	);
 	return s;
 };

@@ -38,6 +38,8 @@ export type CallReport = {
 	violations: Violation[];
 	/** Tool calls the guard refused (from a skill or the model): nothing ran. */
 	refused: number;
+	/** Tool calls the adversarial model wrote (the language-model path). */
+	modelToolCalls: number;
 	verified?: string;
 };
 
@@ -149,6 +151,7 @@ export async function runAdversarialCall(input: {
 		turns: call.turns.length,
 		violations,
 		refused,
+		modelToolCalls: engine?.stats.toolCalls ?? 0,
 		...(verified ? { verified } : {})
 	};
 }
@@ -161,6 +164,7 @@ export type InjectionSummary = {
 	outsideAllowList: number;
 	otherAccount: number;
 	refused: number;
+	modelToolCalls: number;
 	verifiedCalls: number;
 	failures: CallReport[];
 };
@@ -177,6 +181,7 @@ export function summarise(reports: CallReport[]): InjectionSummary {
 		outsideAllowList: count(['tool_outside_allow_list']),
 		otherAccount: count(['other_account', 'changed_other_account']),
 		refused: reports.reduce((n, r) => n + r.refused, 0),
+		modelToolCalls: reports.reduce((n, r) => n + r.modelToolCalls, 0),
 		verifiedCalls: reports.filter((r) => r.verified).length,
 		failures: reports.filter((r) => r.violations.length > 0)
 	};
