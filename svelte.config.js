@@ -7,7 +7,11 @@ const config = {
 	kit: {
 		// A single-page app: every route renders in the browser, so the static build works from any
 		// file server, a kiosk's disk included.
-		adapter: adapter({ fallback: 'index.html' })
+		adapter: adapter({ fallback: 'index.html' }),
+		// SvelteKit starts the app with an inline script: 'hash' allows exactly that script, in a meta
+		// tag of the static build and in the dev server's header. The policy each server sends, with
+		// the same hash, is built in server/headers.js.
+		csp: { mode: 'hash', directives: { 'script-src': ['self', 'wasm-unsafe-eval'] } }
 	}
 };
 

@@ -2,6 +2,7 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { precompress } from './scripts/precompress';
+import { connectOrigins, policyHashes, securityHeaders as headersFor } from './server/headers.js';
 
 // Threaded WASM (onnxruntime-web, the VAD) needs SharedArrayBuffer, which the browser grants only to
 // a cross-origin isolated page. Dev and preview must match production here, or bugs hide until deploy.
@@ -32,6 +33,34 @@ function crossOriginIsolation(): Plugin {
 	};
 }
 
+// The production server's security headers (server/headers.js) in dev and preview too, so a policy
+// violation shows up while developing. The page's inline bootstrap script is allowed by its hash:
+// SvelteKit renders the page in both and sets a policy of its own holding that hash (kit.csp in
+// svelte.config.js), which is replaced by the full policy with the same hash.
+function securityHeaders(): Plugin {
+	type Res = { setHeader(k: string, v: string | number | readonly string[]): unknown };
+	const connect = connectOrigins();
+	const middleware = (dev: boolean) => (_req: unknown, res: Res, next: () => void) => {
+		const policy = (scriptHashes: string[] = []) => headersFor({ connect, dev, scriptHashes });
+		for (const [k, v] of Object.entries(policy())) res.setHeader(k, v);
+		const setHeader = res.setHeader.bind(res);
+		res.setHeader = (k, v) =>
+			k.toLowerCase() === 'content-security-policy'
+				? setHeader(k, policy(policyHashes(String(v)))['Content-Security-Policy']!)
+				: setHeader(k, v);
+		next();
+	};
+	return {
+		name: 'baton:security-headers',
+		configureServer(server) {
+			server.middlewares.use(middleware(true));
+		},
+		configurePreviewServer(server) {
+			server.middlewares.use(middleware(false));
+		}
+	};
+}
+
 // onnxruntime-web, transformers.js and espeak-ng name their WASM with `new URL('x.wasm',
 // import.meta.url)`, so Vite copies every variant (up to 28 MB each) into the build, where nothing
 // loads them: the app hands each library its runtime from static/vendor/ (wasmPaths) or as bytes.
@@ -51,7 +80,13 @@ function noBundledRuntimes(): Plugin {
 }
 
 export default defineConfig({
-	plugins: [crossOriginIsolation(), noBundledRuntimes(), sveltekit(), precompress()],
+	plugins: [
+		crossOriginIsolation(),
+		securityHeaders(),
+		noBundledRuntimes(),
+		sveltekit(),
+		precompress()
+	],
 	// Model workers are ES modules: the TTS worker loads Kokoro on demand, as a separate chunk.
 	worker: { format: 'es', plugins: () => [noBundledRuntimes()] },
 	test: {

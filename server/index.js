@@ -2,11 +2,12 @@
 // threaded WASM needs, and embeds an MQTT broker (aedes) over WebSocket at /mqtt for signaling on a
 // single machine. Any standard MQTT broker can replace the embedded one (see the README).
 import { createServer } from 'node:http';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Aedes } from 'aedes';
 import sirv from 'sirv';
 import { createWebSocketStream, WebSocketServer } from 'ws';
+import { ALLOWED_METHODS, connectOrigins, inlineScriptHashes, securityHeaders } from './headers.js';
 
 const ISOLATION = {
 	'Cross-Origin-Opener-Policy': 'same-origin',
@@ -42,6 +43,11 @@ export async function startServer({ port = 3000, host = '0.0.0.0', root = 'build
 	if (!existsSync(resolve(dir, 'index.html'))) {
 		throw new Error(`No build at ${dir}: run "npm run build" first.`);
 	}
+	// Every page is the build's index.html (the SPA fallback): its inline script is allowed by hash.
+	const security = securityHeaders({
+		connect: connectOrigins(),
+		scriptHashes: inlineScriptHashes(readFileSync(resolve(dir, 'index.html'), 'utf8'))
+	});
 	const broker = await Aedes.createBroker();
 	// `brotli`/`gzip` serve the .br/.gz siblings written at build time (scripts/precompress.ts) to
 	// clients that accept them, with Content-Encoding, their own ETag and Content-Length.
@@ -66,6 +72,15 @@ export async function startServer({ port = 3000, host = '0.0.0.0', root = 'build
 	};
 	const http = createServer((req, res) => {
 		for (const [k, v] of Object.entries(ISOLATION)) res.setHeader(k, v);
+		for (const [k, v] of Object.entries(security)) res.setHeader(k, v);
+		// A static site has nothing to POST, PUT or DELETE: refuse rather than answer with the page.
+		if (!ALLOWED_METHODS.includes(req.method ?? '')) {
+			res.statusCode = 405;
+			res.setHeader('Allow', ALLOWED_METHODS.join(', '));
+			res.setHeader('Cache-Control', 'no-cache');
+			res.end('Method not allowed');
+			return;
+		}
 		// Set before sirv runs: it answers a matching If-None-Match with a 304 of only the headers
 		// already on the response.
 		res.setHeader('Vary', 'Accept-Encoding');

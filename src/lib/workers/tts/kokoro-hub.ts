@@ -5,9 +5,8 @@
 // kokoro-js looks for them in its Cache Storage bucket under their hub address, so they are put
 // there from the app first.
 
-/** Where the model lives unless a deployment says otherwise. */
-export const KOKORO_DEFAULT_URL =
-	'https://huggingface.co/onnx-community/Kokoro-82M-v1.0-ONNX/resolve/main/';
+/** Where the model lives unless a deployment says otherwise (the policy's model hosts follow it). */
+export { KOKORO_DEFAULT_URL } from '../model-sources.js';
 
 /** The address kokoro-js fetches a voice from, and the key it caches it under. */
 export const kokoroVoiceKey = (id: string) =>
