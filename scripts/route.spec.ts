@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -127,6 +127,53 @@ describe('route CLI', () => {
 		expect(r.stderr).toContain('threshold 1.000 (--threshold)');
 		expect(JSON.parse(r.stdout.trim()).route).toBeNull();
 	});
+
+	it('refuses an utterance over the limit, an over-long line and a missing file, one line each', () => {
+		const long = 'why is my bill so high '.repeat(100);
+		const f = files(
+			personas,
+			[
+				JSON.stringify({ text: long }),
+				JSON.stringify({ text: 'x'.repeat(2_000_000) }),
+				'{"text": "why is my bill so high"}'
+			].join('\n')
+		);
+		const r = run(['--personas', f.p, '--input', f.i]);
+		expect(r.status).toBe(1);
+		const rows = r.stdout
+			.trim()
+			.split('\n')
+			.map((l) => JSON.parse(l));
+		expect(rows[0]).toMatchObject({ text: null, line: 1 });
+		expect(rows[0].error).toContain('text: at most 2,000 characters, not 2,300');
+		expect(rows[1]).toEqual({
+			text: null,
+			line: 2,
+			error: 'line 2 is longer than 1,048,576 characters.'
+		});
+		expect(rows[2].route).toBe('billing');
+
+		const missing = run(['--personas', f.p, '--input', join(tmpdir(), 'no-such-input.jsonl')]);
+		expect(missing.status).toBe(2);
+		expect(missing.stderr).toMatch(
+			/^route: --input: cannot read .*no-such-input\.jsonl: no such file\.\n$/
+		);
+		const dir = run(['--personas', tmpdir(), '--input', f.i]);
+		expect(dir.status).toBe(2);
+		expect(dir.stderr).toMatch(/^route: --personas: .* is a directory, not a file\.\n$/);
+	}, 60_000);
+
+	it('refuses a personas file over the size limit from its size, without reading it', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'baton-route-'));
+		const huge = join(dir, 'huge.json');
+		// A sparse file: 40 MB on paper, nothing on disk.
+		closeSync(openSync(huge, 'w'));
+		truncateSync(huge, 40 * 1024 * 1024);
+		const f = files(personas, '');
+		const r = run(['--personas', huge, '--input', f.i]);
+		expect(r.status).toBe(2);
+		expect(r.stderr).toBe(`route: --personas: ${huge} is 40 MB; the limit is 32 MB.\n`);
+	}, 60_000);
 
 	it('says when a personas file is too small to calibrate on', () => {
 		const f = files(personas, '{"text": "why is my bill so high"}\n');

@@ -1,6 +1,4 @@
 // Routing CLI: npm run --silent route -- --personas PERSONAS.json --input INPUT.jsonl [--threshold T]
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import {
 	describeThreshold,
@@ -8,6 +6,7 @@ import {
 	routeLines,
 	trainFromPersonas
 } from '../src/lib/agents/routing-cli';
+import { checkFile, InputError, MAX_JSONL_BYTES, readJson, readLines } from './cli-input';
 
 function fail(message: string): never {
 	process.stderr.write(`route: ${message}\n`);
@@ -28,14 +27,22 @@ try {
 	fail(`${(e as Error).message}. ${usage}`);
 }
 if (!values.personas || !values.input) fail(`--personas and --input are required. ${usage}`);
-if (!existsSync(values.personas)) fail(`cannot read --personas ${values.personas}: no such file.`);
-if (!existsSync(values.input)) fail(`cannot read --input ${values.input}: no such file.`);
+const inputPath = values.input;
+try {
+	checkFile(inputPath, MAX_JSONL_BYTES);
+} catch (e) {
+	fail(`--input: ${(e as Error).message}`);
+}
 
 let file;
 try {
-	file = parsePersonasFile(JSON.parse(readFileSync(values.personas, 'utf8')));
+	file = parsePersonasFile(readJson(values.personas));
 } catch (e) {
-	fail(`--personas ${values.personas}: ${(e as Error).message}`);
+	fail(
+		e instanceof InputError
+			? `--personas: ${e.message}`
+			: `--personas ${values.personas}: ${(e as Error).message}`
+	);
 }
 const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
 if (threshold !== undefined && !(threshold >= 0 && threshold <= 1))
@@ -43,12 +50,18 @@ if (threshold !== undefined && !(threshold >= 0 && threshold <= 1))
 
 const classifier = trainFromPersonas(file, threshold === undefined ? {} : { threshold });
 process.stderr.write(`route: ${describeThreshold(classifier, threshold !== undefined)}\n`);
-const input = createReadStream(values.input, 'utf8');
-input.on('error', (e) => fail(`cannot read --input ${values.input}: ${e.message}`));
-
 let failed = false;
-for await (const row of routeLines(classifier, createInterface({ input, crlfDelay: Infinity }))) {
-	if (row.text === null) failed = true;
-	process.stdout.write(JSON.stringify(row) + '\n');
+try {
+	for await (const row of routeLines(classifier, readLines(inputPath))) {
+		if (row.text === null) failed = true;
+		process.stdout.write(JSON.stringify(row) + '\n');
+	}
+} catch (e) {
+	// Lines already printed stand; what stopped the run is said in one line.
+	fail(
+		e instanceof InputError
+			? e.message
+			: `stopped by an unexpected error: ${String((e as Error)?.message ?? e).split('\n')[0]}`
+	);
 }
 process.exitCode = failed ? 1 : 0;

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -88,6 +88,56 @@ describe('simulate CLI', () => {
 		expect(b).toMatchObject({ id: null, line: 2 });
 		expect(b.error).toContain('turns');
 	});
+
+	it('refuses an over-long turn, too many turns and an over-long line; the other calls run', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'baton-sim-'));
+		const calls = join(dir, 'calls.jsonl');
+		writeFileSync(
+			calls,
+			[
+				JSON.stringify({ id: 'long', turns: ['what is my balance', 'a'.repeat(2001)] }),
+				JSON.stringify({ id: 'many', turns: Array(201).fill('hello') }),
+				// A 20 MB turn: refused from the line's length, before it is parsed or said.
+				JSON.stringify({ id: 'huge', turns: ['a'.repeat(20_000_000)] }),
+				JSON.stringify({ id: 'ok', turns: ['what is my balance'] })
+			].join('\n') + '\n'
+		);
+		const t0 = Date.now();
+		const r = run(['--calls', calls]);
+		expect(Date.now() - t0).toBeLessThan(30_000);
+		expect(r.status).toBe(1);
+		expect(r.stderr).toBe('');
+		const rows = r.stdout
+			.trim()
+			.split('\n')
+			.map((l) => JSON.parse(l));
+		expect(rows).toHaveLength(4);
+		expect(rows[0].error).toContain('turns.1: a turn is at most 2,000 characters, not 2,001');
+		expect(rows[1].error).toContain('turns: a call has at most 200 turns, not 201');
+		expect(rows[2]).toEqual({
+			id: null,
+			line: 3,
+			error: 'line 3 is longer than 1,048,576 characters.'
+		});
+		expect(rows[3]).toMatchObject({ id: 'ok', outcome: expect.any(String) });
+	}, 60_000);
+
+	it('refuses a missing, a folder or an oversized --calls file in one line', () => {
+		const missing = run(['--calls', join(tmpdir(), 'no-such-calls.jsonl')]);
+		expect(missing.status).toBe(2);
+		expect(missing.stderr).toMatch(/^simulate: --calls: cannot read .*: no such file\.\n$/);
+		const folder = run(['--calls', tmpdir()]);
+		expect(folder.status).toBe(2);
+		expect(folder.stderr).toMatch(/^simulate: --calls: .* is a directory, not a file\.\n$/);
+		const dir = mkdtempSync(join(tmpdir(), 'baton-sim-'));
+		const huge = join(dir, 'huge.jsonl');
+		closeSync(openSync(huge, 'w'));
+		truncateSync(huge, 300 * 1024 * 1024);
+		const big = run(['--calls', huge]);
+		expect(big.status).toBe(2);
+		expect(big.stderr).toBe(`simulate: --calls: ${huge} is 300 MB; the limit is 256 MB.\n`);
+		expect(big.stdout).toBe('');
+	}, 60_000);
 
 	it('explains bad arguments and an invalid dataset without a stack trace', () => {
 		const r = run(['--calls', 'examples/calls.jsonl', '--human', 'maybe']);

@@ -1,12 +1,11 @@
 // Headless simulator: npm run --silent simulate -- --calls CALLS.jsonl [--data DATASET.json] [--human available|unavailable] [--attempts FILE]
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { parseDataset } from '../src/lib/agents/dataset';
 import { demoDataset, demoFlow } from '../src/lib/agents/demo';
 import { simulate } from '../src/lib/agents/simulator';
 import { AttemptLimiter } from '../src/lib/agents/verification';
 import { FileAttemptStore } from './attempts-file';
+import { checkFile, InputError, MAX_JSONL_BYTES, readJson, readLines } from './cli-input';
 
 function fail(message: string): never {
 	process.stderr.write(`simulate: ${message}\n`);
@@ -37,15 +36,22 @@ if (values.human !== 'available' && values.human !== 'unavailable')
 let dataset = demoDataset;
 if (values.data) {
 	try {
-		dataset = parseDataset(JSON.parse(readFileSync(values.data, 'utf8')));
+		dataset = parseDataset(readJson(values.data));
 	} catch (e) {
-		fail(`--data ${values.data}: ${(e as Error).message}`);
+		fail(
+			e instanceof InputError
+				? `--data: ${e.message}`
+				: `--data ${values.data}: ${(e as Error).message}`
+		);
 	}
 }
 
-if (!existsSync(values.calls)) fail(`cannot read --calls ${values.calls}: no such file.`);
-const stream = createReadStream(values.calls, 'utf8');
-stream.on('error', (e) => fail(`cannot read --calls ${values.calls}: ${e.message}`));
+const calls = values.calls;
+try {
+	checkFile(calls, MAX_JSONL_BYTES);
+} catch (e) {
+	fail(`--calls: ${(e as Error).message}`);
+}
 
 // Failed verification attempts: kept in --attempts FILE across runs (one device), else for this run.
 let attempts: AttemptLimiter | undefined;
@@ -58,15 +64,20 @@ if (values.attempts) {
 }
 
 let failed = false;
-for await (const result of simulate({
-	flow: demoFlow,
-	dataset,
-	lines: createInterface({ input: stream, crlfDelay: Infinity }),
-	human: values.human,
-	attempts
-})) {
-	if (result.id === null) failed = true;
-	process.stdout.write(JSON.stringify(result) + '\n');
+try {
+	for await (const result of simulate({
+		flow: demoFlow,
+		dataset,
+		lines: readLines(calls),
+		human: values.human,
+		attempts
+	})) {
+		if (result.id === null) failed = true;
+		process.stdout.write(JSON.stringify(result) + '\n');
+	}
+} catch (e) {
+	// Calls already printed stand; what stopped the run is said in one line.
+	fail(e instanceof InputError ? e.message : `stopped by an unexpected error: ${firstLine(e)}`);
 }
 if (attempts) {
 	try {
@@ -76,3 +87,7 @@ if (attempts) {
 	}
 }
 process.exitCode = failed ? 1 : 0;
+
+function firstLine(e: unknown): string {
+	return String((e as Error)?.message ?? e).split('\n')[0]!;
+}

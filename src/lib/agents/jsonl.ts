@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { count, MAX_LINE_CHARS } from './limits';
 import { describeIssues } from './schema-issues';
 
 // JSON Lines input for the CLIs: one record per line, validated, with errors that name the line.
@@ -15,6 +16,10 @@ export async function* jsonLines<T>(
 	let n = 0;
 	for await (const line of lines) {
 		n++;
+		if (line.length > MAX_LINE_CHARS) {
+			yield { line: n, error: `line ${n} is longer than ${count(MAX_LINE_CHARS)} characters.` };
+			continue;
+		}
 		if (!line.trim()) continue;
 		let json: unknown;
 		try {

@@ -3,6 +3,7 @@ import { OUT_OF_SCOPE, TextClassifier, type Example, type TrainOptions } from '.
 import { ValidationError } from './errors';
 import { describeIssues } from './schema-issues';
 import { jsonLines } from './jsonl';
+import { count, MAX_UTTERANCE_CHARS } from './limits';
 
 // The routing CLI's inputs and loop, kept apart from process I/O so it is tested in-process.
 
@@ -48,7 +49,15 @@ export function trainFromPersonas(
 	return TextClassifier.train(examples, options);
 }
 
-const LineSchema = v.object({ text: v.string() });
+const LineSchema = v.object({
+	text: v.pipe(
+		v.string(),
+		v.maxLength(
+			MAX_UTTERANCE_CHARS,
+			(i) => `at most ${count(MAX_UTTERANCE_CHARS)} characters, not ${count(i.input.length)}`
+		)
+	)
+});
 
 export type RouteLine = { text: string; route: string | null; confidence: number };
 export type RouteLineError = { text: null; line: number; error: string };

@@ -5,6 +5,7 @@ import type { Dataset } from './dataset';
 import type { Flow } from './flow';
 import { Router } from './router';
 import { jsonLines } from './jsonl';
+import { count, MAX_TURNS, MAX_UTTERANCE_CHARS } from './limits';
 import { AttemptLimiter } from './verification';
 import {
 	Session,
@@ -19,7 +20,22 @@ import {
 
 const CallSchema = v.object({
 	id: v.union([v.pipe(v.string(), v.minLength(1)), v.number()]),
-	turns: v.array(v.string())
+	turns: v.pipe(
+		v.array(
+			v.pipe(
+				v.string(),
+				v.maxLength(
+					MAX_UTTERANCE_CHARS,
+					(i) =>
+						`a turn is at most ${count(MAX_UTTERANCE_CHARS)} characters, not ${count(i.input.length)}`
+				)
+			)
+		),
+		v.maxLength(
+			MAX_TURNS,
+			(i) => `a call has at most ${MAX_TURNS} turns, not ${count(i.input.length)}`
+		)
+	)
 });
 
 export type SimulatedCall = {

@@ -1,4 +1,4 @@
-// Reads PCM WAV files (8/16/24/32-bit integer or 32-bit float; any channel count) into mono float
+// Reads PCM WAV files (8/16/24/32-bit integer or 32-bit float; 1 to 8 channels) into mono float
 // samples, and resamples to the 16 kHz the speech models expect.
 
 export type Audio = { sampleRate: number; samples: Float32Array };
@@ -7,37 +7,73 @@ export class WavError extends Error {
 	readonly code = 'invalid_wav';
 }
 
-export function parseWav(bytes: Uint8Array): Audio {
+/** Sample rates a WAV file may declare: telephone speech (8 kHz) to studio audio (192 kHz). */
+export const MIN_SAMPLE_RATE = 8000;
+export const MAX_SAMPLE_RATE = 192_000;
+const MAX_CHANNELS = 8;
+
+export type WavLimits = {
+	/** The longest audio accepted, in seconds; checked from the header, before any sample is read. */
+	maxSeconds?: number;
+};
+
+/**
+ * Reads a WAV file. Everything the header declares is checked before anything is allocated, so a
+ * hostile header cannot make the reader (or a resampler after it) ask for gigabytes; every
+ * problem is a WavError whose message says what is wrong with the file.
+ */
+export function parseWav(bytes: Uint8Array, limits: WavLimits = {}): Audio {
 	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 	const tag = (at: number) => String.fromCharCode(...bytes.subarray(at, at + 4));
 	if (bytes.length < 12 || tag(0) !== 'RIFF' || tag(8) !== 'WAVE')
 		throw new WavError('Not a WAV file (no RIFF/WAVE header).');
-	let format = 0;
-	let channels = 0;
-	let sampleRate = 0;
-	let bits = 0;
+	let fmt: { format: number; channels: number; sampleRate: number; bits: number } | null = null;
 	let data: Uint8Array | null = null;
 	for (let at = 12; at + 8 <= bytes.length;) {
 		const id = tag(at);
 		const size = view.getUint32(at + 4, true);
 		const body = at + 8;
 		if (id === 'fmt ') {
-			format = view.getUint16(body, true);
-			channels = view.getUint16(body + 2, true);
-			sampleRate = view.getUint32(body + 4, true);
-			bits = view.getUint16(body + 14, true);
-			if (format === 0xfffe && size >= 26) format = view.getUint16(body + 24, true);
+			if (size < 16 || body + 16 > bytes.length)
+				throw new WavError('WAV file is truncated: its fmt chunk is incomplete.');
+			let format = view.getUint16(body, true);
+			if (format === 0xfffe) {
+				if (size < 26 || body + 26 > bytes.length)
+					throw new WavError('WAV file is truncated: its extensible fmt chunk is incomplete.');
+				format = view.getUint16(body + 24, true);
+			}
+			fmt = {
+				format,
+				channels: view.getUint16(body + 2, true),
+				sampleRate: view.getUint32(body + 4, true),
+				bits: view.getUint16(body + 14, true)
+			};
 		} else if (id === 'data') {
 			// espeak-ng writes 0x7fffffff as the size when it streams; trust the file length.
 			data = bytes.subarray(body, Math.min(bytes.length, body + size));
 		}
 		at = body + size + (size % 2);
 	}
-	if (!data || !channels || !sampleRate) throw new WavError('WAV file has no fmt or data chunk.');
-	if (!(format === 1 || (format === 3 && bits === 32)))
+	if (!fmt) throw new WavError('WAV file has no fmt chunk (truncated or not audio).');
+	if (!data) throw new WavError('WAV file has no data chunk (truncated or not audio).');
+	const { format, channels, sampleRate, bits } = fmt;
+	if (!(format === 1 && [8, 16, 24, 32].includes(bits)) && !(format === 3 && bits === 32))
 		throw new WavError(`Unsupported WAV encoding (format ${format}, ${bits} bits).`);
+	if (channels < 1 || channels > MAX_CHANNELS)
+		throw new WavError(
+			`WAV file declares ${channels} channels; 1 to ${MAX_CHANNELS} are supported.`
+		);
+	if (sampleRate < MIN_SAMPLE_RATE || sampleRate > MAX_SAMPLE_RATE)
+		throw new WavError(
+			`WAV sample rate ${sampleRate} Hz is out of range (${MIN_SAMPLE_RATE} to ${MAX_SAMPLE_RATE} Hz).`
+		);
 	const step = (bits / 8) * channels;
 	const frames = Math.floor(data.length / step);
+	const seconds = frames / sampleRate;
+	if (limits.maxSeconds !== undefined && seconds > limits.maxSeconds)
+		throw new WavError(
+			`WAV file is ${seconds.toFixed(1)} s long; the limit is ${limits.maxSeconds} s.`
+		);
 	const d = new DataView(data.buffer, data.byteOffset, data.byteLength);
 	const samples = new Float32Array(frames);
 	for (let i = 0; i < frames; i++) {
@@ -53,6 +89,11 @@ export function parseWav(bytes: Uint8Array): Audio {
 			else x = d.getInt32(at, true) / 2147483648;
 			sum += x;
 		}
+		// Float files can hold NaN or infinity, which would poison every model downstream.
+		if (!Number.isFinite(sum))
+			throw new WavError(
+				`WAV file has an invalid sample (${sum}) at ${(i / sampleRate).toFixed(3)} s.`
+			);
 		samples[i] = sum / channels;
 	}
 	return { sampleRate, samples };
