@@ -16,8 +16,11 @@ import {
 // browser and one operator browser (each its own IndexedDB, kept across reloads) run handoffs one
 // after another, as the product does: the caller's Link with an outbox scoped to the handoff, the
 // operator's Link bound to the call it rings for, and the console's rule for what goes on screen
-// (`admitPackage`). A reload is the page's links and screen thrown away and rebuilt from IndexedDB.
-// Needs an IndexedDB (fake-indexeddb in Node).
+// (`admitPackage`). A reload is the page's links and screen thrown away and rebuilt from IndexedDB:
+// after an operator reload the caller offers the handoff again to the new, empty screen; after a
+// caller reload the handoff's link starts again from the outbox (the lab resumes it; the product's
+// caller page does not resume a call, which is the `abandoned` scenario). Needs an IndexedDB
+// (fake-indexeddb in Node).
 
 export const SCENARIOS = [
 	'clean',
@@ -255,6 +258,9 @@ export class DeliveryLab {
 			}
 			await sleep(rand() * 10);
 			connect({});
+			// The reloaded console has an empty screen: the caller offers the handoff again, as the
+			// caller's link does when its operator goes (the outbox keeps one copy per handoff).
+			if (scenario === 'reload_operator') await caller.link.sendReliable('package', pkg);
 		}
 
 		const callerOutbox = new Outbox(this.#caller, { scope: pkg.handoffId });
