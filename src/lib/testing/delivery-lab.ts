@@ -228,9 +228,10 @@ export class DeliveryLab {
 			scenario === 'reload_caller' ||
 			scenario === 'abandoned'
 		) {
-			// Mid-transfer: somewhere between the first frame and the acknowledgement.
+			// Mid-transfer: before the package is whole, after it is taken in but before the caller
+			// hears so, or just after.
 			await sent;
-			await sleep(rand() * 6);
+			await sleep(rand() * 45);
 			caller.port?.close();
 			if (scenario === 'reload_operator') {
 				operator.link.close();
