@@ -44,6 +44,8 @@ export type HandoffResult = {
 	owed: boolean;
 	/** The package was on the operator's screen at the end, and the caller's outbox let it go. */
 	delivered: boolean;
+	/** Its messages still in the caller's outbox when the handoff ended (an abandoned one's wait). */
+	waiting: number;
 	/** Times the operator side took the handoff in as new (exactly once is the promise). */
 	takenIn: number;
 	/** The most times one screen had a package put on it (at most once is the promise). */
@@ -246,6 +248,7 @@ export class DeliveryLab {
 						scenario,
 						handoffId: pkg.handoffId,
 						owed: false,
+						waiting: (await new Outbox(this.#caller, { scope: pkg.handoffId }).pending()).length,
 						delivered: screens[0]?.pkg !== null,
 						takenIn,
 						mostOnOneScreen: Math.max(...screens.map((s) => s.shown)),
@@ -286,6 +289,7 @@ export class DeliveryLab {
 			handoffId: pkg.handoffId,
 			owed: true,
 			delivered,
+			waiting: (await callerOutbox.pending()).length,
 			takenIn,
 			mostOnOneScreen: Math.max(...screens.map((s) => s.shown)),
 			screens: screens.length,
