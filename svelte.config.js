@@ -11,7 +11,15 @@ const config = {
 		// SvelteKit starts the app with an inline script: 'hash' allows exactly that script, in a meta
 		// tag of the static build and in the dev server's header. The policy each server sends, with
 		// the same hash, is built in server/headers.js.
-		csp: { mode: 'hash', directives: { 'script-src': ['self', 'wasm-unsafe-eval'] } }
+		// worker-src is set here too, or the meta tag's script-src would govern workers: mqtt.js runs
+		// its keepalive timers in a Blob worker (see server/headers.js).
+		csp: {
+			mode: 'hash',
+			directives: {
+				'script-src': ['self', 'wasm-unsafe-eval'],
+				'worker-src': ['self', 'blob:']
+			}
+		}
 	}
 };
 

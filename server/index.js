@@ -4,9 +4,10 @@
 import { createServer } from 'node:http';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Aedes } from 'aedes';
 import sirv from 'sirv';
 import { createWebSocketStream, WebSocketServer } from 'ws';
+import { createBroker, MAX_PAYLOAD, originAllowed } from './broker.js';
+import { accountsSource, DEFAULT_OPERATORS_FILE } from './operators.js';
 import { ALLOWED_METHODS, connectOrigins, inlineScriptHashes, securityHeaders } from './headers.js';
 
 const ISOLATION = {
@@ -37,8 +38,20 @@ export function cacheControl(pathname) {
 // Like sirv's `single`: a path without a file extension is a client-side route.
 const isRoute = (/** @type {string} */ pathname) => !/\.\w+$/.test(pathname);
 
-/** Starts the server; resolves once it is listening. */
-export async function startServer({ port = 3000, host = '0.0.0.0', root = 'build' } = {}) {
+/**
+ * Starts the server; resolves once it is listening. `operators` is the accounts file the broker
+ * signs consoles in with; `allowedOrigins` are other sites whose pages may use the broker;
+ * `maxConnectionsPerAddress` bounds the broker connections one address may hold open.
+ */
+export async function startServer({
+	port = 3000,
+	host = '0.0.0.0',
+	root = 'build',
+	operators = process.env.BATON_OPERATORS ?? DEFAULT_OPERATORS_FILE,
+	allowedOrigins = (process.env.BATON_ALLOWED_ORIGINS ?? '').split(',').filter(Boolean),
+	maxConnectionsPerAddress = 32,
+	limits = /** @type {import('./broker.js').Limits} */ ({})
+} = {}) {
 	const dir = resolve(root);
 	if (!existsSync(resolve(dir, 'index.html'))) {
 		throw new Error(`No build at ${dir}: run "npm run build" first.`);
@@ -48,7 +61,8 @@ export async function startServer({ port = 3000, host = '0.0.0.0', root = 'build
 		connect: connectOrigins(),
 		scriptHashes: inlineScriptHashes(readFileSync(resolve(dir, 'index.html'), 'utf8'))
 	});
-	const broker = await Aedes.createBroker();
+	const accounts = accountsSource(operators);
+	const broker = await createBroker({ accounts, limits });
 	// `brotli`/`gzip` serve the .br/.gz siblings written at build time (scripts/precompress.ts) to
 	// clients that accept them, with Content-Encoding, their own ETag and Content-Length.
 	const assets = sirv(dir, {
@@ -95,14 +109,28 @@ export async function startServer({ port = 3000, host = '0.0.0.0', root = 'build
 			assets(req, res, () => notFound(res));
 		});
 	});
-	const wss = new WebSocketServer({ noServer: true });
+	// A frame a little over the broker's largest message (MQTT headers); anything bigger closes.
+	const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD + 1024 });
+	/** Open broker connections by remote address. */
+	const perAddress = new Map();
 	http.on('upgrade', (req, socket, head) => {
+		const refuse = (/** @type {number} */ status, /** @type {string} */ text) => {
+			socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+		};
 		const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-		if (path !== '/mqtt') {
-			socket.destroy();
-			return;
-		}
-		wss.handleUpgrade(req, socket, head, (ws) => broker.handle(createWebSocketStream(ws)));
+		if (path !== '/mqtt') return refuse(404, 'Not Found');
+		// A page of another site must not use a visitor's browser to reach the broker.
+		if (!originAllowed(req, allowedOrigins)) return refuse(403, 'Forbidden');
+		const address = req.socket.remoteAddress ?? 'unknown';
+		const open = perAddress.get(address) ?? 0;
+		if (open >= maxConnectionsPerAddress) return refuse(429, 'Too Many Requests');
+		perAddress.set(address, open + 1);
+		socket.once('close', () => {
+			const n = (perAddress.get(address) ?? 1) - 1;
+			if (n > 0) perAddress.set(address, n);
+			else perAddress.delete(address);
+		});
+		wss.handleUpgrade(req, socket, head, (ws) => broker.handle(createWebSocketStream(ws), req));
 	});
 	await new Promise((ok) => http.listen(port, host, () => ok(undefined)));
 	return {

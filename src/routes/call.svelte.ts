@@ -55,6 +55,7 @@ export class CallController {
 	#signalingReady: Promise<Signaling>;
 	#manual = $state.raw<ManualSignaling | null>(null);
 	#pairingCode = $state<string | null>(null);
+	#safetyCode = $state<string | null>(null);
 	#voice: VoiceAgent | null = null;
 	#mode = $state<'voice' | 'text'>('text');
 
@@ -62,8 +63,8 @@ export class CallController {
 		// Training takes a few hundred milliseconds of main thread: done while the visitor reads the
 		// page, so pressing Call goes straight to the greeting.
 		if (typeof requestIdleCallback === 'function') requestIdleCallback(() => router());
-		// Connect to signaling as soon as the page loads, so reaching a person never waits on it.
 		if (typeof indexedDB !== 'undefined') void attempts();
+		// Connect to signaling as soon as the page loads, so reaching a person never waits on it.
 		this.#signalingReady = openSignaling(transport);
 		this.#signalingReady.catch(() => {});
 	}
@@ -99,6 +100,10 @@ export class CallController {
 		return this.#busy;
 	}
 	/** Manual pairing: this caller's code to hand to an operator, once the offer is ready. */
+	/** Manual pairing: the six digits the caller and the operator compare aloud. */
+	get safetyCode() {
+		return this.#safetyCode;
+	}
 	get pairingCode() {
 		return this.#pairingCode;
 	}
@@ -158,18 +163,18 @@ export class CallController {
 		// (cache reads, compiling), which would otherwise hold up its first words.
 		if (voice) void voice.firstWords().then(() => voice.models.prepare());
 		await this.#voice?.cancelSpeech();
+		const verification = await attempts();
 		const session = new Session({
 			flow: this.flow,
 			dataset: demoDataset,
 			router: router(),
+			attempts: verification.limiter,
+			device: verification.device,
 			channel: this.#mode,
-		const verification = await attempts();
 			human: 'external'
 		});
 		this.#session = session;
 		if (this.#voice?.models.engine) this.#useEngine(session, this.#voice.models.engine);
-			attempts: verification.limiter,
-			device: verification.device,
 		this.#transcript = [];
 		this.#packages = [];
 		this.#narration = null;
@@ -258,7 +263,8 @@ export class CallController {
 				db,
 				microphone: openMicrophone,
 				onRemoteAudio: (stream) => (this.#remoteAudio = stream),
-				onStatus: (status) => (this.#linkStatus = status)
+				onStatus: (status) => (this.#linkStatus = status),
+				onSafetyCode: (code) => (this.#safetyCode = code)
 			});
 			session.on((e) => {
 				if (e.type === 'audit' && e.event.type === 'human_timing') {

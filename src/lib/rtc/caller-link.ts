@@ -5,6 +5,7 @@ import type { Database } from '../storage/db';
 import { Outbox, Received } from '../storage/outbox';
 import { dataChannelPort, Link } from './link';
 import { Peer } from './peer';
+import { seal, type CallbackRequest } from './sealed';
 import type { Presence, Signaling } from './signaling';
 
 // The caller's side of a warm transfer. When the session hands to a person, this finds an available
@@ -22,6 +23,8 @@ export type CallerLinkOptions = {
 	microphone?: () => Promise<MediaStream | null>;
 	onRemoteAudio?: (stream: MediaStream) => void;
 	onStatus?: (status: CallerLinkStatus) => void;
+	/** The six digits to compare aloud with the operator, once the peer link is up. */
+	onSafetyCode?: (code: string) => void;
 };
 
 export type CallerLinkStatus =
@@ -29,11 +32,12 @@ export type CallerLinkStatus =
 	| { type: 'looking' }
 	| { type: 'ringing'; operator: string }
 	| { type: 'connected'; operator: string }
-	| { type: 'queued'; position: number }
+	/** The place in line, once an operator's console has said it. */
+	| { type: 'queued'; position: number | null }
 	| { type: 'failed'; reason: string };
 
 export class CallerLink {
-	readonly selfId = uuid();
+	readonly selfId: string;
 	readonly #o: CallerLinkOptions;
 	readonly #operators = new Map<string, Presence>();
 	#peer: Peer | null = null;
@@ -42,13 +46,15 @@ export class CallerLink {
 	#pkg: ContextPackage | null = null;
 	#connected = false;
 	#unsubs: (() => void)[] = [];
-	/** Other callers waiting in the queue, by id, with when they joined and when last heard. */
-	readonly #queue = new Map<string, { since: number; at: number }>();
+	/** This caller's place in line as an operator's console last said it, and when. */
+	#position: { position: number; at: number } | null = null;
 	#queuedSince: number | null = null;
 	#queueTimer: ReturnType<typeof setInterval> | undefined;
 
 	constructor(options: CallerLinkOptions) {
 		this.#o = options;
+		// A broker that names its clients decides this caller's id; otherwise any unique id does.
+		this.selfId = options.signaling.selfId ?? uuid();
 		this.#unsubs.push(
 			options.signaling.subscribe((m) => {
 				if (m.type === 'presence') {
@@ -56,13 +62,14 @@ export class CallerLink {
 					else this.#operators.set(m.from, m);
 					if (m.status === 'available') {
 						void this.#flushCallbacks();
+						// Tell the console at once, so it can give this caller its place.
+						this.#announceQueue('waiting');
 						this.#queueTick();
 					}
 				}
 				if (m.type === 'callback_ack' && m.to === this.selfId) void this.#callbackSent(m.id);
-				if (m.type === 'queue' && m.from !== this.selfId) {
-					if (m.status === 'left') this.#queue.delete(m.from);
-					else this.#queue.set(m.from, { since: m.since, at: Date.now() });
+				if (m.type === 'position' && m.to === this.selfId) {
+					this.#position = { position: m.position, at: Date.now() };
 					this.#queueTick();
 				}
 			}),
@@ -116,21 +123,28 @@ export class CallerLink {
 		await this.#flushCallbacks();
 	}
 
+	/**
+	 * Offers stored callbacks to an available operator, each sealed to that operator's key: the
+	 * caller's name, number and summary never cross signaling in clear text.
+	 */
 	async #flushCallbacks(): Promise<void> {
-		const operator = this.availableOperators[0];
-		if (!operator) return;
+		const operator = this.availableOperators.find((p) => p.key);
+		if (!operator?.key) return;
 		for (const cb of await this.#o.db.getAll('callbacks')) {
 			if (cb.sent) continue;
-			this.#o.signaling.send({
-				type: 'callback',
-				from: this.selfId,
-				to: operator.from,
-				id: cb.id,
+			const request: CallbackRequest = {
 				callId: cb.callId,
 				...(cb.name ? { name: cb.name } : {}),
 				...(cb.phone ? { phone: cb.phone } : {}),
 				summary: cb.summary,
 				at: cb.createdAt
+			};
+			this.#o.signaling.send({
+				type: 'callback',
+				from: this.selfId,
+				to: operator.from,
+				id: cb.id,
+				sealed: await seal(operator.key, request)
 			});
 		}
 	}
@@ -142,16 +156,13 @@ export class CallerLink {
 		await tx.done;
 	}
 
-	/** This caller's place in the queue: 1 + callers who joined earlier (ties broken by id). */
-	get queuePosition(): number {
-		const since = this.#queuedSince ?? Date.now();
-		const fresh = Date.now() - 10_000;
-		let ahead = 0;
-		for (const [id, q] of this.#queue) {
-			if (q.at < fresh) continue;
-			if (q.since < since || (q.since === since && id < this.selfId)) ahead++;
-		}
-		return ahead + 1;
+	/**
+	 * This caller's place in the queue as the operators' consoles count it (callers cannot see
+	 * each other), or null until a console has said so in the last 10 s.
+	 */
+	get queuePosition(): number | null {
+		const p = this.#position;
+		return p && p.at > Date.now() - 10_000 ? p.position : null;
 	}
 
 	#onState(state: string): void {
@@ -167,6 +178,7 @@ export class CallerLink {
 			this.#announceQueue('left');
 			clearInterval(this.#queueTimer);
 			this.#queuedSince = null;
+			this.#position = null;
 		}
 	}
 
@@ -213,7 +225,8 @@ export class CallerLink {
 			await this.#o.session.humanDeclined('No one is available right now.');
 			return;
 		}
-		this.#status({ type: 'ringing', operator: operator.name });
+		// Presence names no one over a broker; the person's name comes with their accept.
+		this.#status({ type: 'ringing', operator: operator.name ?? 'a specialist' });
 		const peer = new Peer({
 			signaling: this.#o.signaling,
 			selfId: this.selfId,
@@ -227,9 +240,10 @@ export class CallerLink {
 			received: new Received(this.#o.db)
 		});
 		this.#link = link;
-		peer.channel.addEventListener('open', () =>
-			link.attach(dataChannelPort(peer.channel, peer.maxMessageSize))
-		);
+		peer.channel.addEventListener('open', () => {
+			link.attach(dataChannelPort(peer.channel, peer.maxMessageSize));
+			void peer.safetyCode().then((code) => code && this.#o.onSafetyCode?.(code));
+		});
 		peer.pc.ontrack = (e) => {
 			const stream = e.streams[0] ?? new MediaStream([e.track]);
 			this.#o.onRemoteAudio?.(stream);
@@ -275,8 +289,9 @@ export class CallerLink {
 			clearTimeout(this.#timer);
 			if (env.payload.action === 'accept') {
 				this.#connected = true;
-				session.humanAccepted(env.payload.name ?? operator.name);
-				this.#status({ type: 'connected', operator: env.payload.name ?? operator.name });
+				const name = env.payload.name ?? operator.name ?? 'a specialist';
+				session.humanAccepted(name);
+				this.#status({ type: 'connected', operator: name });
 				const mic = await this.#o.microphone?.().catch(() => null);
 				if (mic) this.#peer?.addStream(mic);
 			} else if (env.payload.action === 'decline') {

@@ -1,3 +1,4 @@
+import { safetyCode } from './safety-code';
 import type { Signal, Signaling } from './signaling';
 
 // One WebRTC peer connection with the MDN "perfect negotiation" pattern: either side may add
@@ -68,6 +69,11 @@ export class Peer {
 	/** Max size of one data-channel message, from SCTP when known. */
 	get maxMessageSize(): number {
 		return Math.min(this.pc.sctp?.maxMessageSize || 65_536, 256 * 1024);
+	}
+
+	/** The six digits both ends of this connection show for manual pairing (safety-code.ts). */
+	safetyCode(): Promise<string | null> {
+		return safetyCode(this.pc.localDescription?.sdp, this.pc.remoteDescription?.sdp);
 	}
 
 	addStream(stream: MediaStream): void {

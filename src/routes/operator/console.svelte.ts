@@ -5,10 +5,19 @@ import { Outbox, Received } from '$lib/storage/outbox';
 import { admitPackage } from '$lib/rtc/admit';
 import { dataChannelPort, Link, type LinkEvent } from '$lib/rtc/link';
 import { Peer } from '$lib/rtc/peer';
-import type { Signaling } from '$lib/rtc/signaling';
+import { CallbackRequestSchema, newSealingKeys, open, SealError } from '$lib/rtc/sealed';
+import type { Signal, Signaling } from '$lib/rtc/signaling';
+import * as v from 'valibot';
 
 // The operator console's state: presence, the incoming call with its context package, the live
-// transcript, notes, and the actions (accept, decline, call back, hand back).
+// transcript, notes, and the actions (accept, decline, call back, hand back). It also keeps the
+// queue: callers cannot see one another, so consoles count the waiting callers and tell each its
+// place.
+
+/** A ring whose context package has not arrived by then is dropped, and the console is free again. */
+export const RING_TIMEOUT_MS = 10_000;
+/** A queued caller not heard from for this long has left. */
+const QUEUE_STALE_MS = 10_000;
 
 export type CallView = {
 	callerId: string;
@@ -28,12 +37,19 @@ export class OperatorConsole {
 	#call = $state<CallView | null>(null);
 	#notes = $state('');
 	#remote = $state.raw<MediaStream | null>(null);
+	#safetyCode = $state<string | null>(null);
 	#callbacks = $state.raw<
 		{ id: string; name?: string; phone?: string; summary: string; at: number }[]
 	>([]);
 	#peer: Peer | null = null;
 	#link: Link | null = null;
 	#timer: ReturnType<typeof setInterval> | undefined;
+	#ringTimer: ReturnType<typeof setTimeout> | undefined;
+	/** This console's key for sealed callbacks; a new one each sign-in. */
+	#keys: { publicKey: string; privateKey: CryptoKey } | null = null;
+	/** Callers waiting in the queue: when they joined, and when last heard. Never rendered. */
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
+	readonly #queue = new Map<string, { since: number; at: number }>();
 
 	constructor(signaling: Signaling, operatorId: string = uuid()) {
 		this.operatorId = operatorId;
@@ -42,14 +58,9 @@ export class OperatorConsole {
 			if (m.type === 'who' && this.#status !== 'signed_out') this.#announce();
 			if (m.type === 'ring' && m.to === this.operatorId) void this.#ring(m.from, m.callId);
 			if (m.type === 'callback' && m.to === this.operatorId && this.#status !== 'signed_out') {
-				if (!this.#callbacks.some((c) => c.id === m.id)) {
-					this.#callbacks = [
-						...this.#callbacks,
-						{ id: m.id, name: m.name, phone: m.phone, summary: m.summary, at: m.at }
-					];
-				}
-				this.#signaling.send({ type: 'callback_ack', from: this.operatorId, to: m.from, id: m.id });
+				void this.#callback(m);
 			}
+			if (m.type === 'queue' && this.#status !== 'signed_out') this.#queued(m);
 			if (m.type === 'bye' && m.to === this.operatorId && this.#call?.callerId === m.from)
 				this.#endCall();
 		});
@@ -63,6 +74,10 @@ export class OperatorConsole {
 	}
 	get call() {
 		return this.#call;
+	}
+	/** The six digits to compare aloud with the caller (manual pairing), once the link is up. */
+	get safetyCode() {
+		return this.#safetyCode;
 	}
 	get remoteStream() {
 		return this.#remote;
@@ -79,6 +94,7 @@ export class OperatorConsole {
 
 	async signIn(name: string): Promise<void> {
 		this.#name = name.trim() || 'Operator';
+		this.#keys = await newSealingKeys();
 		// One database per browser, not per page load: a package resent after a reload is known.
 		this.#db = await openBatonDB(OPERATOR_DB);
 		await new Received(this.#db).prune();
@@ -86,8 +102,60 @@ export class OperatorConsole {
 		this.#status = 'available';
 		this.#announce();
 		// BroadcastChannel has no retained messages: repeat presence so late callers see it.
-		this.#timer = setInterval(() => this.#announce(), 3000);
+		this.#timer = setInterval(() => {
+			this.#announce();
+			this.#tellPositions();
+		}, 3000);
 	}
+
+	/** A callback sealed to this console: opened, listed, acknowledged. One not readable is left
+	 * unacknowledged, so the caller offers it again (to this console's current key, or another's). */
+	async #callback(m: Extract<Signal, { type: 'callback' }>): Promise<void> {
+		if (!this.#keys) return;
+		let request;
+		try {
+			request = v.parse(CallbackRequestSchema, await open(this.#keys, m.sealed));
+		} catch (e) {
+			console.warn(
+				'baton console: a callback could not be read',
+				e instanceof SealError ? e.code : 'invalid'
+			);
+			return;
+		}
+		if (!this.#callbacks.some((c) => c.id === m.id)) {
+			const { name, phone, summary, at } = request;
+			this.#callbacks = [...this.#callbacks, { id: m.id, name, phone, summary, at }];
+		}
+		this.#signaling.send({ type: 'callback_ack', from: this.operatorId, to: m.from, id: m.id });
+	}
+
+	#queued(m: Extract<Signal, { type: 'queue' }>): void {
+		if (m.status === 'left') this.#queue.delete(m.from);
+		else {
+			const known = this.#queue.get(m.from);
+			this.#queue.set(m.from, { since: known?.since ?? m.since, at: Date.now() });
+		}
+		this.#tellPositions();
+	}
+
+	/** Tells each waiting caller its place: by when they joined, ties broken by id. */
+	#tellPositions(): void {
+		const stale = Date.now() - QUEUE_STALE_MS;
+		for (const [id, q] of this.#queue) if (q.at < stale) this.#queue.delete(id);
+		const line = [...this.#queue].sort(
+			([a, qa], [b, qb]) => qa.since - qb.since || (a < b ? -1 : a > b ? 1 : 0)
+		);
+		line.forEach(([to], i) =>
+			this.#signaling.send({
+				type: 'position',
+				from: this.operatorId,
+				to,
+				position: i + 1,
+				at: Date.now()
+			})
+		);
+	}
+
 
 	setAvailable(available: boolean): void {
 		if (this.#status === 'busy' || this.#status === 'signed_out') return;
@@ -95,26 +163,34 @@ export class OperatorConsole {
 		this.#announce();
 	}
 
+	/** Signs out and lets go of the signaling connection (a console over a broker). */
+	close(): void {
+		this.#endCall();
+		this.#signaling.close();
+	}
+
 	signOut(): void {
 		clearInterval(this.#timer);
 		this.#status = 'signed_out';
+		this.#keys = null;
 		this.#signaling.send({
 			type: 'presence',
 			from: this.operatorId,
-			name: this.#name,
 			status: 'offline',
 			at: Date.now()
 		});
 	}
 
+	/** Presence names no one (callers learn the name when the person accepts) and carries the key
+	 * callers seal callbacks to. */
 	#announce(): void {
 		const status = this.#status === 'signed_out' ? 'offline' : this.#status;
 		this.#signaling.send({
 			type: 'presence',
 			from: this.operatorId,
-			name: this.#name,
 			status,
-			at: Date.now()
+			at: Date.now(),
+			...(this.#keys && status !== 'offline' ? { key: this.#keys.publicKey } : {})
 		});
 	}
 
@@ -137,30 +213,42 @@ export class OperatorConsole {
 			polite: true
 		});
 		this.#peer = peer;
+		const named = this.#signaling.kind !== 'manual';
 		const link = new Link({
 			outbox: new Outbox(this.#db, { scope: callId }),
 			received: new Received(this.#db),
-			// A package for any other call is refused by the link, never shown.
-			callId
+			// A package for any other call is refused by the link, never shown. A pairing code cannot
+			// name its call: that link holds to the call of the first package it takes in.
+			...(named ? { callId } : {})
 		});
 		this.#link = link;
-		peer.channel.addEventListener('open', () =>
-			link.attach(dataChannelPort(peer.channel, peer.maxMessageSize))
-		);
+		this.#safetyCode = null;
+		peer.channel.addEventListener('open', () => {
+			link.attach(dataChannelPort(peer.channel, peer.maxMessageSize));
+			void peer.safetyCode().then((code) => {
+				if (this.#peer === peer) this.#safetyCode = code;
+			});
+		});
 		peer.pc.ontrack = (e) => {
 			this.#remote = e.streams[0] ?? new MediaStream([e.track]);
 		};
-		link.on((e) => this.#onLink(e));
+		link.on((e) => this.#onLink(e, named));
+		// A ring with no package behind it (a caller gone, or a forged ring) must not hold the
+		// console busy.
+		this.#ringTimer = setTimeout(() => {
+			if (this.#call?.callerId === callerId && !this.#call.pkg) this.#endCall();
+		}, RING_TIMEOUT_MS);
 	}
 
-	#onLink(e: LinkEvent): void {
+	#onLink(e: LinkEvent, named = true): void {
 		const call = this.#call;
 		if (!call) return;
 		if (e.type === 'peer' && !e.alive && call.state !== 'ended') this.#endCall();
 		if (e.type !== 'message') return;
 		const env = e.envelope;
 		// Shown only for the call this ring is for, and never over the package already on screen.
-		if (env.type === 'package' && admitPackage(call, env.payload) === 'show') {
+		const ring = named ? call : { ...call, callId: null };
+		if (env.type === 'package' && admitPackage(ring, env.payload) === 'show') {
 			this.#call = {
 				...call,
 				pkg: env.payload,
@@ -221,6 +309,7 @@ export class OperatorConsole {
 	}
 
 	#endCall(): void {
+		clearTimeout(this.#ringTimer);
 		if (this.#call) this.#call = { ...this.#call, state: 'ended' };
 		this.#link?.close();
 		this.#peer?.close();
