@@ -136,6 +136,8 @@ export async function startServer({
 	return {
 		port: /** @type {import('node:net').AddressInfo} */ (http.address()).port,
 		broker,
+		/** How many operator accounts the broker accepts right now. */
+		operatorCount: () => accounts().size,
 		async close() {
 			for (const c of wss.clients) c.terminate();
 			await new Promise((ok) => http.close(() => ok(undefined)));
@@ -147,11 +149,17 @@ export async function startServer({
 if (import.meta.url === `file://${process.argv[1]}`) {
 	const port = Number(process.env.PORT ?? 3000);
 	startServer({ port, host: process.env.HOST ?? '0.0.0.0' })
-		.then(({ port }) =>
+		.then(({ port, operatorCount }) => {
 			console.log(
 				`Baton on http://localhost:${port} (MQTT signaling at ws://localhost:${port}/mqtt)`
-			)
-		)
+			);
+			const file = process.env.BATON_OPERATORS ?? DEFAULT_OPERATORS_FILE;
+			console.log(
+				operatorCount() > 0
+					? `${operatorCount()} operator account(s) in ${file}.`
+					: `No operator accounts in ${file}: consoles cannot sign in to the broker until you add one with "npm run operator -- add ID --name NAME".`
+			);
+		})
 		.catch((e) => {
 			console.error(`baton server: ${e.message}`);
 			process.exit(1);
