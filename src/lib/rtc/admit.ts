@@ -13,10 +13,12 @@ export type Admission = 'show' | 'wrong_call' | 'already_shown';
  * that reloaded mid-transfer, must reach the operator who now has to answer it.
  */
 export function admitPackage(
-	ring: { callId: string; pkg: { handoffId: string } | null },
+	ring: { callId: string | null; pkg: { handoffId: string } | null },
 	pkg: Pick<ContextPackage, 'callId' | 'handoffId'>
 ): Admission {
-	if (pkg.callId !== ring.callId) return 'wrong_call';
+	// null: a manually paired ring, which could not name its call; its link holds to the call of
+	// the first package it took in.
+	if (ring.callId !== null && pkg.callId !== ring.callId) return 'wrong_call';
 	if (ring.pkg) return 'already_shown';
 	return 'show';
 }

@@ -26,6 +26,9 @@ describe('the console shows a package', () => {
 		expect(admitPackage({ callId: 'c1', pkg: null }, pkg)).toBe('show');
 		expect(admitPackage({ callId: 'c2', pkg: null }, pkg)).toBe('wrong_call');
 		expect(admitPackage({ callId: 'c1', pkg }, pkg)).toBe('already_shown');
+		// A manually paired ring names no call; its link has already held it to one.
+		expect(admitPackage({ callId: null, pkg: null }, pkg)).toBe('show');
+		expect(admitPackage({ callId: null, pkg }, pkg)).toBe('already_shown');
 	});
 });
 

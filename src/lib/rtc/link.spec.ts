@@ -286,6 +286,19 @@ describe('outbox and link', () => {
 		expect(await new Received(opDb).first(pkg.handoffId)).toBe(true);
 	});
 
+	it('without a call id, holds to the call of the first package it takes in', async () => {
+		const [, pb] = memoryPair();
+		const b = await side('b');
+		b.link.attach(pb);
+		const pkg = await aPackage();
+		pb.inject(JSON.stringify(envelope('package', pkg, 0, 'm1')));
+		const other = { ...pkg, callId: crypto.randomUUID(), handoffId: crypto.randomUUID() };
+		pb.inject(JSON.stringify(envelope('package', other, 1, 'm2')));
+		await b.link.idle();
+		expect(packagesAt(b.events)).toEqual([{ handoffId: pkg.handoffId, duplicate: false }]);
+		expect(pb.sent.filter((f) => f.includes('"refused":"wrong_call"'))).toHaveLength(1);
+	});
+
 	it('remembers a handoff across a reload of the receiving page', async () => {
 		// Regression: de-duplication lived in a database named per page load, so after an operator
 		// reload a resent package was taken in again.

@@ -45,7 +45,11 @@ export type LinkOptions = {
 	/** Silence after which the peer counts as gone. */
 	deadAfterMs?: number;
 	resendMs?: number;
-	/** The call this link carries; a package for any other call is refused, never taken in. */
+	/**
+	 * The call this link carries; a package for any other call is refused, never taken in. Unset
+	 * (a manually paired ring cannot name its call), the link carries the call of the first
+	 * package it takes in.
+	 */
 	callId?: string;
 };
 
@@ -56,7 +60,7 @@ export class Link {
 	#received: Received;
 	#reassembler: Reassembler;
 	#closed = false;
-	readonly #callId: string | undefined;
+	#callId: string | undefined;
 	#listeners = new Set<(e: LinkEvent) => void>();
 	#lastHeard = Date.now();
 	#alive = false;
@@ -229,6 +233,7 @@ export class Link {
 				}
 				const first = await this.#received.first(handoffId, callId);
 				if (this.#closed) return;
+				this.#callId ??= callId;
 				this.send('ack', { of: env.id, handoffId, duplicate: !first });
 				this.#emit({ type: 'message', envelope: env, duplicate: !first });
 				return;
