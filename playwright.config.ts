@@ -30,8 +30,9 @@ export default defineConfig({
 	},
 	webServer: {
 		// The production server: static build, COOP/COEP, and the embedded MQTT broker at /mqtt.
-		// Test operator accounts; their passwords are in e2e/human-handoff.spec.ts.
-		command: `npm run build && PORT=${port} HOST=127.0.0.1 BATON_OPERATORS=e2e/fixtures/operators.json node server/index.js`,
+		// Test operator accounts; their passwords are in e2e/human-handoff.spec.ts. The policy allows
+		// the mosquitto journey's broker (same spec) as a deployment's external broker.
+		command: `npm run build && PORT=${port} HOST=127.0.0.1 BATON_OPERATORS=e2e/fixtures/operators.json BATON_BROKER_URL=ws://127.0.0.1:9181 node server/index.js`,
 		url: `http://127.0.0.1:${port}`,
 		reuseExistingServer: !process.env.CI,
 		timeout: 180_000

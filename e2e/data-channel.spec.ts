@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures/csp';
 import { build } from 'esbuild';
 import { join } from 'node:path';
 
@@ -29,7 +29,8 @@ test('malformed, oversized and duplicate frames over a real data channel', async
 	await page.getByText('Raw package (JSON)').click();
 	const pkg = JSON.parse((await page.locator('aside pre').textContent())!);
 
-	await page.addScriptTag({ content: await bundle() });
+	// Evaluated over the DevTools protocol: the page's policy admits no inline <script>.
+	await page.evaluate(await bundle());
 	const result = await page.evaluate(async (pkg) => {
 		const lab = await window.linkLab();
 		const until = async (f: () => boolean | Promise<boolean>) => {

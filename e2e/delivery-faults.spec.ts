@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures/csp';
 import { build } from 'esbuild';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';

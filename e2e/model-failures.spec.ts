@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures/csp';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
 
 // With WebGPU (SwiftShader's CPU adapter) the page tries to download the natural voice and the

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures/csp';
 
 async function say(page: Page, text: string) {
 	const box = page.getByTestId('say');

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures/csp';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, fakeMicArgs } from './chromium';
 import { VOICE_CALLER_WAV } from './global-setup';
 
