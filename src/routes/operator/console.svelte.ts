@@ -156,7 +156,6 @@ export class OperatorConsole {
 		);
 	}
 
-
 	setAvailable(available: boolean): void {
 		if (this.#status === 'busy' || this.#status === 'signed_out') return;
 		this.#status = available ? 'available' : 'away';
