@@ -1,9 +1,11 @@
 import type { BrowserContext, Page } from '@playwright/test';
 import { expect, test } from './fixtures/csp';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+// @ts-expect-error: plain JS module without types
+import { mosquittoAcl } from '../server/broker.js';
 
 async function say(page: Page, text: string) {
 	const box = page.getByTestId('say');
@@ -27,9 +29,22 @@ async function waitForPort(port: number) {
 	throw new Error(`mosquitto did not open port ${port}`);
 }
 
+/** Test accounts in e2e/fixtures/operators.json (and the mosquitto password file made from it). */
+const OPERATOR_PASSWORDS: Record<string, string> = {
+	olivia: 'olivia test password',
+	oscar: 'oscar test password'
+};
+
 async function operatorSignedIn(page: Page, name: string, query = '') {
 	await page.goto(`/operator${query}`);
-	await page.getByTestId('operator-name').fill(name);
+	if (query.includes('signal=mqtt')) {
+		// Over a broker an operator signs in with an account; the name comes from the account.
+		const id = name.toLowerCase();
+		await page.getByTestId('operator-id').fill(id);
+		await page.getByTestId('operator-password').fill(OPERATOR_PASSWORDS[id]);
+	} else {
+		await page.getByTestId('operator-name').fill(name);
+	}
 	await page.getByRole('button', { name: /sign in/i }).click();
 	// A waiting caller may ring the moment the operator is available.
 	await expect(page.getByTestId('operator-status')).toHaveAttribute(
@@ -62,7 +77,8 @@ async function warmTransfer(context: BrowserContext, query: string, tag: string)
 	await operator.screenshot({ path: `test-results/operator-incoming-${tag}.png`, fullPage: true });
 
 	await operator.getByTestId('accept').click();
-	await expect(caller.getByTestId('with-human')).toContainText('Olivia');
+	// A mosquitto has no display names: the console goes by its account id there.
+	await expect(caller.getByTestId('with-human')).toContainText(/olivia/i);
 	await expect(caller.getByTestId('hold-audio')).toHaveJSProperty('paused', true);
 	// The fake microphone plays an espeak-ng caller: the console must hear it.
 	await expect
@@ -105,18 +121,62 @@ test('warm transfer over MQTT through the embedded broker', async ({ context }) 
 	await warmTransfer(context, '?signal=mqtt', 'mqtt-embedded');
 });
 
+test('over the broker an operator signs in with an account; a wrong password is refused and a reload stays signed in', async ({
+	page
+}) => {
+	await page.goto('/operator?signal=mqtt');
+	await expect(page.getByTestId('operator-name')).toHaveCount(0);
+	await page.getByTestId('operator-id').fill('oscar');
+	await page.getByTestId('operator-password').fill('not the password');
+	await page.getByRole('button', { name: /sign in/i }).click();
+	await expect(page.getByTestId('signin-error')).toHaveText('Wrong operator id or password.');
+	await expect(page.getByTestId('operator-status')).toHaveCount(0);
+	await page.screenshot({ path: 'test-results/operator-signin-refused.png', fullPage: true });
+
+	await page.getByTestId('operator-password').fill(OPERATOR_PASSWORDS.oscar);
+	await page.getByRole('button', { name: /sign in/i }).click();
+	await expect(page.getByTestId('operator-status')).toContainText('Oscar · Available');
+	// The tab keeps a short-lived token, not the password: a reload signs in again by itself.
+	await page.reload();
+	await expect(page.getByTestId('operator-status')).toContainText('Oscar · Available');
+	await page.getByRole('button', { name: 'Sign out' }).click();
+	await expect(page.getByTestId('operator-id')).toBeVisible();
+	await page.reload();
+	await expect(page.getByTestId('operator-id')).toBeVisible();
+});
+
 test.describe('with mosquitto', () => {
 	let broker: ChildProcess | null = null;
 	const port = 9181;
 	test.beforeAll(async () => {
 		const dir = join(import.meta.dirname, '.artifacts');
 		mkdirSync(dir, { recursive: true });
+		// The documented configuration (deploy/mosquitto), with this test's ports and files.
+		const passwd = join(dir, 'baton.passwd');
+		const acl = join(dir, 'baton.acl');
+		rmSync(passwd, { force: true });
+		for (const [id, password] of Object.entries(OPERATOR_PASSWORDS)) {
+			execFileSync('mosquitto_passwd', [
+				...(existsSync(passwd) ? [] : ['-c']),
+				'-b',
+				passwd,
+				id,
+				password
+			]);
+		}
+		writeFileSync(acl, mosquittoAcl(Object.keys(OPERATOR_PASSWORDS)));
 		const conf = join(dir, 'mosquitto.conf');
-		// mosquitto 2.0.11 refuses to start with only a WebSocket listener, so a loopback TCP one
-		// comes first.
+		const documented = readFileSync(
+			join(import.meta.dirname, '../deploy/mosquitto/mosquitto.conf'),
+			'utf8'
+		);
 		writeFileSync(
 			conf,
-			`listener ${port + 1} 127.0.0.1\nlistener ${port}\nprotocol websockets\nallow_anonymous true\npersistence false\n`
+			documented
+				.replace(/^password_file .*$/m, `password_file ${passwd}`)
+				.replace(/^acl_file .*$/m, `acl_file ${acl}`)
+				.replace(/^listener 1883 /m, `listener ${port + 1} `)
+				.replace(/^listener 9001$/m, `listener ${port}`)
 		);
 		broker = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
 		await waitForPort(port);
@@ -148,6 +208,13 @@ test('with no operator signed in, the caller is offered the queue, a callback or
 });
 
 test('a queued caller is put through when an operator becomes available', async ({ context }) => {
+	// Callers cannot see one another: the consoles signed in count the line and tell each caller
+	// its place. Here the only operator is signed in but away.
+	const operator = await context.newPage();
+	await operatorSignedIn(operator, 'Quinn');
+	await operator.getByRole('button', { name: 'Go away' }).click();
+	await expect(operator.getByTestId('operator-status')).toHaveAttribute('data-status', 'away');
+
 	const caller = await context.newPage();
 	await caller.goto('/');
 	// Typed calls: the fake microphone is for the voice journey.
@@ -169,8 +236,7 @@ test('a queued caller is put through when an operator becomes available', async 
 	await expect(second.getByTestId('queue')).toContainText('number 2 in the queue');
 	await expect(caller.getByTestId('hold-audio')).toHaveJSProperty('paused', false);
 
-	const operator = await context.newPage();
-	await operatorSignedIn(operator, 'Quinn');
+	await operator.getByRole('button', { name: 'Go available' }).click();
 	await expect(operator.getByTestId('incoming').getByTestId('package-caller')).toContainText(
 		'AC-10021'
 	);
@@ -266,8 +332,15 @@ test('manual pairing with copied codes, for places with no server', async ({ con
 	await expect(operator.getByTestId('incoming').getByTestId('package-caller')).toContainText(
 		'AC-10027'
 	);
+	// Both screens show one safety number, derived from both ends' DTLS fingerprints, to compare aloud.
+	const onOperator = operator.getByTestId('safety-code');
+	await expect(onOperator).toContainText(/\d{3} \d{3}/);
+	const digits = (await onOperator.innerText()).match(/\d{3} \d{3}/)![0];
+	await expect(caller.getByTestId('safety-code')).toContainText(digits);
 	await operator.getByTestId('accept').click();
 	await expect(caller.getByTestId('with-human')).toContainText('Mona');
+	await expect(caller.getByTestId('safety-code')).toContainText(digits);
+	await caller.screenshot({ path: 'test-results/caller-manual-safety-code.png', fullPage: true });
 });
 
 test('a mangled pairing code is refused with a clear message', async ({ page }) => {
