@@ -3,6 +3,7 @@
 // plain reason rather than a raw system error.
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { count, MAX_LINE_CHARS } from '../src/lib/agents/limits';
+import { BatonError } from '../src/lib/errors';
 
 /** A JSON file read whole (personas, a dataset). */
 export const MAX_JSON_BYTES = 32 * 1024 * 1024;
@@ -14,8 +15,10 @@ export const MAX_WAV_BYTES = 256 * 1024 * 1024;
 export const MAX_WAV_SECONDS = 600;
 
 /** Bad input named for the person running the tool; the CLIs print its message as it is. */
-export class InputError extends Error {
-	readonly code = 'invalid_input';
+export class InputError extends BatonError {
+	constructor(message: string) {
+		super({ code: 'invalid_input', message });
+	}
 }
 
 const mb = (bytes: number) => `${count(Math.round(bytes / (1024 * 1024)))} MB`;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseContextPackage } from './context-package';
-import { ValidationError } from './errors';
+import { ValidationError } from '../errors';
 import { runCall } from '../testing/calls';
 
 async function validPackage() {

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { ValidationError } from './errors';
+import { ValidationError } from '../errors';
 import { describeIssues } from './schema-issues';
 
 // The context package (DESIGN §4) is the contract between the core, the data channel, the console

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { ValidationError } from './errors';
+import { ValidationError } from '../errors';
 import { describeIssues } from './schema-issues';
 
 // The demo dataset (DESIGN §6): one JSON document, bundled with the app or handed to the simulator

@@ -1,4 +1,4 @@
-import { FlowError } from './errors';
+import { FlowError } from '../errors';
 
 // A flow is one company's configuration: personas, their tools and voices, the thresholds that
 // drive triggers, and the hop policy. Changing who handles what is an edit here, not to code.

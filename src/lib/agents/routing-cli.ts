@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { OUT_OF_SCOPE, TextClassifier, type Example, type TrainOptions } from './classifier';
-import { ValidationError } from './errors';
+import { ValidationError } from '../errors';
 import { describeIssues } from './schema-issues';
 import { jsonLines } from './jsonl';
 import { count, MAX_UTTERANCE_CHARS } from './limits';

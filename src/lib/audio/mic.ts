@@ -1,4 +1,4 @@
-import { BatonError } from '$lib/agents/errors';
+import { BatonError } from '$lib/errors';
 
 // The microphone, through @ricky0123/vad-web (Silero v5 in an AudioWorklet). Its worklet, model and
 // ONNX runtime are served by the app (static/vendor), never a CDN. The library's own speech

@@ -1,10 +1,13 @@
+import { BatonError } from '../errors';
 // Reads PCM WAV files (8/16/24/32-bit integer or 32-bit float; 1 to 8 channels) into mono float
 // samples, and resamples to the 16 kHz the speech models expect.
 
 export type Audio = { sampleRate: number; samples: Float32Array };
 
-export class WavError extends Error {
-	readonly code = 'invalid_wav';
+export class WavError extends BatonError {
+	constructor(message: string) {
+		super({ code: 'invalid_wav', message });
+	}
 }
 
 /** Sample rates a WAV file may declare: telephone speech (8 kHz) to studio audio (192 kHz). */

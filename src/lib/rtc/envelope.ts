@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { ContextPackageSchema } from '../agents/context-package';
-import { BatonError, ValidationError } from '../agents/errors';
+import { BatonError, ValidationError } from '../errors';
 import { describeIssues } from '../agents/schema-issues';
 
 // The data-channel protocol (DESIGN §5): every message is a versioned envelope, validated on

@@ -8,7 +8,8 @@ import { runCall } from '../testing/calls';
 import { Reassembler, toFrames } from './chunker';
 import { envelope, parseEnvelope, ProtocolError } from './envelope';
 import { Link, type LinkEvent } from './link';
-import { ValidationError } from '../agents/errors';
+import { ValidationError } from '../errors';
+import { until } from '../testing/until';
 
 let n = 0;
 const links: Link[] = [];
@@ -40,13 +41,6 @@ const packagesAt = (events: LinkEvent[]) =>
 afterEach(() => {
 	for (const l of links.splice(0)) l.close();
 });
-const until = async (f: () => boolean, ms = 3000) => {
-	const t0 = Date.now();
-	while (!f()) {
-		if (Date.now() - t0 > ms) throw new Error('timed out');
-		await new Promise((r) => setTimeout(r, 10));
-	}
-};
 async function aPackage() {
 	const s = await runCall(
 		['what is my balance', 'AC-10021 pin 4821', 'let me talk to a person'],
@@ -380,6 +374,6 @@ describe('outbox and link', () => {
 		await until(() => a.link.alive);
 		b.link.close();
 		pb.connected = false;
-		await until(() => a.events.some((e) => e.type === 'peer' && !e.alive), 2000);
+		await until(() => a.events.some((e) => e.type === 'peer' && !e.alive), { timeoutMs: 2000 });
 	});
 });

@@ -1,4 +1,4 @@
-import { BatonError, ValidationError } from '../agents/errors';
+import { BatonError, ValidationError } from '../errors';
 import { uuid } from '../agents/ids';
 import type { Outbox, Received } from '../storage/outbox';
 import { Reassembler, toFrames } from './chunker';

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { parseSignal, type Signal, type Signaling } from './signaling';
+import { BatonError } from '../errors';
 
 // Manual pairing for places with no server at all: each side's offer or answer, with every ICE
 // candidate it gathered, becomes one code to copy (or scan as a QR code) into the other side. One
@@ -16,12 +17,13 @@ const CodeSchema = v.object({
 	candidates: v.array(v.unknown())
 });
 
-export class PairingCodeError extends Error {
-	readonly code = 'invalid_pairing_code';
+export class PairingCodeError extends BatonError {
 	constructor() {
-		super(
-			'That pairing code is not valid. Copy the whole code from the other screen and try again.'
-		);
+		super({
+			code: 'invalid_pairing_code',
+			message:
+				'That pairing code is not valid. Copy the whole code from the other screen and try again.'
+		});
 	}
 }
 

@@ -1,6 +1,7 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { uuid } from '../agents/ids';
 import { parseSignal, type Signal, type Signaling } from './signaling';
+import { BatonError } from '../errors';
 
 // Signaling over MQTT (WebSocket): the app's own server embeds a broker at /mqtt, and a mosquitto
 // with the ACL from `npm run operator -- mosquitto-acl` works instead. The broker decides who is
@@ -42,12 +43,11 @@ function parseGrant(text: string): SignInGrant | null {
 }
 
 /** Why a broker refused a client, in words for a person. */
-export class SignInError extends Error {
-	readonly code: 'bad_credentials' | 'not_authorized' | 'unreachable';
+export class SignInError extends BatonError {
+	declare readonly code: 'bad_credentials' | 'not_authorized' | 'unreachable';
 	constructor(code: SignInError['code'], message: string) {
-		super(message);
-		this.name = 'SignInError';
-		this.code = code;
+		// An unreachable broker may come back; wrong credentials will not.
+		super({ code, message, retryable: code === 'unreachable' });
 	}
 }
 

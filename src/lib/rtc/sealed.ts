@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { BatonError } from '../errors';
 
 // Sealed messages for the signaling path: a caller seals a callback request (name, phone, summary)
 // to the operator's public key, so the broker and every other client see only ciphertext. ECDH on
@@ -16,11 +17,12 @@ export const CallbackRequestSchema = v.object({
 });
 export type CallbackRequest = v.InferOutput<typeof CallbackRequestSchema>;
 
-export class SealError extends Error {
-	readonly code = 'sealed_message_unreadable';
+export class SealError extends BatonError {
 	constructor() {
-		super('A sealed message could not be opened: it was not sealed to this key or was altered.');
-		this.name = 'SealError';
+		super({
+			code: 'sealed_message_unreadable',
+			message: 'A sealed message could not be opened: it was not sealed to this key or was altered.'
+		});
 	}
 }
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { ContextPackage } from '../agents/context-package';
-import { BatonError, ValidationError } from '../agents/errors';
+import { BatonError, ValidationError } from '../errors';
+import { held } from './until';
 import { uuid } from '../agents/ids';
 import { Reassembler, toFrames } from '../rtc/chunker';
 import { envelope, parseEnvelope, ProtocolError, type Envelope } from '../rtc/envelope';
@@ -290,13 +291,11 @@ export async function fuzzLink(
 		await receiver.idle();
 	}
 	await sender.sendReliable('package', real);
-	const t0 = Date.now();
-	while (!(
-		arrived && (await new Outbox(dbs.sender, { scope: pkg.handoffId }).pending()).length === 0
-	)) {
-		if (Date.now() - t0 > 5000) break;
-		await new Promise((r) => setTimeout(r, 20));
-	}
+	await held(
+		async () =>
+			arrived && (await new Outbox(dbs.sender, { scope: pkg.handoffId }).pending()).length === 0,
+		{ timeoutMs: 5000, everyMs: 20 }
+	);
 	result.stillUp = arrived && receiver.alive && pb.isOpen;
 	sender.close();
 	receiver.close();

@@ -5,6 +5,7 @@ import {
 	type MLCEngineInterface,
 	type ModelRecord
 } from '@mlc-ai/web-llm';
+import { BatonError } from '$lib/errors';
 
 // The local LLM: a small instruct model through web-llm, in a worker, on WebGPU. It serves two
 // things once loaded: ambiguous routing (LlmRouter, JSON-schema constrained) and specialist replies
@@ -16,8 +17,10 @@ export const DEFAULT_LLM = 'Qwen2.5-0.5B-Instruct-q4f16_1-MLC';
 
 export type LlmChoice = { modelId: string; appConfig: AppConfig; record: ModelRecord };
 
-export class LlmConfigError extends Error {
-	readonly code = 'llm_config';
+export class LlmConfigError extends BatonError {
+	constructor(message: string) {
+		super({ code: 'llm_config', message });
+	}
 }
 
 export function llmChoice(

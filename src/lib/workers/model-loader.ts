@@ -1,3 +1,4 @@
+import { BatonError } from '../errors';
 // Loading model weights in production: from configurable URLs, through the browser's Cache
 // Storage (so a kiosk that went offline after its first visit still starts), with byte-level
 // progress for the model manager's progress bars. Nothing here knows about a specific model.
@@ -18,15 +19,11 @@ export type LoadProgress = {
 	fromCache: boolean;
 };
 
-export class ModelLoadError extends Error {
-	readonly code: 'model_http_error' | 'model_network_error' | 'model_storage_full';
-	readonly retryable: boolean;
+export class ModelLoadError extends BatonError {
+	declare readonly code: 'model_http_error' | 'model_network_error' | 'model_storage_full';
 
 	constructor(code: ModelLoadError['code'], message: string) {
-		super(message);
-		this.name = 'ModelLoadError';
-		this.code = code;
-		this.retryable = code !== 'model_http_error';
+		super({ code, message, retryable: code !== 'model_http_error' });
 	}
 }
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { BatonError } from '../agents/errors';
+import { BatonError } from '../errors';
 import { serve, WorkerCallError, WorkerClient, type HandlerContext } from './protocol';
 
 type Methods = {

@@ -1,3 +1,4 @@
+import { BatonError } from '../errors';
 // One message protocol for every model worker (STT, LLM, TTS): request, reply, progress and error,
 // with pending calls keyed by id and cancellation. It runs over any `Endpoint` (a Worker, a
 // MessagePort, the worker's own global scope), so it is tested without a browser. Errors cross the
@@ -30,16 +31,13 @@ export interface Endpoint {
 }
 
 /** An error that came back from a worker; keeps the original name, code and retryable flag. */
-export class WorkerCallError extends Error {
-	readonly code: string;
-	readonly retryable: boolean;
+export class WorkerCallError extends BatonError {
 	readonly remoteStack?: string;
 
 	constructor(e: SerializedError) {
-		super(e.message);
+		super({ code: e.code ?? 'worker_error', message: e.message, retryable: e.retryable });
+		// The error keeps the name it had in the worker, so callers can tell what failed there.
 		this.name = e.name;
-		this.code = e.code ?? 'worker_error';
-		this.retryable = e.retryable ?? false;
 		this.remoteStack = e.stack;
 	}
 }

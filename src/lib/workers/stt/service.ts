@@ -1,4 +1,4 @@
-import { BatonError } from '$lib/agents/errors';
+import { BatonError } from '$lib/errors';
 import type { FetchBytes } from '../model-loader';
 import type { HandlerContext } from '../protocol';
 import { Moonshine, moonshineShapes, type Ort } from './moonshine';

@@ -1,5 +1,5 @@
 import type { Audio } from '$lib/audio/wav';
-import { BatonError } from '$lib/agents/errors';
+import { BatonError } from '$lib/errors';
 import type { Persona } from '$lib/agents/flow';
 import type { FetchBytes } from '../model-loader';
 import type { HandlerContext } from '../protocol';
