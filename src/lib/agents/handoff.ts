@@ -5,6 +5,7 @@ import { uuid } from './ids';
 import { scrub } from './redact';
 import { buildSummary } from './summary';
 import type { Trigger } from './triggers';
+import { joinAnd, lowerFirst } from './wording';
 
 // The handoff engine: from the call record, at the moment a trigger fires, build the context
 // package synchronously (no model call on this path), scrub it, validate it, and say the words that
@@ -126,17 +127,4 @@ export function opening(to: Persona, pkg: ContextPackage, planName?: string): st
 	if (known.length === 0)
 		return `${greeting}${about.trim() || 'I have the details of your call so far.'}`;
 	return `${greeting}I can see ${joinAnd(known)}.${about}`;
-}
-
-const LOWERABLE =
-	/^(A|An|The|Your|Moving|Plan|Plans|Balance|Outage|No|Dispute|Ticket|Steps|Offers|Recent|Verified|Finding|Changing|Cancelling|Disputing|Making|Speaking)\b/;
-
-/** Lower-cases a leading sentence word so a fact can sit mid-sentence; names keep their capital. */
-export function lowerFirst(s: string): string {
-	return LOWERABLE.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s;
-}
-
-export function joinAnd(items: string[]): string {
-	if (items.length <= 1) return items.join('');
-	return items.slice(0, -1).join(', ') + ' and ' + items[items.length - 1];
 }

@@ -1,5 +1,5 @@
 import type { CallRecord } from './call-record';
-import { lowerFirst } from './handoff';
+import { lowerFirst } from './wording';
 import type { Trigger } from './triggers';
 
 // The summary is built from facts only: the verified identity, the intent, tool results and the

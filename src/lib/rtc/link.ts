@@ -39,7 +39,7 @@ export type LinkEvent =
 	| { type: 'peer'; alive: boolean };
 
 export type LinkOptions = {
-	outbox: Outbox;
+	outbox: Outbox<Envelope>;
 	received: Received;
 	heartbeatMs?: number;
 	/** Silence after which the peer counts as gone. */
@@ -56,7 +56,7 @@ export type LinkOptions = {
 export class Link {
 	#port: Port | null = null;
 	#seq = 0;
-	#outbox: Outbox;
+	#outbox: Outbox<Envelope>;
 	#received: Received;
 	#reassembler: Reassembler;
 	#closed = false;

@@ -1,8 +1,13 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { Envelope } from '../rtc/envelope';
 
 // Baton's IndexedDB: what must survive a dropped link or a closed tab. Writes that protect call data
 // use `durability: 'strict'`, so a crash right after a write does not lose it.
+
+/**
+ * A message kept until the peer acknowledges it: the data channel's envelope (rtc/envelope.ts),
+ * opaque here but for its id, its type and, for a context package, the handoff in its payload.
+ */
+export type OutgoingMessage = { id: string; type: string; payload: unknown };
 
 export interface BatonDB extends DBSchema {
 	outbox: {
@@ -11,7 +16,7 @@ export interface BatonDB extends DBSchema {
 			id: string;
 			/** The handoff (or other unit) this message belongs to; a link only sends its own scope. */
 			scope: string;
-			envelope: Envelope;
+			envelope: OutgoingMessage;
 			createdAt: number;
 			attempts: number;
 		};

@@ -1,5 +1,4 @@
-import type { Envelope } from '../rtc/envelope';
-import type { Database } from './db';
+import type { Database, OutgoingMessage } from './db';
 
 // Messages that must arrive (context packages) wait here until the peer acknowledges them. The
 // outbox lives in IndexedDB, so a dropped channel or a reload between send and ack loses nothing.
@@ -20,7 +19,14 @@ export type OutboxOptions = {
 	now?: () => number;
 };
 
-export class Outbox {
+/** The handoff a context package carries; other messages have none. */
+function handoffOf(m: OutgoingMessage): string | undefined {
+	if (m.type !== 'package') return undefined;
+	const id = (m.payload as { handoffId?: unknown } | null)?.handoffId;
+	return typeof id === 'string' ? id : undefined;
+}
+
+export class Outbox<M extends OutgoingMessage = OutgoingMessage> {
 	readonly #db: Database;
 	readonly scope: string;
 	readonly #ttlMs: number;
@@ -38,13 +44,12 @@ export class Outbox {
 	 * Stores a message to send. A package replaces any copy of the same handoff still waiting in this
 	 * scope (an offer to a second operator), so one handoff has one package in flight.
 	 */
-	async add(envelope: Envelope): Promise<void> {
+	async add(envelope: M): Promise<void> {
 		const tx = this.#db.transaction('outbox', 'readwrite', { durability: 'strict' });
-		if (envelope.type === 'package') {
+		const handoff = handoffOf(envelope);
+		if (handoff) {
 			for (const row of await tx.store.index('scope').getAll(this.scope)) {
-				const old = row.envelope;
-				if (old.type === 'package' && old.payload.handoffId === envelope.payload.handoffId)
-					await tx.store.delete(row.id);
+				if (handoffOf(row.envelope) === handoff) await tx.store.delete(row.id);
 			}
 		}
 		await tx.store.put({
@@ -58,13 +63,13 @@ export class Outbox {
 	}
 
 	/** This scope's unacknowledged, unexpired messages, oldest first. */
-	async pending(): Promise<Envelope[]> {
+	async pending(): Promise<M[]> {
 		const fresh = this.#now() - this.#ttlMs;
 		const rows = await this.#db.getAllFromIndex('outbox', 'scope', this.scope);
 		return rows
 			.filter((r) => r.createdAt >= fresh)
 			.sort((a, b) => a.createdAt - b.createdAt)
-			.map((r) => r.envelope);
+			.map((r) => r.envelope as M);
 	}
 
 	/** Every scope's waiting messages: what an abandoned call left behind until it expires. */
@@ -76,14 +81,14 @@ export class Outbox {
 	 * Deletes every message past its age, in any scope (an abandoned call's package included);
 	 * returns the ones that belonged to this scope, so the link can say they were never delivered.
 	 */
-	async expire(): Promise<Envelope[]> {
+	async expire(): Promise<M[]> {
 		const tx = this.#db.transaction('outbox', 'readwrite', { durability: 'strict' });
 		const old = await tx.store
 			.index('createdAt')
 			.getAll(IDBKeyRange.upperBound(this.#now() - this.#ttlMs, true));
 		for (const row of old) await tx.store.delete(row.id);
 		await tx.done;
-		return old.filter((r) => r.scope === this.scope).map((r) => r.envelope);
+		return old.filter((r) => r.scope === this.scope).map((r) => r.envelope as M);
 	}
 
 	async attempted(id: string): Promise<void> {
