@@ -24,7 +24,7 @@ for (const turn of [
 	'what is my balance',
 	'and what plans do you have?'
 ]) {
-	await session.say(turn);
+	await session.hear(turn);
 }
 const from = personaById(demoFlow, session.record.owner);
 const to = personaById(demoFlow, 'human');

@@ -1,7 +1,6 @@
 import type { ContextPackage, TranscriptEntry } from '$lib/agents/context-package';
 import { demoDataset, demoFlow } from '$lib/agents/demo';
 import { personaById } from '$lib/agents/flow';
-import { UNHEARD } from '$lib/agents/phrases';
 import { LlmResponder } from '$lib/agents/llm-responder';
 import { LlmRouter, type ChatEngine } from '$lib/agents/llm-router';
 import { Router } from '$lib/agents/router';
@@ -15,9 +14,11 @@ import { openBrowserAttempts } from '$lib/storage/attempts';
 import { AttemptLimiter } from '$lib/agents/verification';
 import { openMicrophone } from '$lib/audio/mic';
 import type { VoiceAgent } from '$lib/voice/voice-agent.svelte';
+import { wireCall, wireHumanLink, wireNoHumanLink, type CallView } from './wire-call';
 
 // The caller page's state: a thin reactive shell over the conversation core. Everything the page
-// shows comes from session events; nothing here decides anything about the call.
+// shows comes from session events (connected in wire-call.ts); nothing here decides anything
+// about the call.
 
 // Failed verification attempts are counted across this browser's calls (IndexedDB); where storage
 // is unavailable they are counted for the page's lifetime.
@@ -58,6 +59,8 @@ export class CallController {
 	#safetyCode = $state<string | null>(null);
 	#voice: VoiceAgent | null = null;
 	#mode = $state<'voice' | 'text'>('text');
+	/** Undoes this call's wiring between session, voice, human link and page. */
+	#unwire: (() => void)[] = [];
 
 	constructor(transport: TransportChoice = { kind: 'broadcast' }) {
 		// Training takes a few hundred milliseconds of main thread: done while the visitor reads the
@@ -180,66 +183,39 @@ export class CallController {
 		this.#narration = null;
 		this.#fallback = null;
 		this.#outcome = null;
-		session.on((e) => {
-			if (this.#session !== session) return;
-			switch (e.type) {
-				case 'state':
-					this.#state = e.state;
-					if (voice) void this.#voiceFollows(voice, session, e.state);
-					break;
-				case 'transcript':
-					this.#transcript = [...this.#transcript, e.entry];
-					// Every agent turn is spoken, in the voice of the persona that said it: a streamed
-					// reply is already being spoken sentence by sentence; only its tail is left.
-					if (voice && e.entry.role === 'agent') {
-						const persona = personaById(this.flow, e.entry.personaId ?? this.#owner);
-						if (e.streamed) voice.endReply(persona);
-						else void voice.say(e.entry.text, persona);
-					}
-					break;
-				case 'agent_chunk':
-					voice?.replyChunk(e.text, personaById(this.flow, e.personaId));
-					break;
-				case 'owner':
-					this.#owner = e.personaId;
-					break;
-				case 'handoff':
-					this.#packages = [...this.#packages, e.package];
-					this.#narration = e.narration;
-					break;
-				case 'fallback_offer':
-					this.#fallback = e.options;
-					break;
-				case 'ended':
-					this.#outcome = e.outcome;
-					break;
-			}
-		});
+		for (const undo of this.#unwire.splice(0)) undo();
+		const view = this.#view(session);
+		this.#unwire.push(wireCall(session, view, voice));
 		await session.start();
 		await this.#connectHumanLink(session);
 	}
 
-	/** The microphone listens while an AI agent has the call; a person's call has its own audio. */
-	async #voiceFollows(voice: VoiceAgent, session: Session, state: CallState): Promise<void> {
-		if (state === 'listening' || state === 'thinking' || state === 'speaking') {
-			await voice.startListening(
-				(text) => {
-					if (this.#session === session) void this.send(text);
-				},
-				() => session.interrupt(),
-				() => {
-					if (this.#session !== session) return;
-					void voice.say(UNHEARD, personaById(this.flow, this.#owner));
-				}
-			);
-		} else if (
-			state === 'on_hold' ||
-			state === 'with_human' ||
-			state === 'queued' ||
-			state === 'ended'
-		) {
-			await voice.stopListening();
-		}
+	/** The page's view of one call: session, voice and link news land here while it is the call. */
+	#view(session: Session): CallView {
+		const current = () => this.#session === session;
+		return {
+			state: (state) => current() && (this.#state = state),
+			transcript: (entry) => current() && (this.#transcript = [...this.#transcript, entry]),
+			owner: (id) => current() && (this.#owner = id),
+			handoff: (pkg, narration) => {
+				if (!current()) return;
+				this.#packages = [...this.#packages, pkg];
+				this.#narration = narration;
+			},
+			fallback: (options) => current() && (this.#fallback = options),
+			ended: (outcome) => current() && (this.#outcome = outcome),
+			timing: ({ packageOnConsoleMs, operatorAudioMs }) => {
+				this.#timings = {
+					...this.#timings,
+					...(packageOnConsoleMs !== undefined ? { packageOnConsoleMs } : {}),
+					...(operatorAudioMs !== undefined ? { operatorAudioMs } : {})
+				};
+			},
+			hear: (text) => current() && void this.send(text),
+			linkStatus: (status) => (this.#linkStatus = status),
+			remoteAudio: (stream) => (this.#remoteAudio = stream),
+			safetyCode: (code) => (this.#safetyCode = code)
+		};
 	}
 
 	/** The human link is optional: without signaling, a human handoff offers queue/callback/AI. */
@@ -258,34 +234,15 @@ export class CallController {
 			this.#link = new CallerLink({
 				// Copying codes by hand takes a while; a signaled operator answers in seconds.
 				acceptTimeoutMs: manual ? 5 * 60_000 : 30_000,
-				session,
+				line: session.human,
 				signaling: this.#signaling,
 				db,
-				microphone: openMicrophone,
-				onRemoteAudio: (stream) => (this.#remoteAudio = stream),
-				onStatus: (status) => (this.#linkStatus = status),
-				onSafetyCode: (code) => (this.#safetyCode = code)
+				microphone: openMicrophone
 			});
-			session.on((e) => {
-				if (e.type === 'audit' && e.event.type === 'human_timing') {
-					const { packageOnConsoleMs, operatorAudioMs } = e.event;
-					this.#timings = {
-						...this.#timings,
-						...(packageOnConsoleMs !== undefined ? { packageOnConsoleMs } : {}),
-						...(operatorAudioMs !== undefined ? { operatorAudioMs } : {})
-					};
-				}
-			});
+			this.#unwire.push(wireHumanLink(session, this.#link, this.#view(session)));
 		} catch {
 			this.#linkStatus = { type: 'failed', reason: 'signaling unavailable' };
-			// No way to reach a person: a human handoff must still end somewhere, never on a dead line.
-			session.on((e) => {
-				if (e.type === 'handoff' && e.package.to.kind === 'human') {
-					void session.humanDeclined('We cannot reach our team from here right now.');
-				}
-			});
-			if (session.pendingHumanHandoff)
-				await session.humanDeclined('We cannot reach our team from here right now.');
+			this.#unwire.push(wireNoHumanLink(session));
 		}
 	}
 
@@ -293,7 +250,7 @@ export class CallController {
 		if (!this.#session || !text.trim()) return;
 		this.#busy = true;
 		try {
-			await this.#session.say(text);
+			await this.#session.hear(text);
 		} finally {
 			this.#busy = false;
 		}
@@ -310,6 +267,7 @@ export class CallController {
 		void this.#voice?.cancelSpeech();
 		void this.#voice?.stopListening();
 		this.#session?.end();
+		for (const undo of this.#unwire.splice(0)) undo();
 		this.#link?.close();
 		this.#link = null;
 	}

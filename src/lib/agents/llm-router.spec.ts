@@ -69,7 +69,7 @@ describe('LLM second stage', () => {
 			})
 		});
 		await sure.start();
-		await sure.say('hmm');
+		await sure.hear('hmm');
 		expect(sure.owner.id).toBe('support');
 		expect(sure.audit).toContainEqual(
 			expect.objectContaining({ type: 'route', source: 'llm', personaId: 'support' })
@@ -85,7 +85,7 @@ describe('LLM second stage', () => {
 			})
 		});
 		await broken.start();
-		await broken.say('hmm');
+		await broken.hear('hmm');
 		expect(broken.owner.id).toBe('triage');
 		expect(broken.record.transcript.at(-1)!.text).toMatch(/right place|a little more/);
 		expect(broken.audit).toContainEqual(

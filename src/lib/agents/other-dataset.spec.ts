@@ -41,7 +41,7 @@ async function call(turns: string[]) {
 		human: 'available'
 	});
 	await s.start();
-	for (const t of turns) await s.say(t);
+	for (const t of turns) await s.hear(t);
 	return s;
 }
 

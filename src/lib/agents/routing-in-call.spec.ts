@@ -17,7 +17,7 @@ describe('routing in a call', () => {
 		expect(question).toMatch(
 			/^Just to be sure I get you to the right place: is this about .+, or about .+\?$/
 		);
-		await s.say('the first one');
+		await s.hear('the first one');
 		expect(s.owner.id).not.toBe('triage');
 		expect(question.toLowerCase()).toContain(s.owner.intents[0]!.label.toLowerCase());
 		expect(s.record.hops[0]).toMatchObject({ from: 'triage', trigger: 'out_of_scope' });
@@ -39,7 +39,7 @@ describe('routing in a call', () => {
 		expect(s.record.transcript.at(-1)!.text).toMatch(
 			/isn't something I can help with.*Would you like a person\?/
 		);
-		await s.say('yes please');
+		await s.hear('yes please');
 		expect(s.record.hops.at(-1)).toMatchObject({ to: 'human', trigger: 'explicit_request' });
 	});
 

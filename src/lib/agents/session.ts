@@ -2,20 +2,27 @@ import type { AuditBody, AuditEvent } from './audit';
 import { latest, newCallRecord, type CallRecord } from './call-record';
 import type { ContextPackage, TranscriptEntry } from './context-package';
 import type { Dataset } from './dataset';
-import { extractEntities } from './entities';
+import type {
+	CallState,
+	FallbackChoice,
+	HumanAvailability,
+	Outcome,
+	SessionEvent,
+	SessionEventBody
+} from './events';
 import { personaById, triageOf, humanOf, type Flow, type Persona } from './flow';
 import { buildContextPackage, narration, opening } from './handoff';
-import { lowerFirst } from './wording';
+import { HumanDesk, type LineControls } from './human-desk';
+import type { HumanLink } from './human-link';
+import { takeIn } from './intake';
 import { fillCompany } from './phrases';
 import { checkHop } from './hop-policy';
 import { uuid } from './ids';
-import { redact } from './redact';
 import { rulesResponder, type Responder } from './responder';
-import type { CallControls, HandoffOptions, Reply } from './call-controls';
-import { CHOICE_AI, CHOICE_CALLBACK, CHOICE_QUEUE, GOODBYE, isVague } from './caller-words';
+import type { HandoffOptions, Reply } from './call-controls';
+import { GOODBYE, isVague } from './caller-words';
 import type { LlmRouter } from './llm-router';
 import { Router, type RouteDecision } from './router';
-import { blend, scoreTurn } from './sentiment';
 import { saidNo, saidYes, type Awaiting } from './skills';
 import { SpecialistDesk } from './specialist';
 import { Tools } from './tools';
@@ -24,44 +31,15 @@ import { ToolGuard } from './tool-guard';
 import { AttemptLimiter } from './verification';
 import { TriageDesk } from './triage';
 import { explicitRequest, frustration, sensitiveTopic, type Trigger } from './triggers';
+import { lowerFirst } from './wording';
 
-// The session is the conversation core: it takes caller turns as text and emits events. It has no
+export type { CallState, FallbackChoice, HumanAvailability, Outcome, SessionEvent } from './events';
+
+// The session is the conversation core: it hears caller turns as text and emits events. It has no
 // DOM, no workers and no network, so the page, the simulator and the benchmarks all drive this same
 // code. Only one persona owns the call at any moment; a handoff moves ownership, never shares it.
-
-export type CallState =
-	| 'idle'
-	| 'listening'
-	| 'thinking'
-	| 'speaking'
-	| 'handing_off'
-	| 'on_hold'
-	| 'with_human'
-	| 'queued'
-	| 'ended';
-
-export type Outcome = 'resolved' | 'human' | 'queued' | 'callback' | 'abandoned';
-
-/**
- * How a human handoff completes. `available`/`unavailable` settle it at once (the simulator);
- * `external` waits for a human link (the operator console) to call `humanAccepted` or
- * `humanDeclined`.
- */
-export type HumanAvailability = 'available' | 'unavailable' | 'external';
-
-export type FallbackChoice = 'queue' | 'callback' | 'ai';
-
-export type SessionEvent =
-	| { type: 'state'; state: CallState }
-	/** `streamed`: the words already went out as `agent_chunk` events while being generated. */
-	| { type: 'transcript'; entry: TranscriptEntry; streamed?: boolean }
-	/** Part of an agent's reply as it is generated, for speech to start before the reply ends. */
-	| { type: 'agent_chunk'; personaId: string; text: string }
-	| { type: 'owner'; personaId: string }
-	| { type: 'handoff'; package: ContextPackage; narration: string }
-	| { type: 'fallback_offer'; options: FallbackChoice[] }
-	| { type: 'audit'; event: AuditEvent }
-	| { type: 'ended'; outcome: Outcome };
+// It orchestrates: turn intake (intake.ts), the trigger cascade and handoffs (here), and three
+// desks that act on the call through narrow controls: triage, the specialist, the human line.
 
 export type SessionOptions = {
 	flow: Flow;
@@ -105,7 +83,7 @@ export class Session {
 	#awaiting: Awaiting | undefined;
 	#triage: TriageDesk;
 	#specialist: SpecialistDesk;
-	#awaitingFallback = false;
+	#line: HumanDesk;
 	#lastAi: string;
 	#disclosure: DisclosureCheck;
 
@@ -125,25 +103,47 @@ export class Session {
 			owner: triage.id,
 			at: this.#now().toISOString()
 		});
-		const controls = Object.defineProperty(
-			{
-				flow: this.flow,
-				record: this.record,
-				tools: this.tools,
-				reply: (persona: Persona, result: Reply, opts?: { keepState?: boolean }) =>
-					this.#reply(persona, result, opts),
-				handoff: (toId: string, trigger: Trigger, opts?: HandoffOptions) =>
-					this.#handoff(toId, trigger, opts),
-				log: (event: AuditBody) => this.#log(event)
+		// What the desks may do to this call; getters keep them reading the session's own state.
+		// eslint-disable-next-line @typescript-eslint/no-this-alias
+		const session = this;
+		const controls: LineControls = {
+			flow: this.flow,
+			record: this.record,
+			tools: this.tools,
+			get awaiting() {
+				return session.#awaiting;
 			},
-			'awaiting',
-			{
-				get: () => this.#awaiting,
-				set: (a: Awaiting | undefined) => {
-					this.#awaiting = a;
-				}
-			}
-		) as CallControls;
+			set awaiting(a: Awaiting | undefined) {
+				session.#awaiting = a;
+			},
+			get state() {
+				return session.#state;
+			},
+			get owner() {
+				return session.owner;
+			},
+			get lastAi() {
+				return personaById(session.flow, session.#lastAi);
+			},
+			get packages() {
+				return session.packages;
+			},
+			get outcome() {
+				return session.#outcome;
+			},
+			set outcome(o: Outcome | null) {
+				session.#outcome = o;
+			},
+			reply: (persona, result, opts) => this.#reply(persona, result, opts),
+			handoff: (toId, trigger, opts) => this.#handoff(toId, trigger, opts),
+			log: (event) => this.#log(event),
+			setState: (state) => this.#setState(state),
+			push: (entry) => this.#push(entry),
+			emit: (event) => this.#emit(event),
+			takeOwnership: (persona) => this.#takeOwnership(persona),
+			end: (outcome) => this.end(outcome),
+			at: () => this.#at()
+		};
 		this.#triage = new TriageDesk(controls, options.router, options.llmRouter);
 		const guard = new ToolGuard({
 			tools: this.tools,
@@ -155,6 +155,7 @@ export class Session {
 			}
 		});
 		this.#specialist = new SpecialistDesk(controls, guard);
+		this.#line = new HumanDesk(controls);
 		this.#disclosure = new DisclosureCheck(options.dataset);
 	}
 
@@ -174,16 +175,14 @@ export class Session {
 		return this.#awaiting;
 	}
 
+	/** Whether the caller is being asked to choose queue, callback or the AI. */
 	get awaitingFallback(): boolean {
-		return this.#awaitingFallback;
+		return this.#line.awaitingChoice;
 	}
 
-	/** The package of a human handoff still waiting for a person to be found, if any. */
-	get pendingHumanHandoff(): ContextPackage | undefined {
-		const last = this.packages[this.packages.length - 1];
-		const waiting =
-			this.#state === 'on_hold' && !this.#awaitingFallback && this.owner.kind !== 'human';
-		return waiting && last?.to.kind === 'human' ? last : undefined;
+	/** The call's human line, as a human link (rtc/) drives it. */
+	get human(): HumanLink {
+		return this.#line;
 	}
 
 	/** Plugs in (or removes) the LLM second stage, e.g. once a model has loaded. */
@@ -211,42 +210,25 @@ export class Session {
 		await this.#reply(triage, { say: this.#fill(triage.greeting), facts: [] });
 	}
 
-	/** One caller turn, as text (typed, or from speech-to-text). */
-	async say(raw: string): Promise<void> {
+	/** One caller turn, as text (typed, or from speech-to-text): what the caller said, heard here. */
+	async hear(raw: string): Promise<void> {
 		if (this.#state === 'idle') await this.start();
 		if (this.#state === 'ended') return;
-		const text0 = raw.trim();
-		if (!text0) return;
+		const words = raw.trim();
+		if (!words) return;
 
-		const turn = this.record.transcript.length;
-		const extraction = extractEntities(text0, this.tools.dataset);
-		const red = redact(text0);
-		const text = red.text;
-		if (extraction.pin) this.#specialist.givePin(extraction.pin);
-		const earlier = this.record.transcript.filter((t) => t.role === 'caller').map((t) => t.text);
-		this.#push({ role: 'caller', text, at: this.#at() });
-		const found = [...extraction.entities];
-		for (const last4 of red.cardLast4) {
-			if (!found.some((e) => e.type === 'card_last4' && e.value === last4))
-				found.push({ type: 'card_last4', value: last4 });
-		}
-		for (const e of found) {
-			if (this.record.entities.some((x) => x.type === e.type && x.value === e.value)) {
-				this.#log({ type: 'repeat', entity: e.type, turn });
-			} else {
-				this.record.entities.push({ ...e, turn });
-			}
-		}
-		const redactions = Object.values(red.removed).reduce((s, n) => s + (n ?? 0), 0);
-		this.#log({ type: 'caller_turn', turn, entities: found.map((e) => e.type), redactions });
-		// A turn that answers the persona's question ("AC-10021, PIN 4821") neither changes the intent
-		// nor counts as the caller repeating themselves when asked to say it again.
-		const continuing = this.#specialist.continues(text, found);
-		const turnSentiment = scoreTurn(text, continuing ? [] : earlier);
-		this.record.sentiment = blend(this.record.sentiment, turnSentiment);
+		const { turn, text, found, cardGiven, continuing, sentiment } = takeIn(words, {
+			record: this.record,
+			dataset: this.tools.dataset,
+			push: (entry) => this.#push(entry),
+			log: (event) => this.#log(event),
+			at: () => this.#at(),
+			pin: (pin) => this.#specialist.givePin(pin),
+			continues: (text, found) => this.#specialist.continues(text, found)
+		});
 
 		if (this.#state === 'with_human' || this.#state === 'handing_off') return;
-		if (this.#awaitingFallback) return this.#fallbackFromText(text);
+		if (this.#line.awaitingChoice) return this.#line.fromText(text);
 		if (this.#state === 'on_hold' || this.#state === 'queued') return;
 
 		this.#setState('thinking');
@@ -287,12 +269,12 @@ export class Session {
 		const sensitive = sensitiveTopic({
 			text,
 			amounts,
-			cardGiven: red.cardLast4.length > 0 || (red.removed.cvv ?? 0) > 0,
+			cardGiven,
 			largeAmount: t.largeAmount
 		});
 		if (sensitive && human)
 			return this.#handoff(human.id, sensitive, { nextStep: sensitive.nextStep });
-		const upset = frustration(turnSentiment, this.record.sentiment, t.frustration);
+		const upset = frustration(sentiment, this.record.sentiment, t.frustration);
 		if (upset && human) return this.#handoff(human.id, upset);
 
 		const clearTopic = route.personaId !== null && route.confidence >= t.route;
@@ -376,10 +358,10 @@ export class Session {
 
 		if (to.kind === 'human') {
 			this.#setState('on_hold');
-			if (this.#human === 'available') return this.humanAccepted();
+			if (this.#human === 'available') return this.#line.accepted();
 			if (this.#human === 'unavailable')
-				return this.humanDeclined('No one is available right now.');
-			return; // external: the human link calls humanAccepted/humanDeclined.
+				return this.#line.declined('No one is available right now.');
+			return; // external: the human link answers through `human`.
 		}
 		this.#takeOwnership(to);
 		const planName = this.#planName();
@@ -418,122 +400,9 @@ export class Session {
 		this.#emit({ type: 'owner', personaId: p.id });
 	}
 
-	/** The human link: an operator accepted the call. */
-	humanAccepted(operatorName?: string): void {
-		const human = humanOf(this.flow);
-		if (!human || this.#state === 'ended') return;
-		this.#awaitingFallback = false;
-		// A caller who waited in the queue and got through is now with a person.
-		if (this.#outcome === 'queued') this.#outcome = null;
-		this.#takeOwnership(human);
-		this.#push({
-			role: 'system',
-			text: `You're now connected with ${operatorName ?? 'a person'}.`,
-			at: this.#at()
-		});
-		this.#setState('with_human');
-	}
-
-	/** The human link: declined, timed out, or nobody is available. The caller chooses what next. */
-	async humanDeclined(reason: string): Promise<void> {
-		if (this.#state === 'ended') return;
-		const ai = personaById(this.flow, this.#lastAi);
-		this.#awaitingFallback = true;
-		this.#setState('on_hold');
-		this.#emit({ type: 'fallback_offer', options: ['queue', 'callback', 'ai'] });
-		await this.#reply(
-			ai,
-			{
-				say: `${reason} You can wait in the queue, ask for a callback, or keep going with me. Everything you've told us is saved.`,
-				facts: []
-			},
-			{ keepState: true }
-		);
-		// Done speaking: the caller is on hold until they choose.
-		this.#setState('on_hold');
-	}
-
-	async #fallbackFromText(text: string): Promise<void> {
-		if (CHOICE_CALLBACK.test(text)) return this.chooseFallback('callback');
-		if (CHOICE_QUEUE.test(text)) return this.chooseFallback('queue');
-		if (CHOICE_AI.test(text)) return this.chooseFallback('ai');
-		const ai = personaById(this.flow, this.#lastAi);
-		await this.#reply(
-			ai,
-			{
-				say: 'Would you like to wait in the queue, get a callback, or keep going with me?',
-				facts: []
-			},
-			{ keepState: true }
-		);
-		this.#setState('on_hold');
-	}
-
 	/** The caller's choice after a human handoff could not complete. */
 	async chooseFallback(choice: FallbackChoice, detail: { position?: number } = {}): Promise<void> {
-		if (!this.#awaitingFallback) return;
-		this.#awaitingFallback = false;
-		this.#log({ type: 'fallback', choice });
-		const ai = personaById(this.flow, this.#lastAi);
-		if (choice === 'queue') {
-			this.#outcome = 'queued';
-			const where = detail.position
-				? `You're number ${detail.position} in the queue.`
-				: "You're in the queue.";
-			this.#push({
-				role: 'agent',
-				personaId: ai.id,
-				text: `${where} Stay on the line; the next person free will have your details.`,
-				at: this.#at()
-			});
-			this.#setState('queued');
-			return;
-		}
-		if (choice === 'callback') {
-			const phone = this.record.verified?.phone ?? latest(this.record, 'phone');
-			const to = phone ? ` at ${phone}` : '';
-			this.#push({
-				role: 'agent',
-				personaId: ai.id,
-				text: `We'll call you back${to} as soon as someone is free, with everything from this call. Goodbye for now.`,
-				at: this.#at()
-			});
-			return this.end('callback');
-		}
-		this.record.owner = ai.id;
-		this.owners.push(ai.id);
-		this.#emit({ type: 'owner', personaId: ai.id });
-		return this.#reply(ai, { say: "I'm still here. What would you like to do next?", facts: [] });
-	}
-
-	/** The human link dropped mid-call (the operator's tab closed, the network went): back to the AI. */
-	async humanLost(): Promise<void> {
-		if (this.#state === 'ended' || this.owner.kind !== 'human') return;
-		const ai = personaById(this.flow, this.#lastAi);
-		this.record.owner = ai.id;
-		this.owners.push(ai.id);
-		this.#emit({ type: 'owner', personaId: ai.id });
-		this.#push({ role: 'system', text: 'The line to the specialist dropped.', at: this.#at() });
-		return this.#reply(ai, {
-			say: "I'm back with you, and I still have everything from this call. I can try a person again, arrange a callback, or keep helping here.",
-			facts: []
-		});
-	}
-
-	/** Timings of a human handoff, measured by the human link, kept in the audit log. */
-	recordHumanTiming(t: {
-		handoffId: string;
-		packageOnConsoleMs?: number;
-		operatorAudioMs?: number;
-	}): void {
-		this.#log({ type: 'human_timing', ...t });
-	}
-
-	/** The operator returns the caller to an AI persona, with notes. */
-	async handBack(input: { to: string; notes: string[] }): Promise<void> {
-		if (this.owner.kind !== 'human') return;
-		this.record.notes.push(...input.notes);
-		return this.#handoff(input.to, { kind: 'handback', detail: 'Operator handed the call back.' });
+		return this.#line.choose(choice, detail);
 	}
 
 	async #endByCaller(owner: Persona): Promise<void> {
@@ -565,7 +434,7 @@ export class Session {
 
 	#derivedOutcome(): Outcome {
 		if (this.#outcome) return this.#outcome;
-		if (this.#state === 'queued' || this.#awaitingFallback) return 'queued';
+		if (this.#state === 'queued' || this.#line.awaitingChoice) return 'queued';
 		if (this.owner.kind === 'human') return 'human';
 		if (this.#state === 'on_hold') return 'queued';
 		return this.record.resolved.length > 0 ? 'resolved' : 'abandoned';
@@ -639,7 +508,8 @@ export class Session {
 		this.#emit({ type: 'audit', event: e });
 	}
 
-	#emit(e: SessionEvent): void {
+	#emit(body: SessionEventBody): void {
+		const e = { ...body, at: this.#at() } as SessionEvent;
 		for (const l of this.#listeners) l(e);
 	}
 }

@@ -78,7 +78,7 @@ describe('simulator', () => {
 		const s = await runCall(['I want a real person'], 'unavailable');
 		expect(s.awaitingFallback).toBe(true);
 		expect(s.state).toBe('on_hold');
-		await s.say('hmm');
+		await s.hear('hmm');
 		expect(s.state).toBe('on_hold');
 	});
 });

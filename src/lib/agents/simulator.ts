@@ -75,7 +75,7 @@ export async function simulateCall(input: {
 	input.onSession?.(session);
 	await session.start();
 	for (const turn of input.turns) {
-		await session.say(turn);
+		await session.hear(turn);
 		if (input.fallback && session.awaitingFallback) await session.chooseFallback(input.fallback);
 	}
 	session.end();

@@ -155,7 +155,7 @@ describe('in-call triggers', () => {
 	it('handback: the operator returns the caller with notes', async () => {
 		const s = await runCall(['let me talk to a person']);
 		expect(s.owner.kind).toBe('human');
-		await s.handBack({ to: 'billing', notes: ['Waived the late fee as a courtesy'] });
+		await s.human.handBack({ to: 'billing', notes: ['Waived the late fee as a courtesy'] });
 		expect(s.owner.id).toBe('billing');
 		const last = s.record.transcript.at(-1)!;
 		expect(last.text).toContain('Waived the late fee');

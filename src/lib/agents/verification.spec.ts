@@ -21,7 +21,7 @@ async function call(turns: string[], attempts: AttemptLimiter, device = 'kiosk-1
 	});
 	await s.start();
 	for (const t of turns) {
-		await s.say(t);
+		await s.hear(t);
 		if (s.awaitingFallback) await s.chooseFallback('ai');
 	}
 	return s;

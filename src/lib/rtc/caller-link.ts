@@ -1,31 +1,37 @@
-import type { ContextPackage } from '../agents/context-package';
+import type { ContextPackage, TranscriptEntry } from '../agents/context-package';
+import type { CallState } from '../agents/events';
+import type { HumanLink } from '../agents/human-link';
 import { uuid } from '../agents/ids';
-import type { Session } from '../agents/session';
 import type { Database } from '../storage/db';
-import { Outbox, Received } from '../storage/outbox';
-import { dataChannelPort, Link } from './link';
-import { Peer } from './peer';
+import type { Link } from './link';
+import type { Peer } from './peer';
+import { openPeerLink } from './peer-link';
 import { seal, type CallbackRequest } from './sealed';
 import type { Presence, Signaling } from './signaling';
 
-// The caller's side of a warm transfer. When the session hands to a person, this finds an available
+// The caller's side of a warm transfer. Offered a handoff to a person, this finds an available
 // operator, opens a peer link, sends the context package (through the outbox, so it survives a
-// dropped link) and waits for the operator to accept, decline or ask for a callback. It never
-// leaves the caller on a dead line: no operator, a timeout or a vanished peer all fall back.
+// dropped link) and waits for the operator to accept, decline or ask for a callback, which it
+// passes to the call's human line. It never leaves the caller on a dead line: no operator, a
+// timeout or a vanished peer all fall back. The page's wiring (routes/wire-call.ts) feeds it the
+// session's events; it sees the call only through `HumanLink`.
 
 export type CallerLinkOptions = {
-	session: Session;
+	/** The call's human line: what an operator's answers do to the call. */
+	line: HumanLink;
 	signaling: Signaling;
 	db: Database;
 	/** How long to wait for an operator to accept. */
 	acceptTimeoutMs?: number;
 	/** The caller's microphone for the human leg; null for text-only callers. */
 	microphone?: () => Promise<MediaStream | null>;
-	onRemoteAudio?: (stream: MediaStream) => void;
-	onStatus?: (status: CallerLinkStatus) => void;
-	/** The six digits to compare aloud with the operator, once the peer link is up. */
-	onSafetyCode?: (code: string) => void;
 };
+
+export type CallerLinkEvent =
+	| { type: 'status'; status: CallerLinkStatus }
+	| { type: 'remote_audio'; stream: MediaStream }
+	/** The six digits to compare aloud with the operator, once the peer link is up. */
+	| { type: 'safety_code'; code: string };
 
 export type CallerLinkStatus =
 	| { type: 'idle' }
@@ -50,6 +56,7 @@ export class CallerLink {
 	#position: { position: number; at: number } | null = null;
 	#queuedSince: number | null = null;
 	#queueTimer: ReturnType<typeof setInterval> | undefined;
+	readonly #listeners = new Set<(e: CallerLinkEvent) => void>();
 
 	constructor(options: CallerLinkOptions) {
 		this.#o = options;
@@ -72,20 +79,24 @@ export class CallerLink {
 					this.#position = { position: m.position, at: Date.now() };
 					this.#queueTick();
 				}
-			}),
-			options.session.on((e) => {
-				if (e.type === 'handoff' && e.package.to.kind === 'human') void this.#offer(e.package);
-				if (e.type === 'transcript' && this.#connected) this.#link?.send('transcript', e.entry);
-				if (e.type === 'ended' && e.outcome === 'callback') void this.#requestCallback();
-				if (e.type === 'state') this.#onState(e.state);
 			})
 		);
 		void options.signaling.listenAs(this.selfId).then(() => {
 			options.signaling.send({ type: 'who', from: this.selfId });
 			// The caller may have asked for a person while signaling was still connecting.
-			const waiting = options.session.pendingHumanHandoff;
-			if (waiting) void this.#offer(waiting);
+			const waiting = options.line.waiting;
+			if (waiting) void this.offer(waiting);
 		});
+	}
+
+	on(listener: (e: CallerLinkEvent) => void): () => void {
+		this.#listeners.add(listener);
+		return () => this.#listeners.delete(listener);
+	}
+
+	/** A line of the call's transcript, passed on live while a person has the call. */
+	relay(entry: TranscriptEntry): void {
+		if (this.#connected) this.#link?.send('transcript', entry);
 	}
 
 	get availableOperators(): Presence[] {
@@ -100,22 +111,18 @@ export class CallerLink {
 		this.#link?.close();
 		this.#peer?.close();
 		for (const u of this.#unsubs) u();
+		this.#listeners.clear();
 	}
 
 	/**
 	 * A callback is stored first (strict durability), then offered to an available operator; it
 	 * stays stored, and is offered again whenever one appears, until an operator acknowledges it.
 	 */
-	async #requestCallback(): Promise<void> {
-		const { session, db } = this.#o;
-		const pkg = session.packages[session.packages.length - 1];
-		const tx = db.transaction('callbacks', 'readwrite', { durability: 'strict' });
+	async requestCallback(): Promise<void> {
+		const tx = this.#o.db.transaction('callbacks', 'readwrite', { durability: 'strict' });
 		await tx.store.put({
 			id: uuid(),
-			callId: session.record.callId,
-			name: pkg?.caller.name ?? session.record.verified?.name,
-			phone: pkg?.caller.phone ?? session.record.verified?.phone,
-			summary: pkg?.summary ?? 'The caller asked for a callback.',
+			...this.#o.line.callback(),
 			createdAt: Date.now(),
 			sent: false
 		});
@@ -165,7 +172,8 @@ export class CallerLink {
 		return p && p.at > Date.now() - 10_000 ? p.position : null;
 	}
 
-	#onState(state: string): void {
+	/** The call's state: a queued caller announces itself and is rung through when first in line. */
+	callState(state: CallState): void {
 		if (state === 'queued' && this.#queuedSince === null) {
 			this.#queuedSince = Date.now();
 			this.#announceQueue('waiting');
@@ -195,25 +203,25 @@ export class CallerLink {
 
 	/** Updates the shown position, and rings an operator when this caller is first in line. */
 	#queueTick(): void {
-		if (this.#queuedSince === null || this.#o.session.state !== 'queued') return;
+		if (this.#queuedSince === null) return;
 		const position = this.queuePosition;
 		if (!this.#peer) this.#status({ type: 'queued', position });
-		const last = this.#o.session.packages.at(-1);
-		if (
-			position === 1 &&
-			!this.#peer &&
-			this.availableOperators.length > 0 &&
-			last?.to.kind === 'human'
-		) {
-			void this.#offer(last);
+		const last = this.#o.line.lastHandoff;
+		if (position === 1 && !this.#peer && this.availableOperators.length > 0 && last) {
+			void this.offer(last);
 		}
 	}
 
-	#status(s: CallerLinkStatus): void {
-		this.#o.onStatus?.(s);
+	#status(status: CallerLinkStatus): void {
+		this.#emit({ type: 'status', status });
 	}
 
-	async #offer(pkg: ContextPackage): Promise<void> {
+	#emit(e: CallerLinkEvent): void {
+		for (const l of this.#listeners) l(e);
+	}
+
+	/** A handoff to a person: ring an available operator with its package, or fall back. */
+	async offer(pkg: ContextPackage): Promise<void> {
 		this.#pkg = pkg;
 		this.#status({ type: 'looking' });
 		// Presence can lag a moment behind a freshly opened console: ask, then give it a beat.
@@ -222,36 +230,30 @@ export class CallerLink {
 		const operator = this.availableOperators[0];
 		if (!operator) {
 			this.#status({ type: 'failed', reason: 'no operator available' });
-			await this.#o.session.humanDeclined('No one is available right now.');
+			await this.#o.line.declined('No one is available right now.');
 			return;
 		}
 		// Presence names no one over a broker; the person's name comes with their accept.
 		this.#status({ type: 'ringing', operator: operator.name ?? 'a specialist' });
-		const peer = new Peer({
+		const { peer, link } = openPeerLink({
 			signaling: this.#o.signaling,
 			selfId: this.selfId,
 			peerId: operator.from,
-			polite: false
+			polite: false,
+			db: this.#o.db,
+			// The outbox is scoped to this handoff: a package left by an earlier call never goes out here.
+			scope: pkg.handoffId,
+			onSafetyCode: (code) => code && this.#emit({ type: 'safety_code', code }),
+			onRemoteAudio: (stream) => {
+				this.#emit({ type: 'remote_audio', stream });
+				this.#o.line.timing({
+					handoffId: pkg.handoffId,
+					operatorAudioMs: Date.now() - Date.parse(pkg.createdAt)
+				});
+			}
 		});
 		this.#peer = peer;
-		// The outbox is scoped to this handoff: a package left by an earlier call never goes out here.
-		const link = new Link({
-			outbox: new Outbox(this.#o.db, { scope: pkg.handoffId }),
-			received: new Received(this.#o.db)
-		});
 		this.#link = link;
-		peer.channel.addEventListener('open', () => {
-			link.attach(dataChannelPort(peer.channel, peer.maxMessageSize));
-			void peer.safetyCode().then((code) => code && this.#o.onSafetyCode?.(code));
-		});
-		peer.pc.ontrack = (e) => {
-			const stream = e.streams[0] ?? new MediaStream([e.track]);
-			this.#o.onRemoteAudio?.(stream);
-			this.#o.session.recordHumanTiming({
-				handoffId: pkg.handoffId,
-				operatorAudioMs: Date.now() - Date.parse(pkg.createdAt)
-			});
-		};
 		link.on((e) => void this.#onLink(e, operator));
 		this.#o.signaling.send({
 			type: 'ring',
@@ -267,9 +269,9 @@ export class CallerLink {
 	}
 
 	async #onLink(e: Parameters<Parameters<Link['on']>[0]>[0], operator: Presence): Promise<void> {
-		const session = this.#o.session;
+		const line = this.#o.line;
 		if (e.type === 'acked' && this.#pkg && e.handoffId === this.#pkg.handoffId) {
-			session.recordHumanTiming({
+			line.timing({
 				handoffId: this.#pkg.handoffId,
 				packageOnConsoleMs: Date.now() - Date.parse(this.#pkg.createdAt)
 			});
@@ -278,7 +280,7 @@ export class CallerLink {
 			this.#connected = false;
 			this.#status({ type: 'failed', reason: 'the operator left' });
 			this.#peer?.close();
-			await session.humanLost();
+			await line.lost();
 		}
 		// The console rings for another call and will never show this package: no point waiting.
 		if (e.type === 'refused' && e.handoffId === this.#pkg?.handoffId && !this.#connected)
@@ -290,7 +292,7 @@ export class CallerLink {
 			if (env.payload.action === 'accept') {
 				this.#connected = true;
 				const name = env.payload.name ?? operator.name ?? 'a specialist';
-				session.humanAccepted(name);
+				line.accepted(name);
 				this.#status({ type: 'connected', operator: name });
 				const mic = await this.#o.microphone?.().catch(() => null);
 				if (mic) this.#peer?.addStream(mic);
@@ -298,11 +300,11 @@ export class CallerLink {
 				await this.#fail('The specialist could not take the call right now.');
 			} else {
 				await this.#fail('The specialist will call you back.');
-				await session.chooseFallback('callback');
+				await line.callbackAsked();
 			}
 		} else if (env.type === 'handback') {
 			this.#connected = false;
-			await session.handBack({ to: env.payload.to, notes: env.payload.notes });
+			await line.handBack({ to: env.payload.to, notes: env.payload.notes });
 			this.#status({ type: 'idle' });
 			this.#peer?.close();
 		} else if (env.type === 'hangup' && this.#connected) {
@@ -310,7 +312,7 @@ export class CallerLink {
 			this.#connected = false;
 			this.#status({ type: 'idle' });
 			this.#peer?.close();
-			session.end('human');
+			line.hungUp();
 		}
 	}
 
@@ -322,6 +324,6 @@ export class CallerLink {
 		// The link goes, the outbox stays: an unacknowledged package is resent on the next link.
 		this.#link?.close();
 		this.#link = null;
-		await this.#o.session.humanDeclined(reason);
+		await this.#o.line.declined(reason);
 	}
 }

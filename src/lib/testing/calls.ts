@@ -21,6 +21,6 @@ export async function runCall(
 		human
 	});
 	await session.start();
-	for (const t of turns) await session.say(t);
+	for (const t of turns) await session.hear(t);
 	return session;
 }

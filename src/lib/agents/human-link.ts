@@ -1,0 +1,37 @@
+import type { ContextPackage } from './context-package';
+import type { HumanTiming } from './events';
+
+// What a human link (the caller's side of a warm transfer, in rtc/) may do to a call: the few
+// things an operator's console can cause, and what it needs to know to ring one. It is all the
+// link sees of the session; the page's wiring feeds it the session's events.
+
+/** What a stored callback request carries, taken from the call's last package. */
+export type CallbackDetails = {
+	callId: string;
+	name?: string;
+	phone?: string;
+	summary: string;
+};
+
+export interface HumanLink {
+	/** The package of a human handoff still waiting for a person to be found, if any. */
+	readonly waiting: ContextPackage | undefined;
+	/** The last package handed to a person: the one to ring with when a queued caller's turn comes. */
+	readonly lastHandoff: ContextPackage | undefined;
+	/** What a callback request for this call carries. */
+	callback(): CallbackDetails;
+	/** An operator accepted the call. */
+	accepted(operatorName?: string): void;
+	/** Declined, timed out, or nobody is available: the caller chooses what next. */
+	declined(reason: string): Promise<void>;
+	/** The operator asked to call the caller back. */
+	callbackAsked(): Promise<void>;
+	/** The line dropped mid-call (the operator's tab closed, the network went): back to the AI. */
+	lost(): Promise<void>;
+	/** The operator returns the caller to an AI persona, with notes. */
+	handBack(input: { to: string; notes: string[] }): Promise<void>;
+	/** The operator finished the call. */
+	hungUp(): void;
+	/** Timings the link measured for a handoff, kept in the audit log. */
+	timing(t: HumanTiming): void;
+}
