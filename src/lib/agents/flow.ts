@@ -31,6 +31,12 @@ export type Persona = {
 	handoffTo: string[];
 	/** Workflow points where a human must take over (e.g. `cancel_service`). */
 	humanMoments: string[];
+	/** How the caller hears this persona's team named ("Connecting you to Sam in …"); else its id. */
+	team?: string;
+	/** What a caller may call the team when asking for it ("tech support"); else its id. */
+	aliases?: string[];
+	/** A human persona: the AI persona an operator hands the caller back to unless they pick another. */
+	handBackTo?: string;
 };
 
 export type Thresholds = {
@@ -103,6 +109,8 @@ export function checkFlow(flow: Flow): Flow {
 		for (const to of p.handoffTo) {
 			if (!ids.has(to)) throw new FlowError(`Persona "${p.id}" hands to unknown persona "${to}".`);
 		}
+		if (p.handBackTo && !ids.has(p.handBackTo))
+			throw new FlowError(`Persona "${p.id}" hands back to unknown persona "${p.handBackTo}".`);
 	}
 	return flow;
 }

@@ -92,14 +92,9 @@ export function narration(to: Persona, trigger: Trigger): string {
 	return `Connecting you to ${to.name} in ${teamOf(to)}.`;
 }
 
+/** The persona's team as the caller hears it named, from the flow. */
 export function teamOf(p: Persona): string {
-	const team: Record<string, string> = {
-		billing: 'billing',
-		support: 'technical support',
-		sales: 'plans and upgrades',
-		retention: 'customer care'
-	};
-	return team[p.id] ?? p.id;
+	return p.team ?? p.id;
 }
 
 /**

@@ -22,6 +22,12 @@ export type Awaiting =
 	| 'human_offer'
 	| 'clarify';
 
+/**
+ * Questions whose "yes" runs another skill: the intent a confirmation leads to. The specialist
+ * desk asks this, so no intent is named outside the skills.
+ */
+export const CONFIRMS: Partial<Record<Awaiting, string>> = { confirm_dispute: 'billing.dispute' };
+
 export type SkillResult = {
 	say: string;
 	/** Facts the reply relies on (tool results), for a responder that rephrases. */

@@ -1,7 +1,7 @@
 import type { CallControls } from './call-controls';
 import { humanOf, type Persona } from './flow';
 import type { RouteDecision } from './router';
-import { runSkill, saidNo, saidYes, type SkillContext, type SkillResult } from './skills';
+import { CONFIRMS, runSkill, saidNo, saidYes, type SkillContext, type SkillResult } from './skills';
 import type { GuardedOutcome, ToolGuard, ToolOrigin } from './tool-guard';
 import { toolFailure } from './triggers';
 
@@ -84,7 +84,8 @@ export class SpecialistDesk {
 			}
 		}
 		let intentId = this.#c.record.intent.id;
-		if (this.#c.awaiting === 'confirm_dispute' && saidYes(text)) intentId = 'billing.dispute';
+		const confirmed = this.#c.awaiting && CONFIRMS[this.#c.awaiting];
+		if (confirmed && saidYes(text)) intentId = confirmed;
 		else if (
 			!continuing &&
 			route.personaId === owner.id &&

@@ -48,16 +48,11 @@ export function explicitRequest(text: string, flow: Flow, owner: Persona): Trigg
 	return null;
 }
 
+/** Each specialist's team with the words a caller may use for it, from the flow. */
 function departmentWords(flow: Flow): [string, string[]][] {
-	const known: Record<string, string[]> = {
-		billing: ['billing', 'accounts', 'payments'],
-		support: ['technical support', 'tech support', 'support', 'technical', 'tech'],
-		sales: ['sales', 'upgrades', 'plans'],
-		retention: ['retention', 'cancellations', 'customer care', 'cancellation']
-	};
 	return flow.personas
 		.filter((p) => p.kind === 'specialist')
-		.map((p) => [p.id, known[p.id] ?? [p.id.toLowerCase()]]);
+		.map((p) => [p.id, p.aliases?.length ? p.aliases : [p.id.toLowerCase()]]);
 }
 
 const SENSITIVE: { topic: string; re: RegExp; nextStep: string }[] = [

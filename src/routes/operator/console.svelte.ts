@@ -1,13 +1,15 @@
 import type { ContextPackage, TranscriptEntry } from '$lib/agents/context-package';
 import { uuid } from '$lib/agents/ids';
 import { openBatonDB, OPERATOR_DB, type Database } from '$lib/storage/db';
-import { Outbox, Received } from '$lib/storage/outbox';
+import { Received } from '$lib/storage/outbox';
 import { admitPackage } from '$lib/rtc/admit';
-import { dataChannelPort, Link, type LinkEvent } from '$lib/rtc/link';
-import { Peer } from '$lib/rtc/peer';
+import type { Link, LinkEvent } from '$lib/rtc/link';
+import type { Peer } from '$lib/rtc/peer';
+import { openPeerLink } from '$lib/rtc/peer-link';
 import { CallbackRequestSchema, newSealingKeys, open, SealError } from '$lib/rtc/sealed';
 import type { Signal, Signaling } from '$lib/rtc/signaling';
 import * as v from 'valibot';
+import { MicError, openMicrophone } from '$lib/audio/mic';
 
 // The operator console's state: presence, the incoming call with its context package, the live
 // transcript, notes, and the actions (accept, decline, call back, hand back). It also keeps the
@@ -38,6 +40,8 @@ export class OperatorConsole {
 	#notes = $state('');
 	#remote = $state.raw<MediaStream | null>(null);
 	#safetyCode = $state<string | null>(null);
+	/** Why the operator's microphone did not start, in words that say what to do. */
+	#micNote = $state<string | null>(null);
 	#callbacks = $state.raw<
 		{ id: string; name?: string; phone?: string; summary: string; at: number }[]
 	>([]);
@@ -78,6 +82,9 @@ export class OperatorConsole {
 	/** The six digits to compare aloud with the caller (manual pairing), once the link is up. */
 	get safetyCode() {
 		return this.#safetyCode;
+	}
+	get micNote() {
+		return this.#micNote;
 	}
 	get remoteStream() {
 		return this.#remote;
@@ -205,32 +212,25 @@ export class OperatorConsole {
 			transcript: [],
 			receivedAt: null
 		};
-		const peer = new Peer({
+		const named = this.#signaling.kind !== 'manual';
+		const { peer, link } = openPeerLink({
 			signaling: this.#signaling,
 			selfId: this.operatorId,
 			peerId: callerId,
-			polite: true
-		});
-		this.#peer = peer;
-		const named = this.#signaling.kind !== 'manual';
-		const link = new Link({
-			outbox: new Outbox(this.#db, { scope: callId }),
-			received: new Received(this.#db),
+			polite: true,
+			db: this.#db,
+			scope: callId,
 			// A package for any other call is refused by the link, never shown. A pairing code cannot
 			// name its call: that link holds to the call of the first package it takes in.
-			...(named ? { callId } : {})
+			...(named ? { callId } : {}),
+			onSafetyCode: (code) => {
+				if (this.#peer === peer) this.#safetyCode = code;
+			},
+			onRemoteAudio: (stream) => (this.#remote = stream)
 		});
+		this.#peer = peer;
 		this.#link = link;
 		this.#safetyCode = null;
-		peer.channel.addEventListener('open', () => {
-			link.attach(dataChannelPort(peer.channel, peer.maxMessageSize));
-			void peer.safetyCode().then((code) => {
-				if (this.#peer === peer) this.#safetyCode = code;
-			});
-		});
-		peer.pc.ontrack = (e) => {
-			this.#remote = e.streams[0] ?? new MediaStream([e.track]);
-		};
 		link.on((e) => this.#onLink(e, named));
 		// A ring with no package behind it (a caller gone, or a forged ring) must not hold the
 		// console busy.
@@ -261,7 +261,7 @@ export class OperatorConsole {
 		}
 	}
 
-	async accept(microphone: () => Promise<MediaStream | null>): Promise<void> {
+	async accept(microphone: () => Promise<MediaStream> = openMicrophone): Promise<void> {
 		const call = this.#call;
 		if (!call?.pkg || !this.#link) return;
 		this.#link.send('operator', {
@@ -270,8 +270,15 @@ export class OperatorConsole {
 			name: this.#name
 		});
 		this.#call = { ...call, state: 'connected' };
-		const mic = await microphone().catch(() => null);
-		if (mic) this.#peer?.addStream(mic);
+		try {
+			this.#peer?.addStream(await microphone());
+			this.#micNote = null;
+		} catch (e) {
+			this.#micNote =
+				e instanceof MicError
+					? e.message
+					: 'The microphone did not start. Check it, then reload the console.';
+		}
 	}
 
 	decline(): void {

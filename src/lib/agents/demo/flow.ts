@@ -267,6 +267,8 @@ export const demoFlow: Flow = checkFlow({
 		}),
 		persona({
 			id: 'billing',
+			team: 'billing',
+			aliases: ['billing', 'accounts', 'payments'],
 			name: 'Ben',
 			kind: 'specialist',
 			description:
@@ -288,6 +290,8 @@ export const demoFlow: Flow = checkFlow({
 		}),
 		persona({
 			id: 'support',
+			team: 'technical support',
+			aliases: ['technical support', 'tech support', 'support', 'technical', 'tech'],
 			name: 'Sam',
 			kind: 'specialist',
 			description:
@@ -303,6 +307,8 @@ export const demoFlow: Flow = checkFlow({
 		}),
 		persona({
 			id: 'sales',
+			team: 'plans and upgrades',
+			aliases: ['sales', 'upgrades', 'plans'],
 			name: 'Sofia',
 			kind: 'specialist',
 			description: 'Plans, prices, comparisons, upgrades and plan changes.',
@@ -323,6 +329,8 @@ export const demoFlow: Flow = checkFlow({
 		}),
 		persona({
 			id: 'retention',
+			team: 'customer care',
+			aliases: ['retention', 'cancellations', 'customer care', 'cancellation'],
 			name: 'Rae',
 			kind: 'specialist',
 			description: 'Cancellations, leaving for another carrier, loyalty discounts and offers.',
@@ -337,6 +345,7 @@ export const demoFlow: Flow = checkFlow({
 		}),
 		persona({
 			id: 'human',
+			handBackTo: 'billing',
 			name: 'a specialist',
 			kind: 'human',
 			description: 'A human operator for anything the AI should not or cannot finish.',
