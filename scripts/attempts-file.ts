@@ -2,7 +2,7 @@
 // verification CLI): one file is one device's record across runs.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as v from 'valibot';
-import type { AttemptRecord, AttemptStore } from '../src/lib/agents/verification';
+import type { AttemptRecord, AttemptStore } from '../src/lib/agents/tools/verification';
 
 const FileSchema = v.object({
 	v: v.literal(1),

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { demoDataset, demoFlow } from '../src/lib/agents/demo';
-import { Router } from '../src/lib/agents/router';
+import { Router } from '../src/lib/agents/routing/router';
 import {
 	parseAdversarialCalls,
 	runAdversarialCall,

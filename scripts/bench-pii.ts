@@ -7,13 +7,13 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { redact } from '../src/lib/agents/redact';
+import { redact } from '../src/lib/agents/understanding/redact';
 import {
 	parseLabelledSet,
 	score,
 	type LabelledUtterance,
 	type Score
-} from '../src/lib/agents/redact-eval';
+} from '../src/lib/agents/understanding/redact-eval';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { data: { type: 'string' } } });

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
-import { OUT_OF_SCOPE, TextClassifier, type Example } from '../src/lib/agents/classifier';
+import { OUT_OF_SCOPE, TextClassifier, type Example } from '../src/lib/agents/routing/classifier';
 import { percentile } from '../src/lib/agents/metrics';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');

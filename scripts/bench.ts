@@ -2,12 +2,12 @@
 // Prints figures; budgets are in DESIGN §7 (package p95 ≤ 20 ms, routing p95 ≤ 1 ms).
 import { demoDataset, demoFlow } from '../src/lib/agents/demo';
 import { personaById } from '../src/lib/agents/flow';
-import { buildContextPackage } from '../src/lib/agents/handoff';
+import { buildContextPackage } from '../src/lib/agents/handoff/handoff';
 import type { AuditEvent } from '../src/lib/agents/audit';
 import { computeMetrics, percentile } from '../src/lib/agents/metrics';
-import { Router } from '../src/lib/agents/router';
+import { Router } from '../src/lib/agents/routing/router';
 import { Session } from '../src/lib/agents/session';
-import { simulateCall } from '../src/lib/agents/simulator';
+import { simulateCall } from '../src/lib/agents/cli/simulator';
 
 const fmt = (x: number) => x.toFixed(3);
 

@@ -2,7 +2,7 @@
 // is read, a JSON Lines line is never held past its limit, and a file that cannot be read gets a
 // plain reason rather than a raw system error.
 import { createReadStream, readFileSync, statSync } from 'node:fs';
-import { count, MAX_LINE_CHARS } from '../src/lib/agents/limits';
+import { count, MAX_LINE_CHARS } from '../src/lib/agents/cli/limits';
 import { BatonError } from '../src/lib/errors';
 
 /** A JSON file read whole (personas, a dataset). */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { encodeWav } from '../src/lib/audio/wav';
 import { demoDataset, demoFlow } from '../src/lib/agents/demo';
 import { personaById } from '../src/lib/agents/flow';
-import { fixedPhrases } from '../src/lib/agents/phrases';
+import { fixedPhrases } from '../src/lib/agents/handoff/phrases';
 import { PHRASE_MANIFEST, phraseKey, type PhraseManifest } from '../src/lib/voice/phrase-book';
 import { EspeakSynth } from '../src/lib/workers/tts/espeak';
 

@@ -3,7 +3,7 @@ import { closeSync, mkdtempSync, openSync, truncateSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parsePersonasFile, trainFromPersonas } from '../src/lib/agents/routing-cli';
+import { parsePersonasFile, trainFromPersonas } from '../src/lib/agents/cli/routing-cli';
 
 const tsx = join('node_modules', '.bin', 'tsx');
 const run = (args: string[]) => spawnSync(tsx, ['scripts/route.ts', ...args], { encoding: 'utf8' });

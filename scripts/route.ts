@@ -5,7 +5,7 @@ import {
 	parsePersonasFile,
 	routeLines,
 	trainFromPersonas
-} from '../src/lib/agents/routing-cli';
+} from '../src/lib/agents/cli/routing-cli';
 import { checkFile, InputError, MAX_JSONL_BYTES, readJson, readLines } from './cli-input';
 
 function fail(message: string): never {

@@ -1,5 +1,5 @@
 // Bundled by bench-routing.ts and run inside Chromium: the same classifier code, timed in a browser.
-import { OUT_OF_SCOPE, TextClassifier, type Example } from '../src/lib/agents/classifier';
+import { OUT_OF_SCOPE, TextClassifier, type Example } from '../src/lib/agents/routing/classifier';
 
 declare global {
 	interface Window {

@@ -3,7 +3,7 @@ import { closeSync, mkdtempSync, openSync, truncateSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TRIGGER_KINDS } from '../src/lib/agents/context-package';
+import { TRIGGER_KINDS } from '../src/lib/agents/handoff/context-package';
 
 // The simulator CLI end to end, as a user runs it: a real process, real files, stdout lines.
 const tsx = join('node_modules', '.bin', 'tsx');

@@ -2,8 +2,8 @@
 import { parseArgs } from 'node:util';
 import { parseDataset } from '../src/lib/agents/dataset';
 import { demoDataset, demoFlow } from '../src/lib/agents/demo';
-import { simulate } from '../src/lib/agents/simulator';
-import { AttemptLimiter } from '../src/lib/agents/verification';
+import { simulate } from '../src/lib/agents/cli/simulator';
+import { AttemptLimiter } from '../src/lib/agents/tools/verification';
 import { FileAttemptStore } from './attempts-file';
 import { checkFile, InputError, MAX_JSONL_BYTES, readJson, readLines } from './cli-input';
 

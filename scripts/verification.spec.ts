@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AttemptLimiter, attemptKeys } from '../src/lib/agents/verification';
+import { AttemptLimiter, attemptKeys } from '../src/lib/agents/tools/verification';
 import { FileAttemptStore } from './attempts-file';
 
 // The verification CLI as an operator runs it on a Node device's attempts file.

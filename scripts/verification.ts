@@ -3,7 +3,7 @@
 //   npm run --silent verification -- --attempts FILE --unlock AC-10022   lifts an account's lock
 //   npm run --silent verification -- --attempts FILE --unlock device:simulator
 import { parseArgs } from 'node:util';
-import { AttemptLimiter, attemptKeys } from '../src/lib/agents/verification';
+import { AttemptLimiter, attemptKeys } from '../src/lib/agents/tools/verification';
 import { FileAttemptStore } from './attempts-file';
 
 const USAGE = 'Usage: verification --attempts FILE [--unlock ACCOUNT_ID | --unlock device:ID]';

@@ -1,7 +1,7 @@
-import type { TranscriptEntry, ContextPackage } from '$lib/agents/context-package';
+import type { TranscriptEntry, ContextPackage } from '$lib/agents/handoff/context-package';
 import type { CallState, FallbackChoice, HumanTiming, Outcome } from '$lib/agents/events';
 import { personaById, type Persona } from '$lib/agents/flow';
-import { UNHEARD } from '$lib/agents/phrases';
+import { UNHEARD } from '$lib/agents/handoff/phrases';
 import type { Session } from '$lib/agents/session';
 import type { CallerLink, CallerLinkStatus } from '$lib/rtc/caller-link';
 

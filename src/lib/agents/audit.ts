@@ -1,4 +1,4 @@
-import type { EntityType, TriggerKind } from './context-package';
+import type { EntityType, TriggerKind } from './handoff/context-package';
 
 // Audit events: what happened in a call, in a form that is safe to keep. Caller words never appear
 // here, not even redacted: only ids, labels, numbers and the detectors' own fixed wording.

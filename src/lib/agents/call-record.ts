@@ -1,4 +1,4 @@
-import type { Action, Entity, Hop, Sentiment, TranscriptEntry } from './context-package';
+import type { Action, Entity, Hop, Sentiment, TranscriptEntry } from './handoff/context-package';
 
 // Everything the call has established, in the shape the context package is built from. The session
 // owns one; the handoff engine reads it synchronously. Text in here is already redacted.

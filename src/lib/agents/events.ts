@@ -1,5 +1,5 @@
 import type { AuditEvent } from './audit';
-import type { ContextPackage, TranscriptEntry } from './context-package';
+import type { ContextPackage, TranscriptEntry } from './handoff/context-package';
 
 // What a call says about itself as it goes: one tagged union, each event stamped with the time it
 // happened. The page, the human link, the simulator and the tests all read the call through these.

@@ -1,4 +1,4 @@
-import type { ContextPackage } from './context-package';
+import type { ContextPackage } from './handoff/context-package';
 import type { HumanTiming } from './events';
 
 // What a human link (the caller's side of a warm transfer, in rtc/) may do to a call: the few

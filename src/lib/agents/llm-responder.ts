@@ -1,5 +1,5 @@
 import type { ChatCompletionMessageParam, ChatCompletionRequestStreaming } from '@mlc-ai/web-llm';
-import type { ChatEngine } from './llm-router';
+import type { ChatEngine } from './routing/llm-router';
 import type { ReplyRequest, Responder } from './responder';
 import { SentenceStream } from './sentence-stream';
 

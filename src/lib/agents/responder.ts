@@ -1,4 +1,4 @@
-import type { ContextPackage, TranscriptEntry } from './context-package';
+import type { ContextPackage, TranscriptEntry } from './handoff/context-package';
 import type { Persona } from './flow';
 
 // A responder turns a skill's draft into the words a persona says. The rules responder says the

@@ -1,6 +1,6 @@
 import type { AuditBody, AuditEvent } from './audit';
 import { latest, newCallRecord, type CallRecord } from './call-record';
-import type { ContextPackage, TranscriptEntry } from './context-package';
+import type { ContextPackage, TranscriptEntry } from './handoff/context-package';
 import type { Dataset } from './dataset';
 import type {
 	CallState,
@@ -11,27 +11,27 @@ import type {
 	SessionEventBody
 } from './events';
 import { personaById, triageOf, humanOf, type Flow, type Persona } from './flow';
-import { buildContextPackage, narration, opening } from './handoff';
-import { HumanDesk, type LineControls } from './human-desk';
+import { buildContextPackage, narration, opening } from './handoff/handoff';
+import { HumanDesk, type LineControls } from './desks/human-desk';
 import type { HumanLink } from './human-link';
-import { takeIn } from './intake';
-import { fillCompany } from './phrases';
-import { checkHop } from './hop-policy';
+import { takeIn } from './understanding/intake';
+import { fillCompany } from './handoff/phrases';
+import { checkHop } from './routing/hop-policy';
 import { uuid } from './ids';
 import { rulesResponder, type Responder } from './responder';
-import type { HandoffOptions, Reply } from './call-controls';
-import { GOODBYE, isVague } from './caller-words';
-import type { LlmRouter } from './llm-router';
-import { Router, type RouteDecision } from './router';
-import { saidNo, saidYes, type Awaiting } from './skills';
-import { SpecialistDesk } from './specialist';
-import { Tools } from './tools';
-import { DisclosureCheck } from './disclosure';
-import { ToolGuard } from './tool-guard';
-import { AttemptLimiter } from './verification';
-import { TriageDesk } from './triage';
-import { explicitRequest, frustration, sensitiveTopic, type Trigger } from './triggers';
-import { lowerFirst } from './wording';
+import type { HandoffOptions, Reply } from './desks/call-controls';
+import { GOODBYE, isVague } from './understanding/caller-words';
+import type { LlmRouter } from './routing/llm-router';
+import { Router, type RouteDecision } from './routing/router';
+import { saidNo, saidYes, type Awaiting } from './desks/skills';
+import { SpecialistDesk } from './desks/specialist';
+import { Tools } from './tools/tools';
+import { DisclosureCheck } from './tools/disclosure';
+import { ToolGuard } from './tools/tool-guard';
+import { AttemptLimiter } from './tools/verification';
+import { TriageDesk } from './desks/triage';
+import { explicitRequest, frustration, sensitiveTopic, type Trigger } from './routing/triggers';
+import { lowerFirst } from './handoff/wording';
 
 export type { CallState, FallbackChoice, HumanAvailability, Outcome, SessionEvent } from './events';
 

@@ -1,4 +1,4 @@
-import type { ContextPackage, TranscriptEntry } from '../agents/context-package';
+import type { ContextPackage, TranscriptEntry } from '../agents/handoff/context-package';
 import type { CallState } from '../agents/events';
 import type { HumanLink } from '../agents/human-link';
 import { uuid } from '../agents/ids';

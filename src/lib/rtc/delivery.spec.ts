@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import type { ContextPackage } from '../agents/context-package';
+import type { ContextPackage } from '../agents/handoff/context-package';
 import { openBatonDB } from '../storage/db';
 import { runCall } from '../testing/calls';
 import { DeliveryLab, SCENARIOS } from '../testing/delivery-lab';

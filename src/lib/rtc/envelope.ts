@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { ContextPackageSchema } from '../agents/context-package';
+import { ContextPackageSchema } from '../agents/handoff/context-package';
 import { BatonError, ValidationError } from '../errors';
 import { describeIssues } from '../agents/schema-issues';
 

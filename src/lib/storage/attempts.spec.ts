@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { attemptKeys } from '$lib/agents/verification';
+import { attemptKeys } from '$lib/agents/tools/verification';
 import { openBrowserAttempts } from './attempts';
 
 describe('verification attempts in IndexedDB', () => {

@@ -1,6 +1,10 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { uuid } from '$lib/agents/ids';
-import { AttemptLimiter, type AttemptRecord, type AttemptStore } from '$lib/agents/verification';
+import {
+	AttemptLimiter,
+	type AttemptRecord,
+	type AttemptStore
+} from '$lib/agents/tools/verification';
 
 // Failed verification attempts in this browser, kept across calls and reloads, and this browser's
 // device id for the per-device limit. A database of its own, so the call data's schema and this

@@ -4,7 +4,7 @@ import type {
 	ChatCompletionRequest,
 	ChatCompletionMessageParam
 } from '@mlc-ai/web-llm';
-import type { ChatEngine } from '../agents/llm-router';
+import type { ChatEngine } from '../agents/routing/llm-router';
 import type { Account, Dataset } from '../agents/dataset';
 
 // FAKE. A language model that does whatever the caller's words tell it to, and worse: it knows the

@@ -1,5 +1,5 @@
 import { demoDataset, demoFlow } from '../agents/demo';
-import { Router } from '../agents/router';
+import { Router } from '../agents/routing/router';
 import { Session, type HumanAvailability } from '../agents/session';
 
 // Test fixtures: a shared router for the demo flow and a helper that runs a scripted call.

@@ -1,4 +1,4 @@
-import type { ContextPackage } from '../agents/context-package';
+import type { ContextPackage } from '../agents/handoff/context-package';
 import { uuid } from '../agents/ids';
 import { admitPackage } from '../rtc/admit';
 import { Link } from '../rtc/link';

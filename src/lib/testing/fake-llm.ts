@@ -1,5 +1,5 @@
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from '@mlc-ai/web-llm';
-import type { ChatEngine } from '../agents/llm-router';
+import type { ChatEngine } from '../agents/routing/llm-router';
 
 // FAKE. A stand-in for web-llm's engine in tests: no package ships an LLM, so tests script what
 // the model says. It implements the engine methods Baton uses, with web-llm's own types, and

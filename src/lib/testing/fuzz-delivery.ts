@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { ContextPackage } from '../agents/context-package';
+import type { ContextPackage } from '../agents/handoff/context-package';
 import { BatonError, ValidationError } from '../errors';
 import { held } from './until';
 import { uuid } from '../agents/ids';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { demoDataset, demoFlow } from '../agents/demo';
 import type { Responder } from '../agents/responder';
-import { Router } from '../agents/router';
+import { Router } from '../agents/routing/router';
 import { parseAdversarialCalls, runAdversarialCall, summarise } from './injection';
 
 const calls = parseAdversarialCalls(

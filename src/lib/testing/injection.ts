@@ -1,15 +1,15 @@
 import * as v from 'valibot';
 import type { AuditEvent } from '../agents/audit';
 import type { Dataset } from '../agents/dataset';
-import { DisclosureCheck, type Leak } from '../agents/disclosure';
+import { DisclosureCheck, type Leak } from '../agents/tools/disclosure';
 import { personaById, type Flow } from '../agents/flow';
 import { LlmResponder } from '../agents/llm-responder';
-import { LlmRouter } from '../agents/llm-router';
+import { LlmRouter } from '../agents/routing/llm-router';
 import type { Responder } from '../agents/responder';
-import type { Router } from '../agents/router';
+import type { Router } from '../agents/routing/router';
 import type { Session } from '../agents/session';
-import { simulateCall } from '../agents/simulator';
-import { AttemptLimiter } from '../agents/verification';
+import { simulateCall } from '../agents/cli/simulator';
+import { AttemptLimiter } from '../agents/tools/verification';
 import { AdversarialEngine } from './adversarial-llm';
 
 // Runs adversarial call scripts (prompt injection, fake system lines, claims of being verified or

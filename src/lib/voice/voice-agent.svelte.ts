@@ -1,6 +1,6 @@
 import { assets } from '$app/paths';
 import type { Persona } from '$lib/agents/flow';
-import { speechSentences } from '$lib/agents/phrases';
+import { speechSentences } from '$lib/agents/handoff/phrases';
 import { SentenceStream } from '$lib/agents/sentence-stream';
 import { BargeIn } from '$lib/audio/barge-in';
 import { listen, openMicrophone, type MicListener } from '$lib/audio/mic';

@@ -1,4 +1,4 @@
-import type { ContextPackage, TranscriptEntry } from '$lib/agents/context-package';
+import type { ContextPackage, TranscriptEntry } from '$lib/agents/handoff/context-package';
 import { uuid } from '$lib/agents/ids';
 import { openBatonDB, OPERATOR_DB, type Database } from '$lib/storage/db';
 import { Received } from '$lib/storage/outbox';

@@ -1,0 +1,26 @@
+import type { AuditBody } from '../audit';
+import type { CallRecord } from '../call-record';
+import type { ContextPackage } from '../handoff/context-package';
+import type { Persona, Flow } from '../flow';
+import type { RouteDecision } from '../routing/router';
+import type { Awaiting } from './skills';
+import type { Tools } from '../tools/tools';
+import type { Trigger } from '../routing/triggers';
+
+// What a part of the call (triage, a specialist) may do to the call it belongs to. The Session
+// implements it; the parts never touch the session's own state.
+
+export type Reply = { say: string; facts: string[]; package?: ContextPackage };
+
+export type HandoffOptions = { intentFor?: RouteDecision; nextStep?: string; notes?: string[] };
+
+export interface CallControls {
+	readonly flow: Flow;
+	readonly record: CallRecord;
+	readonly tools: Tools;
+	/** What the persona that owns the call asked the caller for, if anything. */
+	awaiting: Awaiting | undefined;
+	reply(persona: Persona, result: Reply, options?: { keepState?: boolean }): Promise<void>;
+	handoff(toId: string, trigger: Trigger, options?: HandoffOptions): Promise<void>;
+	log(event: AuditBody): void;
+}

@@ -1,0 +1,182 @@
+import { latest } from '../call-record';
+import type { CallControls } from './call-controls';
+import type { ContextPackage, TranscriptEntry } from '../handoff/context-package';
+import type { CallState, FallbackChoice, HumanTiming, Outcome, SessionEventBody } from '../events';
+import { humanOf, type Persona } from '../flow';
+import type { CallbackDetails, HumanLink } from '../human-link';
+import { CHOICE_AI, CHOICE_CALLBACK, CHOICE_QUEUE } from '../understanding/caller-words';
+
+// The human line of a call, beside the triage and specialist desks: a person accepts, declines or
+// asks for a callback; the caller chooses queue, callback or the AI when no one can take the call;
+// the line drops; the operator hands back. The caller is never left on a dead line.
+
+/** What the human line may do to the call it belongs to, beyond what every desk may. */
+export interface LineControls extends CallControls {
+	readonly state: CallState;
+	readonly owner: Persona;
+	/** The AI persona that last owned the call: where the caller goes back to. */
+	readonly lastAi: Persona;
+	readonly packages: readonly ContextPackage[];
+	outcome: Outcome | null;
+	setState(state: CallState): void;
+	push(entry: TranscriptEntry): void;
+	emit(event: SessionEventBody): void;
+	takeOwnership(persona: Persona): void;
+	end(outcome?: Outcome): void;
+	at(): string;
+}
+
+export class HumanDesk implements HumanLink {
+	readonly #c: LineControls;
+	#awaitingChoice = false;
+
+	constructor(controls: LineControls) {
+		this.#c = controls;
+	}
+
+	/** Whether the caller is being asked to choose queue, callback or the AI. */
+	get awaitingChoice(): boolean {
+		return this.#awaitingChoice;
+	}
+
+	get waiting(): ContextPackage | undefined {
+		const last = this.#c.packages[this.#c.packages.length - 1];
+		const waiting =
+			this.#c.state === 'on_hold' && !this.#awaitingChoice && this.#c.owner.kind !== 'human';
+		return waiting && last?.to.kind === 'human' ? last : undefined;
+	}
+
+	get lastHandoff(): ContextPackage | undefined {
+		const last = this.#c.packages[this.#c.packages.length - 1];
+		return last?.to.kind === 'human' ? last : undefined;
+	}
+
+	callback(): CallbackDetails {
+		const { record, packages } = this.#c;
+		const pkg = packages[packages.length - 1];
+		const name = pkg?.caller.name ?? record.verified?.name;
+		const phone = pkg?.caller.phone ?? record.verified?.phone;
+		return {
+			callId: record.callId,
+			...(name ? { name } : {}),
+			...(phone ? { phone } : {}),
+			summary: pkg?.summary ?? 'The caller asked for a callback.'
+		};
+	}
+
+	accepted(operatorName?: string): void {
+		const human = humanOf(this.#c.flow);
+		if (!human || this.#c.state === 'ended') return;
+		this.#awaitingChoice = false;
+		// A caller who waited in the queue and got through is now with a person.
+		if (this.#c.outcome === 'queued') this.#c.outcome = null;
+		this.#c.takeOwnership(human);
+		this.#c.push({
+			role: 'system',
+			text: `You're now connected with ${operatorName ?? 'a person'}.`,
+			at: this.#c.at()
+		});
+		this.#c.setState('with_human');
+	}
+
+	async declined(reason: string): Promise<void> {
+		if (this.#c.state === 'ended') return;
+		const ai = this.#c.lastAi;
+		this.#awaitingChoice = true;
+		this.#c.setState('on_hold');
+		this.#c.emit({ type: 'fallback_offer', options: ['queue', 'callback', 'ai'] });
+		await this.#c.reply(
+			ai,
+			{
+				say: `${reason} You can wait in the queue, ask for a callback, or keep going with me. Everything you've told us is saved.`,
+				facts: []
+			},
+			{ keepState: true }
+		);
+		// Done speaking: the caller is on hold until they choose.
+		this.#c.setState('on_hold');
+	}
+
+	async callbackAsked(): Promise<void> {
+		return this.choose('callback');
+	}
+
+	/** The caller's words while they are asked to choose. */
+	async fromText(text: string): Promise<void> {
+		if (CHOICE_CALLBACK.test(text)) return this.choose('callback');
+		if (CHOICE_QUEUE.test(text)) return this.choose('queue');
+		if (CHOICE_AI.test(text)) return this.choose('ai');
+		await this.#c.reply(
+			this.#c.lastAi,
+			{
+				say: 'Would you like to wait in the queue, get a callback, or keep going with me?',
+				facts: []
+			},
+			{ keepState: true }
+		);
+		this.#c.setState('on_hold');
+	}
+
+	/** The caller's choice after a human handoff could not complete. */
+	async choose(choice: FallbackChoice, detail: { position?: number } = {}): Promise<void> {
+		if (!this.#awaitingChoice) return;
+		this.#awaitingChoice = false;
+		this.#c.log({ type: 'fallback', choice });
+		const ai = this.#c.lastAi;
+		if (choice === 'queue') {
+			this.#c.outcome = 'queued';
+			const where = detail.position
+				? `You're number ${detail.position} in the queue.`
+				: "You're in the queue.";
+			this.#c.push({
+				role: 'agent',
+				personaId: ai.id,
+				text: `${where} Stay on the line; the next person free will have your details.`,
+				at: this.#c.at()
+			});
+			this.#c.setState('queued');
+			return;
+		}
+		if (choice === 'callback') {
+			const phone = this.#c.record.verified?.phone ?? latest(this.#c.record, 'phone');
+			const to = phone ? ` at ${phone}` : '';
+			this.#c.push({
+				role: 'agent',
+				personaId: ai.id,
+				text: `We'll call you back${to} as soon as someone is free, with everything from this call. Goodbye for now.`,
+				at: this.#c.at()
+			});
+			return this.#c.end('callback');
+		}
+		this.#c.takeOwnership(ai);
+		return this.#c.reply(ai, { say: "I'm still here. What would you like to do next?", facts: [] });
+	}
+
+	async lost(): Promise<void> {
+		if (this.#c.state === 'ended' || this.#c.owner.kind !== 'human') return;
+		const ai = this.#c.lastAi;
+		this.#c.takeOwnership(ai);
+		this.#c.push({ role: 'system', text: 'The line to the specialist dropped.', at: this.#c.at() });
+		return this.#c.reply(ai, {
+			say: "I'm back with you, and I still have everything from this call. I can try a person again, arrange a callback, or keep helping here.",
+			facts: []
+		});
+	}
+
+	async handBack(input: { to: string; notes: string[] }): Promise<void> {
+		if (this.#c.owner.kind !== 'human') return;
+		this.#c.record.notes.push(...input.notes);
+		return this.#c.handoff(input.to, {
+			kind: 'handback',
+			detail: 'Operator handed the call back.'
+		});
+	}
+
+	hungUp(): void {
+		this.#c.end('human');
+	}
+
+	timing(t: HumanTiming): void {
+		this.#c.log({ type: 'human_timing', ...t });
+	}
+}

@@ -1,0 +1,125 @@
+import { latest, type CallRecord } from '../call-record';
+import { parseContextPackage, type ContextPackage } from './context-package';
+import type { Flow, Persona } from '../flow';
+import { uuid } from '../ids';
+import { scrub } from '../understanding/redact';
+import { buildSummary } from './summary';
+import type { Trigger } from '../routing/triggers';
+import { joinAnd, lowerFirst } from './wording';
+
+// The handoff engine: from the call record, at the moment a trigger fires, build the context
+// package synchronously (no model call on this path), scrub it, validate it, and say the words that
+// go with it. The receiving persona's opening line is built from the package alone, which is what
+// proves that the context travelled.
+
+const NEXT_STEP: Record<Trigger['kind'], string> = {
+	explicit_request: 'Pick up where the assistant left off; the caller asked for you.',
+	out_of_scope: 'Handle the new request; everything settled so far is below.',
+	low_confidence:
+		'Ask the caller in your own words what they need; two attempts to classify it failed.',
+	frustration:
+		'Acknowledge the frustration first, then resolve the open issue without re-asking for details.',
+	tool_failure: 'Look up the account manually; automated look-ups failed.',
+	sensitive_topic: 'Handle the sensitive matter per policy.',
+	workflow: 'Complete the step that requires a person.',
+	agent_limit: 'Complete the request the assistant could not.',
+	handback: 'Continue with the operator’s notes in mind.'
+};
+
+export function buildContextPackage(input: {
+	record: CallRecord;
+	flow: Flow;
+	from: Persona;
+	to: Persona;
+	trigger: Trigger;
+	nextStep?: string;
+	now: Date;
+}): ContextPackage {
+	const { record, from, to, trigger } = input;
+	const at = input.now.toISOString();
+	const pkg: ContextPackage = {
+		v: 1,
+		handoffId: uuid(),
+		callId: record.callId,
+		createdAt: at,
+		from: { personaId: from.id, kind: from.kind === 'human' ? 'human' : 'ai' },
+		to: { personaId: to.id, kind: to.kind === 'human' ? 'human' : 'ai' },
+		caller: {
+			verified: record.verified !== undefined,
+			language: record.language,
+			channel: record.channel
+		},
+		intent: { ...record.intent, confidence: clamp01(record.intent.confidence) },
+		trigger: { kind: trigger.kind, detail: scrub(trigger.detail) },
+		summary: scrub(buildSummary(record, trigger)),
+		entities: record.entities.map((e) => ({ ...e })),
+		actions: record.actions.map((a) => ({ ...a, args: { ...a.args }, result: scrub(a.result) })),
+		resolved: record.resolved.map(scrub),
+		sentiment: { ...record.sentiment },
+		nextStep: input.nextStep ?? NEXT_STEP[trigger.kind],
+		hops: [
+			...record.hops.map(({ from, to, trigger, at }) => ({ from, to, trigger, at })),
+			{ from: from.id, to: to.id, trigger: trigger.kind, at }
+		],
+		transcript: record.transcript.map((t) => ({ ...t, text: scrub(t.text) })),
+		notes: record.notes.map(scrub)
+	};
+	const name = record.verified?.name ?? latest(record, 'name');
+	if (name) pkg.caller.name = name;
+	const accountId = record.verified?.accountId ?? latest(record, 'account_id');
+	if (accountId) pkg.caller.accountId = accountId;
+	const phone = record.verified?.phone ?? latest(record, 'phone');
+	if (phone) pkg.caller.phone = phone;
+	if (record.verified) pkg.caller.verifiedBy = record.verified.by;
+	return parseContextPackage(pkg);
+}
+
+function clamp01(x: number): number {
+	return Math.max(0, Math.min(1, x));
+}
+
+/** What the caller hears as the handoff happens. */
+export function narration(to: Persona, trigger: Trigger): string {
+	if (to.kind === 'human') {
+		const why =
+			trigger.kind === 'sensitive_topic' || trigger.kind === 'workflow'
+				? ' This is something a person should handle.'
+				: '';
+		return `I'm connecting you with a person and sharing our conversation, so you won't need to repeat anything.${why}`;
+	}
+	// A few words, so the answer comes sooner: the receiving persona's first sentence proves it has
+	// the conversation (see `opening`).
+	return `Connecting you to ${to.name} in ${teamOf(to)}.`;
+}
+
+/** The persona's team as the caller hears it named, from the flow. */
+export function teamOf(p: Persona): string {
+	return p.team ?? p.id;
+}
+
+/**
+ * The receiving persona's first words: its greeting, then what it already knows, taken from the
+ * package only. It never asks for a fact the package holds.
+ */
+export function opening(to: Persona, pkg: ContextPackage, planName?: string): string {
+	const known: string[] = [];
+	if (pkg.caller.verified && pkg.caller.name) {
+		known.push(`you're ${pkg.caller.name} and you're already verified`);
+	} else if (pkg.caller.name) {
+		known.push(`you're ${pkg.caller.name}`);
+	}
+	if (planName) known.push(`you're on the ${planName} plan`);
+	const lastResolved = pkg.resolved[pkg.resolved.length - 1];
+	if (lastResolved) known.push(lowerFirst(lastResolved).replace(/\.$/, ''));
+	if (pkg.trigger.kind === 'handback' && pkg.notes.length > 0) {
+		known.push(`my colleague noted: ${pkg.notes[pkg.notes.length - 1]!.replace(/\.$/, '')}`);
+	}
+	const greeting = to.greeting ? to.greeting + ' ' : '';
+	const about =
+		pkg.intent.id !== 'unknown'
+			? ` I understand this is about ${lowerFirst(pkg.intent.label)}.`
+			: '';
+	if (known.length === 0)
+		return `${greeting}${about.trim() || 'I have the details of your call so far.'}`;
+	return `${greeting}I can see ${joinAnd(known)}.${about}`;
+}

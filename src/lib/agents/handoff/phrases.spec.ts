@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { demoDataset, demoFlow } from '../demo';
+import { personaById } from '../flow';
+import { narration } from './handoff';
+import { fixedPhrases, speechSentences } from './phrases';
+
+describe('fixed phrases', () => {
+	const phrases = fixedPhrases(demoFlow, demoDataset.company.name);
+
+	it('include the greeting, sentence by sentence, with the company filled in', () => {
+		const triage = demoFlow.personas.find((p) => p.kind === 'triage')!;
+		const greeting = phrases.filter((p) => p.personaId === triage.id);
+		const first = speechSentences(
+			triage.greeting.replaceAll('{company}', demoDataset.company.name)
+		);
+		expect(first.length).toBeGreaterThan(0);
+		for (const s of first) expect(greeting.map((g) => g.text)).toContain(s);
+		expect(phrases.some((p) => p.text.includes('{company}'))).toBe(false);
+	});
+
+	it('include every narration an AI persona can say, in its own voice, once', () => {
+		const billing = personaById(demoFlow, 'billing');
+		const triage = demoFlow.personas.find((p) => p.kind === 'triage')!;
+		const words = narration(billing, { kind: 'out_of_scope', detail: '' });
+		expect(phrases).toContainEqual({ personaId: triage.id, text: words });
+		const keys = phrases.map((p) => `${p.personaId}|${p.text}`);
+		expect(new Set(keys).size).toBe(keys.length);
+		expect(phrases.every((p) => personaById(demoFlow, p.personaId).kind !== 'human')).toBe(true);
+	});
+
+	it('narrate a handoff to another AI persona in a few words', () => {
+		const words = narration(personaById(demoFlow, 'support'), { kind: 'out_of_scope', detail: '' });
+		expect(words.split(/\s+/).length).toBeLessThanOrEqual(8);
+	});
+});

@@ -1,0 +1,42 @@
+import type { CallRecord } from '../call-record';
+import { lowerFirst } from './wording';
+import type { Trigger } from '../routing/triggers';
+
+// The summary is built from facts only: the verified identity, the intent, tool results and the
+// trigger. Tool results are produced by code from the dataset, so every name, number and date in
+// the summary can be traced to the transcript or to a tool result. No free text is generated here.
+
+const TRIGGER_SENTENCE: Record<Trigger['kind'], string> = {
+	explicit_request: 'They asked to be transferred.',
+	out_of_scope: 'Their request belongs with another team.',
+	low_confidence: 'The assistant could not tell what they needed after a clarifying question.',
+	frustration: 'They are frustrated with the call so far.',
+	tool_failure: 'Account look-ups failed repeatedly.',
+	sensitive_topic: 'The request involves a sensitive matter that needs a person.',
+	workflow: 'This step must be completed by a person.',
+	agent_limit: 'The assistant cannot complete this request.',
+	handback: 'A colleague returned the call with notes.'
+};
+
+export function buildSummary(record: CallRecord, trigger: Trigger): string {
+	const who = record.verified
+		? `${record.verified.name} (account ${record.verified.accountId}, verified by ${record.verified.by === 'pin' ? 'PIN' : 'zip code'})`
+		: 'The caller (not verified)';
+	const about =
+		record.intent.id === 'unknown'
+			? 'has not yet said what they need'
+			: `called about ${lowerFirst(record.intent.label)}`;
+	const sentences = [`${who} ${about}.`];
+	const facts = record.actions.filter((a) => a.ok && a.tool !== 'identity.verify').slice(-2);
+	if (facts.length > 0) sentences.push(facts.map((a) => a.result).join(' '));
+	const triggerSentence =
+		trigger.kind === 'out_of_scope' && trigger.detail.startsWith('Triage routed')
+			? 'Triage routed the call to this team.'
+			: trigger.kind === 'explicit_request' && /person/.test(trigger.detail)
+				? 'They asked to speak to a person.'
+				: trigger.kind === 'sensitive_topic'
+					? `It involves a sensitive matter (${trigger.detail.split(':')[0]}).`
+					: TRIGGER_SENTENCE[trigger.kind];
+	sentences.push(triggerSentence);
+	return sentences.join(' ');
+}

@@ -1,0 +1,121 @@
+import { OUT_OF_SCOPE, TextClassifier, type Example, type TrainOptions } from './classifier';
+import type { Flow } from '../flow';
+
+// Stage one of triage: a classifier trained from the flow's own examples when the session starts.
+// It scores intents; a persona's probability is the sum over its intents, so two close intents of
+// the same persona do not make the router unsure of who should take the call.
+
+export type RouteDecision = {
+	/** Persona that should own the turn, or null when nothing in the flow fits. */
+	personaId: string | null;
+	intent: { id: string; label: string; confidence: number } | null;
+	/** Persona-level probability of `personaId` (0..1). */
+	confidence: number;
+	/** Personas, best first, with probabilities. */
+	alternatives: { personaId: string; p: number }[];
+	source: 'classifier' | 'llm';
+};
+
+export class Router {
+	readonly #flow: Flow;
+	readonly #classifier: TextClassifier;
+	readonly #owner = new Map<string, { personaId: string; label: string }>();
+
+	private constructor(flow: Flow, classifier: TextClassifier) {
+		this.#flow = flow;
+		this.#classifier = classifier;
+		for (const p of flow.personas) {
+			for (const i of p.intents) this.#owner.set(i.id, { personaId: p.id, label: i.label });
+			if (p.intents.length === 0 && p.examples.length > 0) {
+				this.#owner.set(p.id, { personaId: p.id, label: p.description });
+			}
+		}
+	}
+
+	static train(flow: Flow, options: Partial<TrainOptions> = {}): Router {
+		const examples: Example[] = [];
+		for (const p of flow.personas) {
+			if (p.intents.length > 0) {
+				for (const i of p.intents)
+					for (const text of i.examples) examples.push({ text, label: i.id });
+			} else {
+				for (const text of p.examples) examples.push({ text, label: p.id });
+			}
+		}
+		for (const text of flow.outOfScope) examples.push({ text, label: OUT_OF_SCOPE });
+		// The flow's thresholds decide among personas; whether anything fits at all is the
+		// classifier's combined in-scope score against its threshold calibrated at train time.
+		return new Router(flow, TextClassifier.train(examples, options));
+	}
+
+	get classifier(): TextClassifier {
+		return this.#classifier;
+	}
+
+	route(text: string): RouteDecision {
+		const scores = this.#classifier.scores(text);
+		const p = scores.probabilities;
+		const labels = this.#classifier.labels;
+		const byPersona = new Map<string, number>();
+		let oos = 0;
+		let best: { id: string; p: number } | null = null;
+		for (let c = 0; c < labels.length; c++) {
+			const label = labels[c]!;
+			if (label === OUT_OF_SCOPE) {
+				oos = p[c]!;
+				continue;
+			}
+			const owner = this.#owner.get(label);
+			if (!owner) continue;
+			byPersona.set(owner.personaId, (byPersona.get(owner.personaId) ?? 0) + p[c]!);
+			if (!best || p[c]! > best.p) best = { id: label, p: p[c]! };
+		}
+		const alternatives = [...byPersona]
+			.map(([personaId, q]) => ({ personaId, p: q }))
+			.sort((a, b) => b.p - a.p);
+		const top = alternatives[0];
+		if (!top || !best || oos > top.p) {
+			return { personaId: null, intent: null, confidence: oos, alternatives, source: 'classifier' };
+		}
+		if (scores.inScope < this.#classifier.threshold) {
+			return {
+				personaId: null,
+				intent: null,
+				confidence: round(this.#classifier.outOfScopeConfidence(scores)),
+				alternatives: alternatives.map((a) => ({ ...a, p: round(a.p) })),
+				source: 'classifier'
+			};
+		}
+		// The intent reported is the best intent of the winning persona.
+		let intentId = best.id;
+		if (this.#owner.get(best.id)?.personaId !== top.personaId) {
+			let bestP = -1;
+			for (let c = 0; c < labels.length; c++) {
+				const o = this.#owner.get(labels[c]!);
+				if (o?.personaId === top.personaId && p[c]! > bestP) {
+					bestP = p[c]!;
+					intentId = labels[c]!;
+				}
+			}
+		}
+		const owner = this.#owner.get(intentId)!;
+		return {
+			personaId: top.personaId,
+			intent: { id: intentId, label: owner.label, confidence: round(top.p) },
+			confidence: round(top.p),
+			alternatives: alternatives.map((a) => ({ ...a, p: round(a.p) })),
+			source: 'classifier'
+		};
+	}
+
+	/** Plain words for a persona, for clarifying questions ("a charge on your bill"). */
+	topicOf(personaId: string): string {
+		const p = this.#flow.personas.find((x) => x.id === personaId);
+		const first = p?.intents[0]?.label ?? p?.description ?? personaId;
+		return first.charAt(0).toLowerCase() + first.slice(1);
+	}
+}
+
+function round(x: number): number {
+	return Math.round(x * 1000) / 1000;
+}

@@ -1,0 +1,74 @@
+import type { AuditBody } from '../audit';
+import type { CallRecord } from '../call-record';
+import type { TranscriptEntry } from '../handoff/context-package';
+import type { Dataset } from '../dataset';
+import { extractEntities, type FoundEntity } from './entities';
+import { redact } from './redact';
+import { blend, scoreTurn, type TurnSentiment } from './sentiment';
+
+// Taking in one caller turn, before anything is decided: facts are read from the words, secrets
+// are removed before the words are stored, the turn goes on the record, and its sentiment is
+// scored. What the call does next is the session's business.
+
+export type Intake = {
+	/** The turn's index in the transcript. */
+	turn: number;
+	/** The caller's words with secrets removed: all that is kept or read from here on. */
+	text: string;
+	/** Facts the caller gave in this turn (a card keeps its last four digits). */
+	found: FoundEntity[];
+	/** A card number or CVV was said (and removed). */
+	cardGiven: boolean;
+	/** The turn answers what the persona asked for, so it neither re-routes nor counts as a repeat. */
+	continuing: boolean;
+	sentiment: TurnSentiment;
+};
+
+export type IntakeOptions = {
+	record: CallRecord;
+	dataset: Dataset;
+	push(entry: TranscriptEntry): void;
+	log(event: AuditBody): void;
+	at(): string;
+	/** A PIN the caller said, handed over for one verification attempt (it is never stored). */
+	pin(pin: string): void;
+	/** Whether the turn answers the persona's question. */
+	continues(text: string, found: FoundEntity[]): boolean;
+};
+
+/** Takes in one non-empty caller turn: entities, redaction, the record, sentiment. */
+export function takeIn(raw: string, o: IntakeOptions): Intake {
+	const { record } = o;
+	const turn = record.transcript.length;
+	const extraction = extractEntities(raw, o.dataset);
+	const red = redact(raw);
+	const text = red.text;
+	if (extraction.pin) o.pin(extraction.pin);
+	const earlier = record.transcript.filter((t) => t.role === 'caller').map((t) => t.text);
+	o.push({ role: 'caller', text, at: o.at() });
+	const found = [...extraction.entities];
+	for (const last4 of red.cardLast4) {
+		if (!found.some((e) => e.type === 'card_last4' && e.value === last4))
+			found.push({ type: 'card_last4', value: last4 });
+	}
+	for (const e of found) {
+		if (record.entities.some((x) => x.type === e.type && x.value === e.value)) {
+			o.log({ type: 'repeat', entity: e.type, turn });
+		} else {
+			record.entities.push({ ...e, turn });
+		}
+	}
+	const redactions = Object.values(red.removed).reduce((s, n) => s + (n ?? 0), 0);
+	o.log({ type: 'caller_turn', turn, entities: found.map((e) => e.type), redactions });
+	const continuing = o.continues(text, found);
+	const sentiment = scoreTurn(text, continuing ? [] : earlier);
+	record.sentiment = blend(record.sentiment, sentiment);
+	return {
+		turn,
+		text,
+		found,
+		cardGiven: red.cardLast4.length > 0 || (red.removed.cvv ?? 0) > 0,
+		continuing,
+		sentiment
+	};
+}
