@@ -4,8 +4,8 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
-import { MqttSignaling, SignInError } from '../src/lib/rtc/mqtt-signaling';
-import type { Signal } from '../src/lib/rtc/signaling';
+import { MqttSignaling, SignInError } from '../src/lib/rtc/signaling/mqtt-signaling';
+import type { Signal } from '../src/lib/rtc/signaling/signaling';
 // @ts-expect-error: plain JS module without types
 import { startServer } from './index.js';
 // @ts-expect-error: plain JS module without types

@@ -5,8 +5,8 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
-import { MqttSignaling } from '../src/lib/rtc/mqtt-signaling';
-import type { Signal } from '../src/lib/rtc/signaling';
+import { MqttSignaling } from '../src/lib/rtc/signaling/mqtt-signaling';
+import type { Signal } from '../src/lib/rtc/signaling/signaling';
 // @ts-expect-error: plain JS module without types
 import { cacheControl, startServer } from './index.js';
 // @ts-expect-error: plain JS module without types

@@ -3,7 +3,7 @@ import type { CallState, FallbackChoice, HumanTiming, Outcome } from '$lib/agent
 import { personaById, type Persona } from '$lib/agents/flow';
 import { UNHEARD } from '$lib/agents/handoff/phrases';
 import type { Session } from '$lib/agents/session';
-import type { CallerLink, CallerLinkStatus } from '$lib/rtc/caller-link';
+import type { CallerLink, CallerLinkStatus } from '$lib/rtc/transfer/caller-link';
 
 // Every connection between the parts of a call on the caller's page, in one place: the session
 // (the conversation), the voice (microphone in, speech out), the human link (a person, over

@@ -1,7 +1,7 @@
 import type { ContextPackage } from '../agents/handoff/context-package';
 import { uuid } from '../agents/ids';
-import { admitPackage } from '../rtc/admit';
-import { Link } from '../rtc/link';
+import { admitPackage } from '../rtc/transfer/admit';
+import { Link } from '../rtc/transfer/link';
 import { openBatonDB, type Database } from '../storage/db';
 import { Outbox, OUTBOX_TTL_MS, Received } from '../storage/outbox';
 import {

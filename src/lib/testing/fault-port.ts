@@ -1,4 +1,4 @@
-import type { Port } from '../rtc/link';
+import type { Port } from '../rtc/transfer/link';
 import { memoryPair } from './memory-port';
 
 // FAKE for tests and the delivery benchmark: a careless network between two links. Wraps any Port

@@ -1,4 +1,4 @@
-import type { Port } from '../rtc/link';
+import type { Port } from '../rtc/transfer/link';
 
 // FAKE transport for tests: two Ports joined in memory, with a switch to cut the wire and a tap
 // to inject raw frames (malformed, oversized, duplicated). Not used by the product.

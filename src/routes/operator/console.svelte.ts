@@ -2,12 +2,13 @@ import type { ContextPackage, TranscriptEntry } from '$lib/agents/handoff/contex
 import { uuid } from '$lib/agents/ids';
 import { openBatonDB, OPERATOR_DB, type Database } from '$lib/storage/db';
 import { Received } from '$lib/storage/outbox';
-import { admitPackage } from '$lib/rtc/admit';
-import type { Link, LinkEvent } from '$lib/rtc/link';
-import type { Peer } from '$lib/rtc/peer';
-import { openPeerLink } from '$lib/rtc/peer-link';
-import { CallbackRequestSchema, newSealingKeys, open, SealError } from '$lib/rtc/sealed';
-import type { Signal, Signaling } from '$lib/rtc/signaling';
+import { admitPackage } from '$lib/rtc/transfer/admit';
+import type { Link, LinkEvent } from '$lib/rtc/transfer/link';
+import type { Peer } from '$lib/rtc/transfer/peer';
+import { openPeerLink } from '$lib/rtc/transfer/peer-link';
+import { QueueKeeper } from '$lib/rtc/queue/queue';
+import { CallbackRequestSchema, newSealingKeys, open, SealError } from '$lib/rtc/callbacks/sealed';
+import type { Signal, Signaling } from '$lib/rtc/signaling/signaling';
 import * as v from 'valibot';
 import { MicError, openMicrophone } from '$lib/audio/mic';
 
@@ -18,8 +19,6 @@ import { MicError, openMicrophone } from '$lib/audio/mic';
 
 /** A ring whose context package has not arrived by then is dropped, and the console is free again. */
 export const RING_TIMEOUT_MS = 10_000;
-/** A queued caller not heard from for this long has left. */
-const QUEUE_STALE_MS = 10_000;
 
 export type CallView = {
 	callerId: string;
@@ -51,9 +50,8 @@ export class OperatorConsole {
 	#ringTimer: ReturnType<typeof setTimeout> | undefined;
 	/** This console's key for sealed callbacks; a new one each sign-in. */
 	#keys: { publicKey: string; privateKey: CryptoKey } | null = null;
-	/** Callers waiting in the queue: when they joined, and when last heard. Never rendered. */
-	// eslint-disable-next-line svelte/prefer-svelte-reactivity
-	readonly #queue = new Map<string, { since: number; at: number }>();
+	/** Callers waiting in the queue. Never rendered. */
+	readonly #queue = new QueueKeeper();
 
 	constructor(signaling: Signaling, operatorId: string = uuid()) {
 		this.operatorId = operatorId;
@@ -64,7 +62,10 @@ export class OperatorConsole {
 			if (m.type === 'callback' && m.to === this.operatorId && this.#status !== 'signed_out') {
 				void this.#callback(m);
 			}
-			if (m.type === 'queue' && this.#status !== 'signed_out') this.#queued(m);
+			if (m.type === 'queue' && this.#status !== 'signed_out') {
+				this.#queue.heard(m);
+				this.#tellPositions();
+			}
 			if (m.type === 'bye' && m.to === this.operatorId && this.#call?.callerId === m.from)
 				this.#endCall();
 		});
@@ -136,23 +137,9 @@ export class OperatorConsole {
 		this.#signaling.send({ type: 'callback_ack', from: this.operatorId, to: m.from, id: m.id });
 	}
 
-	#queued(m: Extract<Signal, { type: 'queue' }>): void {
-		if (m.status === 'left') this.#queue.delete(m.from);
-		else {
-			const known = this.#queue.get(m.from);
-			this.#queue.set(m.from, { since: known?.since ?? m.since, at: Date.now() });
-		}
-		this.#tellPositions();
-	}
-
-	/** Tells each waiting caller its place: by when they joined, ties broken by id. */
+	/** Tells each waiting caller its place. */
 	#tellPositions(): void {
-		const stale = Date.now() - QUEUE_STALE_MS;
-		for (const [id, q] of this.#queue) if (q.at < stale) this.#queue.delete(id);
-		const line = [...this.#queue].sort(
-			([a, qa], [b, qb]) => qa.since - qb.since || (a < b ? -1 : a > b ? 1 : 0)
-		);
-		line.forEach(([to], i) =>
+		this.#queue.line().forEach((to, i) =>
 			this.#signaling.send({
 				type: 'position',
 				from: this.operatorId,

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { BatonError } from '../errors';
+import { BatonError } from '../../errors';
 
 // Sealed messages for the signaling path: a caller seals a callback request (name, phone, summary)
 // to the operator's public key, so the broker and every other client see only ciphertext. ECDH on

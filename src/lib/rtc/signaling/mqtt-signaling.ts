@@ -1,7 +1,7 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { uuid } from '../agents/ids';
+import { uuid } from '../../agents/ids';
 import { parseSignal, type Signal, type Signaling } from './signaling';
-import { BatonError } from '../errors';
+import { BatonError } from '../../errors';
 
 // Signaling over MQTT (WebSocket): the app's own server embeds a broker at /mqtt, and a mosquitto
 // with the ACL from `npm run operator -- mosquitto-acl` works instead. The broker decides who is

@@ -1,4 +1,4 @@
-import type { ContextPackage } from '../agents/handoff/context-package';
+import type { ContextPackage } from '../../agents/handoff/context-package';
 
 // The console's rule for putting a context package on screen, kept apart from the Svelte state so
 // the delivery benchmark and the tests judge the same rule the console runs.

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
-import { ContextPackageSchema } from '../agents/handoff/context-package';
-import { BatonError, ValidationError } from '../errors';
-import { describeIssues } from '../agents/schema-issues';
+import { ContextPackageSchema } from '../../agents/handoff/context-package';
+import { BatonError, ValidationError } from '../../errors';
+import { describeIssues } from '../../agents/schema-issues';
 
 // The data-channel protocol (DESIGN §5): every message is a versioned envelope, validated on
 // receipt. A bad message is rejected with a typed error; it never takes the channel down.

@@ -1,8 +1,8 @@
-import type { Database } from '../storage/db';
-import { Outbox, Received } from '../storage/outbox';
+import type { Database } from '../../storage/db';
+import { Outbox, Received } from '../../storage/outbox';
 import { dataChannelPort, Link } from './link';
 import { Peer } from './peer';
-import type { Signaling } from './signaling';
+import type { Signaling } from '../signaling/signaling';
 
 // One peer connection with its data-channel link, as both ends of a warm transfer open it: the
 // link's outbox and de-duplication live in IndexedDB, the link attaches when the channel opens,

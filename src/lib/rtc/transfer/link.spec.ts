@@ -1,15 +1,15 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openBatonDB } from '../storage/db';
-import { Outbox, OUTBOX_TTL_MS, Received } from '../storage/outbox';
-import { faultyChannel } from '../testing/fault-port';
-import { memoryPair } from '../testing/memory-port';
-import { runCall } from '../testing/calls';
+import { openBatonDB } from '../../storage/db';
+import { Outbox, OUTBOX_TTL_MS, Received } from '../../storage/outbox';
+import { faultyChannel } from '../../testing/fault-port';
+import { memoryPair } from '../../testing/memory-port';
+import { runCall } from '../../testing/calls';
 import { Reassembler, toFrames } from './chunker';
 import { envelope, parseEnvelope, ProtocolError } from './envelope';
 import { Link, type LinkEvent } from './link';
-import { ValidationError } from '../errors';
-import { until } from '../testing/until';
+import { ValidationError } from '../../errors';
+import { until } from '../../testing/until';
 
 let n = 0;
 const links: Link[] = [];

@@ -1,13 +1,14 @@
-import type { ContextPackage, TranscriptEntry } from '../agents/handoff/context-package';
-import type { CallState } from '../agents/events';
-import type { HumanLink } from '../agents/human-link';
-import { uuid } from '../agents/ids';
-import type { Database } from '../storage/db';
+import type { ContextPackage, TranscriptEntry } from '../../agents/handoff/context-package';
+import type { CallState } from '../../agents/events';
+import type { HumanLink } from '../../agents/human-link';
+import { uuid } from '../../agents/ids';
+import type { Database } from '../../storage/db';
 import type { Link } from './link';
 import type { Peer } from './peer';
 import { openPeerLink } from './peer-link';
-import { seal, type CallbackRequest } from './sealed';
-import type { Presence, Signaling } from './signaling';
+import { CallbackSender } from '../callbacks/callbacks';
+import { QueuePlace } from '../queue/queue';
+import type { Presence, Signaling } from '../signaling/signaling';
 
 // The caller's side of a warm transfer. Offered a handoff to a person, this finds an available
 // operator, opens a peer link, sends the context package (through the outbox, so it survives a
@@ -52,16 +53,20 @@ export class CallerLink {
 	#pkg: ContextPackage | null = null;
 	#connected = false;
 	#unsubs: (() => void)[] = [];
-	/** This caller's place in line as an operator's console last said it, and when. */
-	#position: { position: number; at: number } | null = null;
-	#queuedSince: number | null = null;
-	#queueTimer: ReturnType<typeof setInterval> | undefined;
+	readonly #queue: QueuePlace;
+	readonly #callbacks: CallbackSender;
 	readonly #listeners = new Set<(e: CallerLinkEvent) => void>();
 
 	constructor(options: CallerLinkOptions) {
 		this.#o = options;
 		// A broker that names its clients decides this caller's id; otherwise any unique id does.
 		this.selfId = options.signaling.selfId ?? uuid();
+		this.#queue = new QueuePlace(options.signaling, this.selfId);
+		this.#callbacks = new CallbackSender({
+			db: options.db,
+			signaling: options.signaling,
+			selfId: this.selfId
+		});
 		this.#unsubs.push(
 			options.signaling.subscribe((m) => {
 				if (m.type === 'presence') {
@@ -70,13 +75,13 @@ export class CallerLink {
 					if (m.status === 'available') {
 						void this.#flushCallbacks();
 						// Tell the console at once, so it can give this caller its place.
-						this.#announceQueue('waiting');
+						this.#queue.announce();
 						this.#queueTick();
 					}
 				}
-				if (m.type === 'callback_ack' && m.to === this.selfId) void this.#callbackSent(m.id);
+				if (m.type === 'callback_ack' && m.to === this.selfId) void this.#callbacks.sent(m.id);
 				if (m.type === 'position' && m.to === this.selfId) {
-					this.#position = { position: m.position, at: Date.now() };
+					this.#queue.told(m.position);
 					this.#queueTick();
 				}
 			})
@@ -106,105 +111,38 @@ export class CallerLink {
 
 	close(): void {
 		clearTimeout(this.#timer);
-		this.#announceQueue('left');
-		clearInterval(this.#queueTimer);
+		this.#queue.leave();
 		this.#link?.close();
 		this.#peer?.close();
 		for (const u of this.#unsubs) u();
 		this.#listeners.clear();
 	}
 
-	/**
-	 * A callback is stored first (strict durability), then offered to an available operator; it
-	 * stays stored, and is offered again whenever one appears, until an operator acknowledges it.
-	 */
+	/** The caller asked for a callback: stored, then offered to an available operator. */
 	async requestCallback(): Promise<void> {
-		const tx = this.#o.db.transaction('callbacks', 'readwrite', { durability: 'strict' });
-		await tx.store.put({
-			id: uuid(),
-			...this.#o.line.callback(),
-			createdAt: Date.now(),
-			sent: false
-		});
-		await tx.done;
+		await this.#callbacks.store(this.#o.line.callback());
 		await this.#flushCallbacks();
 	}
 
-	/**
-	 * Offers stored callbacks to an available operator, each sealed to that operator's key: the
-	 * caller's name, number and summary never cross signaling in clear text.
-	 */
-	async #flushCallbacks(): Promise<void> {
-		const operator = this.availableOperators.find((p) => p.key);
-		if (!operator?.key) return;
-		for (const cb of await this.#o.db.getAll('callbacks')) {
-			if (cb.sent) continue;
-			const request: CallbackRequest = {
-				callId: cb.callId,
-				...(cb.name ? { name: cb.name } : {}),
-				...(cb.phone ? { phone: cb.phone } : {}),
-				summary: cb.summary,
-				at: cb.createdAt
-			};
-			this.#o.signaling.send({
-				type: 'callback',
-				from: this.selfId,
-				to: operator.from,
-				id: cb.id,
-				sealed: await seal(operator.key, request)
-			});
-		}
+	#flushCallbacks(): Promise<void> {
+		return this.#callbacks.flush(this.availableOperators.find((p) => p.key));
 	}
 
-	async #callbackSent(id: string): Promise<void> {
-		const tx = this.#o.db.transaction('callbacks', 'readwrite', { durability: 'strict' });
-		const cb = await tx.store.get(id);
-		if (cb) await tx.store.put({ ...cb, sent: true });
-		await tx.done;
-	}
-
-	/**
-	 * This caller's place in the queue as the operators' consoles count it (callers cannot see
-	 * each other), or null until a console has said so in the last 10 s.
-	 */
+	/** This caller's place in the queue as the operators' consoles count it, or null. */
 	get queuePosition(): number | null {
-		const p = this.#position;
-		return p && p.at > Date.now() - 10_000 ? p.position : null;
+		return this.#queue.position;
 	}
 
 	/** The call's state: a queued caller announces itself and is rung through when first in line. */
 	callState(state: CallState): void {
-		if (state === 'queued' && this.#queuedSince === null) {
-			this.#queuedSince = Date.now();
-			this.#announceQueue('waiting');
-			this.#queueTimer = setInterval(() => {
-				this.#announceQueue('waiting');
-				this.#queueTick();
-			}, 2000);
-			this.#queueTick();
-		} else if (state !== 'queued' && this.#queuedSince !== null) {
-			this.#announceQueue('left');
-			clearInterval(this.#queueTimer);
-			this.#queuedSince = null;
-			this.#position = null;
-		}
-	}
-
-	#announceQueue(status: 'waiting' | 'left'): void {
-		if (this.#queuedSince === null) return;
-		this.#o.signaling.send({
-			type: 'queue',
-			from: this.selfId,
-			since: this.#queuedSince,
-			status,
-			at: Date.now()
-		});
+		if (state === 'queued') this.#queue.join(() => this.#queueTick());
+		else this.#queue.leave();
 	}
 
 	/** Updates the shown position, and rings an operator when this caller is first in line. */
 	#queueTick(): void {
-		if (this.#queuedSince === null) return;
-		const position = this.queuePosition;
+		if (!this.#queue.waiting) return;
+		const position = this.#queue.position;
 		if (!this.#peer) this.#status({ type: 'queued', position });
 		const last = this.#o.line.lastHandoff;
 		if (position === 1 && !this.#peer && this.availableOperators.length > 0 && last) {

@@ -1,6 +1,6 @@
-import { BatonError, ValidationError } from '../errors';
-import { uuid } from '../agents/ids';
-import type { Outbox, Received } from '../storage/outbox';
+import { BatonError, ValidationError } from '../../errors';
+import { uuid } from '../../agents/ids';
+import type { Outbox, Received } from '../../storage/outbox';
 import { Reassembler, toFrames } from './chunker';
 import {
 	envelope,

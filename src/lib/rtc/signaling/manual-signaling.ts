@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { parseSignal, type Signal, type Signaling } from './signaling';
-import { BatonError } from '../errors';
+import { BatonError } from '../../errors';
 
 // Manual pairing for places with no server at all: each side's offer or answer, with every ICE
 // candidate it gathered, becomes one code to copy (or scan as a QR code) into the other side. One

@@ -1,11 +1,11 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import type { ContextPackage } from '../agents/handoff/context-package';
-import { openBatonDB } from '../storage/db';
-import { runCall } from '../testing/calls';
-import { DeliveryLab, SCENARIOS } from '../testing/delivery-lab';
-import { seeded } from '../testing/fault-port';
-import { fuzzLink, fuzzParser, fuzzReassembler } from '../testing/fuzz-delivery';
+import type { ContextPackage } from '../../agents/handoff/context-package';
+import { openBatonDB } from '../../storage/db';
+import { runCall } from '../../testing/calls';
+import { DeliveryLab, SCENARIOS } from '../../testing/delivery-lab';
+import { seeded } from '../../testing/fault-port';
+import { fuzzLink, fuzzParser, fuzzReassembler } from '../../testing/fuzz-delivery';
 import { admitPackage } from './admit';
 
 // Exactly-once delivery of context packages through a faulty channel (the fault-injecting port

@@ -1,5 +1,5 @@
 import { safetyCode } from './safety-code';
-import type { Signal, Signaling } from './signaling';
+import type { Signal, Signaling } from '../signaling/signaling';
 
 // One WebRTC peer connection with the MDN "perfect negotiation" pattern: either side may add
 // tracks at any time; the polite side yields on glare. Host candidates only, so a LAN needs no
