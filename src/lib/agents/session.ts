@@ -1,5 +1,5 @@
 import type { AuditBody, AuditEvent } from './audit';
-import { latest, newCallRecord, type CallRecord } from './call-record';
+import { newCallRecord, type CallRecord } from './call-record';
 import type { ContextPackage, TranscriptEntry } from './handoff/context-package';
 import type { Dataset } from './dataset';
 import type {
@@ -11,7 +11,7 @@ import type {
 	SessionEventBody
 } from './events';
 import { personaById, triageOf, humanOf, type Flow, type Persona } from './flow';
-import { buildContextPackage, narration, opening } from './handoff/handoff';
+import { buildContextPackage, narration } from './handoff/handoff';
 import { HumanDesk, type LineControls } from './desks/human-desk';
 import type { HumanLink } from './human-link';
 import { takeIn } from './understanding/intake';
@@ -20,17 +20,18 @@ import { checkHop } from './routing/hop-policy';
 import { uuid } from './ids';
 import { rulesResponder, type Responder } from './responder';
 import type { HandoffOptions, Reply } from './desks/call-controls';
-import { GOODBYE, isVague } from './understanding/caller-words';
+import { isVague } from './understanding/caller-words';
 import type { LlmRouter } from './routing/llm-router';
 import { Router, type RouteDecision } from './routing/router';
-import { saidNo, saidYes, type Awaiting } from './desks/skills';
+import type { Awaiting } from './desks/skills';
 import { SpecialistDesk } from './desks/specialist';
 import { Tools } from './tools/tools';
 import { DisclosureCheck } from './tools/disclosure';
 import { ToolGuard } from './tools/tool-guard';
 import { AttemptLimiter } from './tools/verification';
 import { TriageDesk } from './desks/triage';
-import { explicitRequest, frustration, sensitiveTopic, type Trigger } from './routing/triggers';
+import type { Trigger } from './routing/triggers';
+import { nextStep } from './routing/cascade';
 import { lowerFirst } from './handoff/wording';
 
 export type { CallState, FallbackChoice, HumanAvailability, Outcome, SessionEvent } from './events';
@@ -262,34 +263,23 @@ export class Session {
 		}
 
 		// Triggers, highest priority first. Each has its own detector and its own audit event.
-		const human = humanOf(this.flow);
-		const explicit = explicitRequest(text, this.flow, owner);
-		if (explicit) return this.#handoff(explicit.to!, explicit, { intentFor: route });
-		const amounts = found.filter((e) => e.type === 'amount').map((e) => Number(e.value));
-		const sensitive = sensitiveTopic({
-			text,
-			amounts,
-			cardGiven,
-			largeAmount: t.largeAmount
+		const next = nextStep({
+			flow: this.flow,
+			owner,
+			turn: { text, found, cardGiven, sentiment },
+			route,
+			callSentiment: this.record.sentiment,
+			awaiting: this.#awaiting !== undefined,
+			clarifying: this.#triage.clarifying
 		});
-		if (sensitive && human)
-			return this.#handoff(human.id, sensitive, { nextStep: sensitive.nextStep });
-		const upset = frustration(sentiment, this.record.sentiment, t.frustration);
-		if (upset && human) return this.#handoff(human.id, upset);
-
-		const clearTopic = route.personaId !== null && route.confidence >= t.route;
-		if (GOODBYE.test(text) && found.length === 0 && !this.#awaiting && !clearTopic) {
-			return this.#endByCaller(owner);
-		}
-
-		// "Anything else?" answered with a bare yes or no.
-		const short = text.split(/\s+/).length <= 3 && found.length === 0;
-		if (short && !this.#awaiting && !this.#triage.clarifying && owner.kind !== 'triage') {
-			if (saidNo(text)) return this.#endByCaller(owner);
-			if (saidYes(text))
+		switch (next.type) {
+			case 'handoff':
+				return this.#handoff(next.to, next.trigger, next.options);
+			case 'goodbye':
+				return this.#endByCaller(owner);
+			case 'anything_else':
 				return this.#reply(owner, { say: 'Sure, what else can I help you with?', facts: [] });
 		}
-
 		if (owner.kind === 'triage') return this.#triage.turn(owner, text, route);
 		return this.#specialist.turn(owner, text, route, found, continuing);
 	}
@@ -364,33 +354,12 @@ export class Session {
 			return; // external: the human link answers through `human`.
 		}
 		this.#takeOwnership(to);
-		const planName = this.#planName();
-		let say = opening(to, pkg, planName);
-		const intent = options.intentFor?.intent;
-		const intentId =
-			intent && to.intents.some((i) => i.id === intent.id) ? intent.id : to.intents[0]?.id;
-		const lastCaller = [...this.record.transcript].reverse().find((t) => t.role === 'caller');
-		if (intentId && trigger.kind !== 'handback') {
-			if (intent && intent.id === intentId) this.record.intent = intent;
-			const found = this.record.entities.filter(
-				(e) => e.turn === (lastCaller ? this.record.transcript.indexOf(lastCaller) : -1)
-			);
-			return this.#specialist.runSkill(to, intentId, lastCaller?.text ?? '', found, say + ' ');
-		}
-		if (trigger.kind === 'handback') say += ' How can I help from here?';
-		return this.#reply(to, { say, facts: [], package: pkg });
+		return this.#specialist.takeOver(to, pkg, trigger, options.intentFor?.intent ?? undefined);
 	}
 
 	/** Fills `{company}` in flow text with the dataset's company name. */
 	#fill(text: string): string {
 		return fillCompany(text, this.tools.dataset.company.name);
-	}
-
-	#planName(): string | undefined {
-		const acct = this.record.verified
-			? this.tools.account(this.record.verified.accountId)
-			: undefined;
-		return acct ? this.tools.plan(acct.planId)?.name : latest(this.record, 'plan');
 	}
 
 	#takeOwnership(p: Persona): void {
@@ -457,15 +426,7 @@ export class Session {
 				package: result.package,
 				transcript: this.record.transcript,
 				signal: abort.signal,
-				leaks: (words) =>
-					this.#disclosure
-						.leaks(words, {
-							verified: this.record.verified?.accountId,
-							callerSaid: this.record.transcript
-								.filter((t) => t.role === 'caller')
-								.map((t) => t.text)
-						})
-						.map((l) => `${l.kind} of ${l.accountId}`),
+				leaks: (words) => this.#disclosure.leaksIn(words, this.record),
 				tool: (name, args) => this.#specialist.modelTool(persona, name, args)
 			})) {
 				if (abort.signal.aborted) break;

@@ -1,9 +1,12 @@
 import type { CallControls } from './call-controls';
+import { latest } from '../call-record';
+import type { ContextPackage } from '../handoff/context-package';
+import { opening } from '../handoff/handoff';
 import { humanOf, type Persona } from '../flow';
 import type { RouteDecision } from '../routing/router';
 import { CONFIRMS, runSkill, saidNo, saidYes, type SkillContext, type SkillResult } from './skills';
 import type { GuardedOutcome, ToolGuard, ToolOrigin } from '../tools/tool-guard';
-import { toolFailure } from '../routing/triggers';
+import { toolFailure, type Trigger } from '../routing/triggers';
 
 // A specialist's side of a call: a turn that clearly belongs to another persona hands off (the
 // package carries what was settled); otherwise the persona's skill runs with the tools, and its
@@ -48,6 +51,39 @@ export class SpecialistDesk {
 			runSkill(intentId, this.#skillContext(persona, text, found)),
 			prefix
 		);
+	}
+
+	/**
+	 * A specialist takes a handed-over call: its first words come from the package alone, then,
+	 * unless the call was handed back, the skill for the caller's intent runs on their last words.
+	 */
+	takeOver(
+		to: Persona,
+		pkg: ContextPackage,
+		trigger: Trigger,
+		intent: RouteDecision['intent'] | undefined
+	): Promise<void> {
+		const record = this.#c.record;
+		let say = opening(to, pkg, this.#planName());
+		const intentId =
+			intent && to.intents.some((i) => i.id === intent.id) ? intent.id : to.intents[0]?.id;
+		const lastCaller = [...record.transcript].reverse().find((t) => t.role === 'caller');
+		if (intentId && trigger.kind !== 'handback') {
+			if (intent && intent.id === intentId) record.intent = intent;
+			const found = record.entities.filter(
+				(e) => e.turn === (lastCaller ? record.transcript.indexOf(lastCaller) : -1)
+			);
+			return this.runSkill(to, intentId, lastCaller?.text ?? '', found, say + ' ');
+		}
+		if (trigger.kind === 'handback') say += ' How can I help from here?';
+		return this.#c.reply(to, { say, facts: [], package: pkg });
+	}
+
+	/** The caller's plan: the verified account's, else the one they named. */
+	#planName(): string | undefined {
+		const { record, tools } = this.#c;
+		const acct = record.verified ? tools.account(record.verified.accountId) : undefined;
+		return acct ? tools.plan(acct.planId)?.name : latest(record, 'plan');
 	}
 
 	/** One caller turn while a specialist owns the call. */

@@ -1,5 +1,6 @@
 import type { Dataset } from '../dataset';
 import { digitRuns } from '../understanding/digits';
+import type { CallRecord } from '../call-record';
 
 // What an agent must not say to a caller: another person's account data. A value of an account is
 // protected unless the call is verified for that account, the caller said it first, or it is
@@ -106,5 +107,13 @@ export class DisclosureCheck {
 				out.push({ accountId: s.accountId, kind: s.kind });
 		}
 		return out;
+	}
+
+	/** What `text` gives away in this call, in words a model can be told ("balance of AC-10022"). */
+	leaksIn(text: string, record: Pick<CallRecord, 'verified' | 'transcript'>): string[] {
+		return this.leaks(text, {
+			verified: record.verified?.accountId,
+			callerSaid: record.transcript.filter((t) => t.role === 'caller').map((t) => t.text)
+		}).map((l) => `${l.kind} of ${l.accountId}`);
 	}
 }

@@ -1,0 +1,70 @@
+import type { HandoffOptions } from '../desks/call-controls';
+import type { Sentiment } from '../handoff/context-package';
+import { saidNo, saidYes } from '../desks/skills';
+import { humanOf, type Flow, type Persona } from '../flow';
+import { GOODBYE } from '../understanding/caller-words';
+import type { Intake } from '../understanding/intake';
+import type { RouteDecision } from './router';
+import { explicitRequest, frustration, sensitiveTopic, type Trigger } from './triggers';
+
+// What a caller's turn leads to, decided before any desk speaks: the triggers, highest priority
+// first (a person or a team asked for by name, a sensitive topic, frustration), then the end of
+// the call, then the desk that owns the call. Pure: it reads the turn and the call, and says.
+
+export type NextStep =
+	| { type: 'handoff'; to: string; trigger: Trigger; options?: HandoffOptions }
+	/** The caller is done: say goodbye with a recap. */
+	| { type: 'goodbye' }
+	/** "Anything else?" answered with a bare yes. */
+	| { type: 'anything_else' }
+	/** No trigger: the desk that owns the call takes the turn. */
+	| { type: 'desk' };
+
+export function nextStep(input: {
+	flow: Flow;
+	owner: Persona;
+	turn: Pick<Intake, 'text' | 'found' | 'cardGiven' | 'sentiment'>;
+	route: RouteDecision;
+	/** The call's sentiment so far, this turn included. */
+	callSentiment: Sentiment;
+	/** The persona that owns the call asked the caller for something. */
+	awaiting: boolean;
+	/** Triage asked a clarifying question. */
+	clarifying: boolean;
+}): NextStep {
+	const { flow, owner, route } = input;
+	const { text, found } = input.turn;
+	const t = flow.thresholds;
+	const human = humanOf(flow);
+	const explicit = explicitRequest(text, flow, owner);
+	if (explicit)
+		return { type: 'handoff', to: explicit.to!, trigger: explicit, options: { intentFor: route } };
+	const amounts = found.filter((e) => e.type === 'amount').map((e) => Number(e.value));
+	const sensitive = sensitiveTopic({
+		text,
+		amounts,
+		cardGiven: input.turn.cardGiven,
+		largeAmount: t.largeAmount
+	});
+	if (sensitive && human)
+		return {
+			type: 'handoff',
+			to: human.id,
+			trigger: sensitive,
+			options: { nextStep: sensitive.nextStep }
+		};
+	const upset = frustration(input.turn.sentiment, input.callSentiment, t.frustration);
+	if (upset && human) return { type: 'handoff', to: human.id, trigger: upset };
+
+	const clearTopic = route.personaId !== null && route.confidence >= t.route;
+	if (GOODBYE.test(text) && found.length === 0 && !input.awaiting && !clearTopic) {
+		return { type: 'goodbye' };
+	}
+	// "Anything else?" answered with a bare yes or no.
+	const short = text.split(/\s+/).length <= 3 && found.length === 0;
+	if (short && !input.awaiting && !input.clarifying && owner.kind !== 'triage') {
+		if (saidNo(text)) return { type: 'goodbye' };
+		if (saidYes(text)) return { type: 'anything_else' };
+	}
+	return { type: 'desk' };
+}
