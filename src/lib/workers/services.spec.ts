@@ -135,10 +135,12 @@ describe('STT worker methods (Moonshine tiny, real weights)', () => {
 		expect(info.backend).toBe('wasm');
 		expect(last.loaded).toBe(info.bytes);
 		expect(last.total).toBe(info.bytes);
+		// A sentence Moonshine tiny hears reliably in the espeak-ng voice ("bill" came back as
+		// "will" on a busy machine): this checks loading and decoding, not recognition accuracy.
 		const { text } = await stt.call('transcribe', {
-			samples: speechSamples('I have a question about my bill.')
+			samples: speechSamples('My internet is not working.')
 		});
-		expect(text.toLowerCase()).toContain('bill');
+		expect(text.toLowerCase()).toContain('internet');
 	}, 60_000);
 
 	it('runs one transcription at a time, so a cancelled guess never breaks the next one', async () => {
