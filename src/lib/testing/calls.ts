@@ -10,16 +10,16 @@ export function demoRouter(): Router {
 	return router;
 }
 
+/** A call on the demo flow, not yet started. */
+export function demoCall(human: HumanAvailability = 'available'): Session {
+	return new Session({ flow: demoFlow, dataset: demoDataset, router: demoRouter(), human });
+}
+
 export async function runCall(
 	turns: readonly string[],
 	human: HumanAvailability = 'available'
 ): Promise<Session> {
-	const session = new Session({
-		flow: demoFlow,
-		dataset: demoDataset,
-		router: demoRouter(),
-		human
-	});
+	const session = demoCall(human);
 	await session.start();
 	for (const t of turns) await session.hear(t);
 	return session;

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { runCall } from '../../testing/calls';
+import { saidNo, saidYes } from './skills';
+
+const lastAgent = (s: Awaited<ReturnType<typeof runCall>>) =>
+	s.record.transcript.filter((t) => t.role === 'agent').at(-1)!.text;
+
+describe('skills', () => {
+	it('asks who is calling before reading an account, then answers from the dataset', async () => {
+		const s = await runCall(['what is my balance']);
+		expect(lastAgent(s)).toMatch(/account number|phone number/i);
+		expect(s.awaiting).toBe('identity');
+		await s.hear('AC-10021 pin 4821');
+		expect(lastAgent(s)).toContain('$94.00');
+		expect(s.record.verified?.accountId).toBe('AC-10021');
+		expect(s.record.resolved.join(' ')).toContain('$94.00');
+	});
+
+	it('checks an outage by zip code without verifying anyone', async () => {
+		const s = await runCall(['is there an outage in my area', '60614']);
+		expect(lastAgent(s)).toMatch(/Tower maintenance/);
+		expect(s.record.verified).toBeUndefined();
+	});
+
+	it('changes a plan only after the caller confirms it', async () => {
+		const s = await runCall(['I want to upgrade to unlimited', 'AC-10021 pin 4821']);
+		expect(s.awaiting).toBe('confirm_plan_change');
+		expect(s.record.actions.some((a) => a.tool === 'sales.changePlan')).toBe(false);
+		await s.hear('yes');
+		expect(s.record.actions.find((a) => a.tool === 'sales.changePlan')).toMatchObject({ ok: true });
+	});
+
+	it('reads yes and no the way callers say them', () => {
+		expect(['yes', 'yeah sure', 'yep, go ahead'].every(saidYes)).toBe(true);
+		expect(['no', 'nope', "no that's all"].every(saidNo)).toBe(true);
+		expect(saidYes('no')).toBe(false);
+	});
+});

@@ -1,0 +1,189 @@
+import { describe, expect, it } from 'vitest';
+import { demoCall } from '../testing/calls';
+import { record } from '../testing/recording';
+
+describe('Session', () => {
+	it('greets, hears the caller, and hands a clear request to the specialist with its package', async () => {
+		const call = demoCall();
+		const run = record(call);
+		await call.start();
+		expect(run.next('owner').personaId).toBe('triage');
+		run.said('agent', 'triage');
+		await call.hear('what is my balance');
+		expect(run.said('caller').text).toBe('what is my balance');
+		const pkg = run.handoffTo('billing');
+		expect(pkg.intent.id).toBe('billing.balance');
+		expect(pkg.trigger.kind).toBe('out_of_scope');
+		expect(run.said('agent', 'triage').text).toBe('Connecting you to Ben in billing.');
+		expect(run.next('owner').personaId).toBe('billing');
+		// The specialist's first words come from the package: it already knows what this is about.
+		expect(run.said('agent', 'billing').text).toContain('your balance');
+	});
+
+	it('stamps every event with the time it happened, in order', async () => {
+		const call = demoCall();
+		const run = record(call);
+		await call.start();
+		await call.hear('my internet is down');
+		expect(run.events.length).toBeGreaterThan(5);
+		const times = run.events.map((e) => Date.parse(e.at));
+		expect(times.every((t) => Number.isFinite(t))).toBe(true);
+		expect([...times].sort((a, b) => a - b)).toEqual(times);
+	});
+
+	it('keeps secrets out of the transcript while the facts stay', async () => {
+		const call = demoCall();
+		await call.start();
+		const run = record(call);
+		await call.hear('my card is 4111 1111 1111 1111 and my account is AC-10021');
+		const said = run.said('caller').text;
+		expect(said).not.toContain('4111 1111 1111 1111');
+		expect(said).toContain('AC-10021');
+		expect(call.record.entities).toEqual(
+			expect.arrayContaining([
+				expect.objectContaining({ type: 'account_id', value: 'AC-10021' }),
+				expect.objectContaining({ type: 'card_last4', value: '1111' })
+			])
+		);
+		// A card given over the line is a payment: a person takes it.
+		expect(run.skipTo('handoff').package.to.kind).toBe('human');
+	});
+
+	it('ignores empty turns and anything said after the call ended', async () => {
+		const call = demoCall();
+		await call.start();
+		const run = record(call);
+		await call.hear('   ');
+		run.nothingMore();
+		call.end();
+		expect(run.next('ended').outcome).toBe('abandoned');
+		await call.hear('hello?');
+		run.nothingMore();
+		expect(call.outcome).toBe('abandoned');
+	});
+
+	it('a caller who says goodbye ends the call resolved once something was settled', async () => {
+		const call = demoCall();
+		await call.start();
+		await call.hear('what is my balance');
+		await call.hear('AC-10021 pin 4821');
+		const run = record(call);
+		await call.hear('no thanks, goodbye');
+		expect(run.said('caller').text).toBe('no thanks, goodbye');
+		expect(run.said('agent', 'billing').text).toMatch(/Goodbye!$/);
+		expect(run.next('ended').outcome).toBe('resolved');
+	});
+
+	it('stops a reply the caller talks over and keeps what was already said', async () => {
+		const chunks = ['Your balance ', 'is due ', 'soon.'];
+		const call = demoCall();
+		call.responder = {
+			async *reply() {
+				for (const c of chunks) {
+					if (c === 'is due ') call.interrupt();
+					yield c;
+				}
+			}
+		};
+		const run = record(call);
+		await call.start();
+		run.next('owner');
+		const line = run.said('agent', 'triage');
+		expect(line.text).toBe('Your balance');
+		expect(run.all('agent_chunk').map((c) => c.text)).toEqual(['Your balance ']);
+	});
+});
+
+describe('Session: the human line', () => {
+	it('waits for the human link, which accepts, and the caller is with a person', async () => {
+		const call = demoCall('external');
+		await call.start();
+		const run = record(call);
+		await call.hear('let me talk to a person');
+		const pkg = run.skipTo('handoff').package;
+		expect(pkg.to.kind).toBe('human');
+		expect(call.state).toBe('on_hold');
+		expect(call.human.waiting).toBe(pkg);
+		call.human.accepted('Dana');
+		expect(run.skipTo('owner').personaId).toBe('human');
+		expect(run.said('system').text).toBe("You're now connected with Dana.");
+		expect(call.state).toBe('with_human');
+		expect(call.human.waiting).toBeUndefined();
+	});
+
+	it('offers queue, callback or the AI when no one can take the call, and takes the choice by voice', async () => {
+		const call = demoCall('external');
+		await call.start();
+		await call.hear('let me talk to a person');
+		const run = record(call);
+		await call.human.declined('No one picked up in time.');
+		expect(run.next('fallback_offer').options).toEqual(['queue', 'callback', 'ai']);
+		expect(run.said('agent', 'triage').text).toMatch(/^No one picked up in time\. You can wait/);
+		expect(call.awaitingFallback).toBe(true);
+		await call.hear('I will wait in the queue');
+		run.said('caller');
+		expect(run.said('agent', 'triage').text).toMatch(/in the queue/);
+		expect(call.state).toBe('queued');
+		// Rung through from the queue: the call is with a person, not left in the queue.
+		call.human.accepted();
+		call.end();
+		expect(run.skipTo('ended').outcome).toBe('human');
+	});
+
+	it('a callback ends the call with the number it will ring, and says what the request carries', async () => {
+		const call = demoCall('external');
+		await call.start();
+		await call.hear('what is my balance');
+		await call.hear('AC-10021 pin 4821');
+		await call.hear('let me talk to a person');
+		await call.human.declined('No one is available right now.');
+		const run = record(call);
+		await call.chooseFallback('callback');
+		expect(run.said('agent').text).toMatch(/^We'll call you back at \S+/);
+		expect(run.next('ended').outcome).toBe('callback');
+		const request = call.human.callback();
+		expect(request).toMatchObject({ callId: call.record.callId, name: expect.any(String) });
+		expect(request.summary).toBe(call.packages.at(-1)!.summary);
+	});
+
+	it('a dropped line returns the caller to the AI that had them, with everything kept', async () => {
+		const call = demoCall('external');
+		await call.start();
+		await call.hear('what is my balance');
+		await call.hear('let me talk to a person');
+		call.human.accepted('Dana');
+		const run = record(call);
+		await call.human.lost();
+		expect(run.next('owner').personaId).toBe('billing');
+		expect(run.said('system').text).toBe('The line to the specialist dropped.');
+		expect(run.said('agent', 'billing').text).toMatch(/^I'm back with you/);
+	});
+
+	it('the operator hands back with notes, and the AI opens with them', async () => {
+		const call = demoCall('external');
+		await call.start();
+		await call.hear('let me talk to a person');
+		call.human.accepted();
+		const run = record(call);
+		await call.human.handBack({ to: 'support', notes: ['Reset the network settings'] });
+		const pkg = run.skipTo('handoff').package;
+		expect(pkg).toMatchObject({
+			trigger: { kind: 'handback' },
+			notes: ['Reset the network settings']
+		});
+		expect(run.skipTo('transcript').entry.text).toContain(
+			'my colleague noted: Reset the network settings'
+		);
+	});
+
+	it('records the human link’s timings in the audit log', async () => {
+		const call = demoCall('external');
+		await call.start();
+		call.human.timing({ handoffId: 'h1', packageOnConsoleMs: 42 });
+		expect(call.audit.at(-1)).toMatchObject({
+			type: 'human_timing',
+			handoffId: 'h1',
+			packageOnConsoleMs: 42
+		});
+	});
+});
