@@ -78,6 +78,7 @@ describe('Session', () => {
 		const chunks = ['Your balance ', 'is due ', 'soon.'];
 		const call = demoCall();
 		call.responder = {
+			name: 'interrupted',
 			async *reply() {
 				for (const c of chunks) {
 					if (c === 'is due ') call.interrupt();
