@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import type { Persona } from '$lib/agents/flow';
+import { demoCall } from '$lib/testing/calls';
+import { wireCall, wireNoHumanLink, type CallView, type CallVoice } from './wire-call';
+
+/** A page view and a voice that write down what reached them. */
+function fakes() {
+	const seen: string[] = [];
+	const heard: string[] = [];
+	const view: CallView = {
+		state: (s) => seen.push(`state ${s}`),
+		transcript: (e) => seen.push(`${e.role}: ${e.text}`),
+		owner: (id) => seen.push(`owner ${id}`),
+		handoff: (pkg) => seen.push(`handoff to ${pkg.to.personaId}`),
+		fallback: (options) => seen.push(`choose ${options.join('/')}`),
+		ended: (outcome) => seen.push(`ended ${outcome}`),
+		timing: () => {},
+		hear: (text) => heard.push(text),
+		linkStatus: () => {},
+		remoteAudio: () => {},
+		safetyCode: () => {}
+	};
+	const spoken: string[] = [];
+	let listening = false;
+	let onText: ((text: string) => void) | null = null;
+	const voice: CallVoice = {
+		async startListening(text) {
+			listening = true;
+			onText = text;
+		},
+		async stopListening() {
+			listening = false;
+		},
+		async say(text: string, persona: Persona) {
+			spoken.push(`${persona.voice.id}: ${text}`);
+		},
+		// A streamed reply is spoken as it comes, sentence by sentence.
+		replyChunk(text: string, persona: Persona) {
+			spoken.push(`${persona.voice.id}: ${text}`);
+		},
+		endReply() {}
+	};
+	return {
+		seen,
+		heard,
+		view,
+		voice,
+		spoken,
+		listening: () => listening,
+		speak: (text: string) => onText?.(text)
+	};
+}
+
+describe('wireCall', () => {
+	it('shows the call and speaks every agent line in its persona’s voice', async () => {
+		const call = demoCall('available');
+		const f = fakes();
+		wireCall(call, f.view, f.voice);
+		await call.start();
+		await call.hear('my phone has no signal');
+		expect(f.seen).toContain('owner triage');
+		expect(f.seen).toContain('handoff to support');
+		expect(f.seen).toContain('caller: my phone has no signal');
+		const triage = call.flow.personas.find((p) => p.id === 'triage')!;
+		const support = call.flow.personas.find((p) => p.id === 'support')!;
+		expect(f.spoken[0]).toMatch(new RegExp(`^${triage.voice.id}: Thanks for calling`));
+		expect(f.spoken.some((s) => s.startsWith(`${support.voice.id}: `))).toBe(true);
+	});
+
+	it('listens while an AI has the call, passes what the caller says to the page, and stops for a person', async () => {
+		const call = demoCall('available');
+		const f = fakes();
+		wireCall(call, f.view, f.voice);
+		await call.start();
+		await new Promise((r) => setTimeout(r, 0));
+		expect(f.listening()).toBe(true);
+		f.speak('what is my balance');
+		expect(f.heard).toEqual(['what is my balance']);
+		await call.hear('let me talk to a person');
+		await new Promise((r) => setTimeout(r, 0));
+		expect(f.listening()).toBe(false);
+	});
+
+	it('lets go of the call once undone', async () => {
+		const call = demoCall('available');
+		const f = fakes();
+		const unwire = wireCall(call, f.view, f.voice);
+		await call.start();
+		unwire();
+		const before = f.seen.length;
+		await call.hear('what plans do you have');
+		expect(f.seen).toHaveLength(before);
+	});
+});
+
+describe('wireNoHumanLink', () => {
+	it('never leaves a caller waiting for a person no one can reach', async () => {
+		const call = demoCall('external');
+		const f = fakes();
+		wireCall(call, f.view, null);
+		wireNoHumanLink(call);
+		await call.start();
+		await call.hear('let me talk to a person');
+		await new Promise((r) => setTimeout(r, 0));
+		expect(f.seen).toContain('choose queue/callback/ai');
+		expect(call.awaitingFallback).toBe(true);
+	});
+});
