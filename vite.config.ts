@@ -2,6 +2,7 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { precompress } from './scripts/precompress';
+import { offlineFiles } from './scripts/offline-files';
 import { connectOrigins, policyHashes, securityHeaders as headersFor } from './server/headers.js';
 
 // Threaded WASM (onnxruntime-web, the VAD) needs SharedArrayBuffer, which the browser grants only to
@@ -85,6 +86,7 @@ export default defineConfig({
 		securityHeaders(),
 		noBundledRuntimes(),
 		sveltekit(),
+		offlineFiles(),
 		precompress()
 	],
 	// Model workers are ES modules: the TTS worker loads Kokoro on demand, as a separate chunk.
