@@ -8,6 +8,8 @@ import { computeMetrics, percentile } from '../src/lib/agents/metrics';
 import { Router } from '../src/lib/agents/routing/router';
 import { Session } from '../src/lib/agents/session';
 import { simulateCall } from '../src/lib/agents/cli/simulator';
+import { measureTwoTurn, readTwoTurnCalls } from '../src/lib/agents/cli/two-turn';
+import { readFileSync } from 'node:fs';
 
 const fmt = (x: number) => x.toFixed(3);
 
@@ -94,6 +96,19 @@ for (let i = 0; i < CALLS; i++) {
 const m = computeMetrics(audit);
 const simSec = (performance.now() - s0) / 1000;
 
+// 200 written two-turn calls: the opening, and the answer if triage asks something.
+const twoTurnCalls = await readTwoTurnCalls(
+	readFileSync(new URL('../examples/two-turn-calls.jsonl', import.meta.url), 'utf8').split('\n'),
+	demoFlow
+);
+const { figures: tt } = await measureTwoTurn({
+	flow: demoFlow,
+	dataset: demoDataset,
+	router,
+	calls: twoTurnCalls
+});
+const pct = (n: number, of: number) => `${n}/${of} (${((100 * n) / of).toFixed(1)} %)`;
+
 console.log('bench: conversation core (Node ' + process.version + ')');
 console.log(
 	`  router training (${router.classifier.labels.length} labels)      ${fmt(trainMs)} ms`
@@ -109,4 +124,7 @@ console.log(
 );
 console.log(
 	`  call metrics (simulated)      handoff rate ${m.handoffRate.toFixed(2)}   multi-transfer ${m.multiTransferRate.toFixed(2)}   to a person ${m.humanRate.toFixed(2)}   repeat rate ${m.repeatRate.toFixed(3)}   package ready p95 ${fmt(m.packageMs.p95)} ms`
+);
+console.log(
+	`  two-turn calls (examples/)    right specialist within two turns ${pct(tt.right, tt.inScope)}   at once ${tt.rightAtOnce}   after one question ${tt.rightAfterQuestion}   asked one question ${tt.asked}   to a person without one ${tt.personWithoutQuestion}   wrong specialist ${tt.wrongSpecialist}   still with triage ${tt.stillWithTriage}   asked for a person and got one ${pct(tt.toPersonReached, tt.toPerson)}`
 );
