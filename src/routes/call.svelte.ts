@@ -211,7 +211,7 @@ export class CallController {
 					...(operatorAudioMs !== undefined ? { operatorAudioMs } : {})
 				};
 			},
-			hear: (text) => current() && void this.send(text),
+			busy: (busy) => current() && (this.#busy = busy),
 			linkStatus: (status) => (this.#linkStatus = status),
 			remoteAudio: (stream) => (this.#remoteAudio = stream),
 			safetyCode: (code) => (this.#safetyCode = code)

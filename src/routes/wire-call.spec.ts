@@ -6,7 +6,7 @@ import { wireCall, wireNoHumanLink, type CallView, type CallVoice } from './wire
 /** A page view and a voice that write down what reached them. */
 function fakes() {
 	const seen: string[] = [];
-	const heard: string[] = [];
+	const busy: boolean[] = [];
 	const view: CallView = {
 		state: (s) => seen.push(`state ${s}`),
 		transcript: (e) => seen.push(`${e.role}: ${e.text}`),
@@ -15,7 +15,7 @@ function fakes() {
 		fallback: (options) => seen.push(`choose ${options.join('/')}`),
 		ended: (outcome) => seen.push(`ended ${outcome}`),
 		timing: () => {},
-		hear: (text) => heard.push(text),
+		busy: (b) => busy.push(b),
 		linkStatus: () => {},
 		remoteAudio: () => {},
 		safetyCode: () => {}
@@ -42,7 +42,7 @@ function fakes() {
 	};
 	return {
 		seen,
-		heard,
+		busy,
 		view,
 		voice,
 		spoken,
@@ -67,7 +67,7 @@ describe('wireCall', () => {
 		expect(f.spoken.some((s) => s.startsWith(`${support.voice.id}: `))).toBe(true);
 	});
 
-	it('listens while an AI has the call, passes what the caller says to the page, and stops for a person', async () => {
+	it('listens while an AI has the call, takes what the caller says into the call, and stops for a person', async () => {
 		const call = demoCall('available');
 		const f = fakes();
 		wireCall(call, f.view, f.voice);
@@ -75,7 +75,9 @@ describe('wireCall', () => {
 		await new Promise((r) => setTimeout(r, 0));
 		expect(f.listening()).toBe(true);
 		f.speak('what is my balance');
-		expect(f.heard).toEqual(['what is my balance']);
+		await new Promise((r) => setTimeout(r, 0));
+		expect(call.record.transcript.some((t) => t.text === 'what is my balance')).toBe(true);
+		expect(f.busy).toEqual([true, false]);
 		await call.hear('let me talk to a person');
 		await new Promise((r) => setTimeout(r, 0));
 		expect(f.listening()).toBe(false);
@@ -86,10 +88,16 @@ describe('wireCall', () => {
 		const f = fakes();
 		const unwire = wireCall(call, f.view, f.voice);
 		await call.start();
+		await new Promise((r) => setTimeout(r, 0));
 		unwire();
 		const before = f.seen.length;
 		await call.hear('what plans do you have');
 		expect(f.seen).toHaveLength(before);
+		// A turn the voice still hands over after that goes nowhere.
+		const turns = call.record.transcript.length;
+		f.speak('hello?');
+		await new Promise((r) => setTimeout(r, 0));
+		expect(call.record.transcript).toHaveLength(turns);
 	});
 });
 

@@ -9,7 +9,8 @@ import type { CallerLink, CallerLinkStatus } from '$lib/rtc/transfer/caller-link
 // (the conversation), the voice (microphone in, speech out), the human link (a person, over
 // WebRTC) and the page's view of the call. Each function returns what undoes it. Read top to
 // bottom, this is the whole flow of a call:
-//   caller speaks → voice → session.hear → session events → view, voice (agent speaks),
+//   caller speaks → voice (turn-taker, speech-to-text) → session.hear → session events → view,
+//   voice (agent speaks),
 //   human link (a handoff to a person rings an operator; the transcript follows live) →
 //   the operator's answers come back through the session's human line.
 
@@ -22,8 +23,8 @@ export interface CallView {
 	fallback(options: FallbackChoice[]): void;
 	ended(outcome: Outcome): void;
 	timing(t: HumanTiming): void;
-	/** The caller's words from the microphone, taken in as a typed turn is. */
-	hear(text: string): void;
+	/** The call is taking in a turn from the microphone (the page waits before taking typing). */
+	busy(busy: boolean): void;
 	linkStatus(status: CallerLinkStatus): void;
 	remoteAudio(stream: MediaStream): void;
 	safetyCode(code: string): void;
@@ -45,11 +46,22 @@ export interface CallVoice {
 /** The session's events to the page, and to the voice when the call is a voice call. */
 export function wireCall(session: Session, view: CallView, voice: CallVoice | null): () => void {
 	const persona = (id: string | undefined) => personaById(session.flow, id ?? session.owner.id);
-	return session.on((e) => {
+	// The voice keeps its listeners until it listens again: once undone, its turns go nowhere.
+	let wired = true;
+	const hear = async (text: string) => {
+		if (!wired) return;
+		view.busy(true);
+		try {
+			await session.hear(text);
+		} finally {
+			view.busy(false);
+		}
+	};
+	const off = session.on((e) => {
 		switch (e.type) {
 			case 'state':
 				view.state(e.state);
-				if (voice) void listen(session, voice, view, e.state);
+				if (voice) void listen(session, voice, hear, e.state);
 				break;
 			case 'transcript':
 				view.transcript(e.entry);
@@ -83,13 +95,22 @@ export function wireCall(session: Session, view: CallView, voice: CallVoice | nu
 				break;
 		}
 	});
+	return () => {
+		wired = false;
+		off();
+	};
 }
 
 /** The microphone listens while an AI agent has the call; a person's call has its own audio. */
-async function listen(session: Session, voice: CallVoice, view: CallView, state: CallState) {
+async function listen(
+	session: Session,
+	voice: CallVoice,
+	hear: (text: string) => Promise<void>,
+	state: CallState
+) {
 	if (state === 'listening' || state === 'thinking' || state === 'speaking') {
 		await voice.startListening(
-			(text) => view.hear(text),
+			(text) => void hear(text),
 			() => session.interrupt(),
 			() => void voice.say(UNHEARD, session.owner)
 		);

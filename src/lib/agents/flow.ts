@@ -33,7 +33,7 @@ export type Persona = {
 	humanMoments: string[];
 	/** How the caller hears this persona's team named ("Connecting you to Sam in …"); else its id. */
 	team?: string;
-	/** What a caller may call the team when asking for it ("tech support"); else its id. */
+	/** What a caller may call the team when asking for it ("payments"); else its id. */
 	aliases?: string[];
 	/** A human persona: the AI persona an operator hands the caller back to unless they pick another. */
 	handBackTo?: string;

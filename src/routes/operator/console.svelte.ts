@@ -53,10 +53,15 @@ export class OperatorConsole {
 	/** Callers waiting in the queue. Never rendered. */
 	readonly #queue = new QueueKeeper();
 
+	/** Undoes this console's subscription to signaling. */
+	readonly #unwire: () => void;
+
+	// The operator side's wiring: signaling reaches the console here, and a call's data channel in
+	// `#onLink` (subscribed when the call rings, gone when it ends). Both end with `close()`.
 	constructor(signaling: Signaling, operatorId: string = uuid()) {
 		this.operatorId = operatorId;
 		this.#signaling = signaling;
-		signaling.subscribe((m) => {
+		this.#unwire = signaling.subscribe((m) => {
 			if (m.type === 'who' && this.#status !== 'signed_out') this.#announce();
 			if (m.type === 'ring' && m.to === this.operatorId) void this.#ring(m.from, m.callId);
 			if (m.type === 'callback' && m.to === this.operatorId && this.#status !== 'signed_out') {
@@ -159,6 +164,7 @@ export class OperatorConsole {
 	/** Signs out and lets go of the signaling connection (a console over a broker). */
 	close(): void {
 		this.#endCall();
+		this.#unwire();
 		this.#signaling.close();
 	}
 
