@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { demoCall } from '../../testing/calls';
+import { record } from '../../testing/recording';
+
+describe('HumanDesk: the human line of a call, as a human link drives it', () => {
+	it('waits for the human link, which accepts, and the caller is with a person', async () => {
+		const call = demoCall('external');
+		await call.start();
+		const run = record(call);
+		await call.hear('let me talk to a person');
+		const pkg = run.skipTo('handoff').package;
+		expect(pkg.to.kind).toBe('human');
+		expect(call.state).toBe('on_hold');
+		expect(call.human.waiting).toBe(pkg);
+		call.human.accepted('Dana');
+		expect(run.skipTo('owner').personaId).toBe('human');
+		expect(run.said('system').text).toBe("You're now connected with Dana.");
+		expect(call.state).toBe('with_human');
+		expect(call.human.waiting).toBeUndefined();
+	});
+
+	it('offers queue, callback or the AI when no one can take the call, and takes the choice by voice', async () => {
+		const call = demoCall('external');
+		await call.start();
+		await call.hear('let me talk to a person');
+		const run = record(call);
+		await call.human.declined('No one picked up in time.');
+		expect(run.next('fallback_offer').options).toEqual(['queue', 'callback', 'ai']);
+		expect(run.said('agent', 'triage').text).toMatch(/^No one picked up in time\. You can wait/);
+		expect(call.awaitingFallback).toBe(true);
+		await call.hear('I will wait in the queue');
+		run.said('caller');
+		expect(run.said('agent', 'triage').text).toMatch(/in the queue/);
+		expect(call.state).toBe('queued');
+		// Rung through from the queue: the call is with a person, not left in the queue.
+		call.human.accepted();
+		call.end();
+		expect(run.skipTo('ended').outcome).toBe('human');
+	});
+
+	it('a callback ends the call with the number it will ring, and says what the request carries', async () => {
+		const call = demoCall('external');
+		await call.start();
+		await call.hear('what is my balance');
+		await call.hear('AC-10021 pin 4821');
+		await call.hear('let me talk to a person');
+		await call.human.declined('No one is available right now.');
+		const run = record(call);
+		await call.chooseFallback('callback');
+		expect(run.said('agent').text).toMatch(/^We'll call you back at \S+/);
+		expect(run.next('ended').outcome).toBe('callback');
+		const request = call.human.callback();
+		expect(request).toMatchObject({ callId: call.record.callId, name: expect.any(String) });
+		expect(request.summary).toBe(call.packages.at(-1)!.summary);
+	});
+
+	it('a dropped line returns the caller to the AI that had them, with everything kept', async () => {
+		const call = demoCall('external');
+		await call.start();
+		await call.hear('what is my balance');
+		await call.hear('let me talk to a person');
+		call.human.accepted('Dana');
+		const run = record(call);
+		await call.human.lost();
+		expect(run.next('owner').personaId).toBe('billing');
+		expect(run.said('system').text).toBe('The line to the specialist dropped.');
+		expect(run.said('agent', 'billing').text).toMatch(/^I'm back with you/);
+	});
+
+	it('the operator hands back with notes, and the AI opens with them', async () => {
+		const call = demoCall('external');
+		await call.start();
+		await call.hear('let me talk to a person');
+		call.human.accepted();
+		const run = record(call);
+		await call.human.handBack({ to: 'support', notes: ['Reset the network settings'] });
+		const pkg = run.skipTo('handoff').package;
+		expect(pkg).toMatchObject({
+			trigger: { kind: 'handback' },
+			notes: ['Reset the network settings']
+		});
+		expect(run.skipTo('transcript').entry.text).toContain(
+			'my colleague noted: Reset the network settings'
+		);
+	});
+
+	it('records the human link’s timings in the audit log', async () => {
+		const call = demoCall('external');
+		await call.start();
+		call.human.timing({ handoffId: 'h1', packageOnConsoleMs: 42 });
+		expect(call.audit.at(-1)).toMatchObject({
+			type: 'human_timing',
+			handoffId: 'h1',
+			packageOnConsoleMs: 42
+		});
+	});
+});
