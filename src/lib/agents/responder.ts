@@ -34,6 +34,29 @@ export interface Responder {
 	reply(request: ReplyRequest): AsyncIterable<string>;
 }
 
+/**
+ * Streams one reply, handing each chunk on as it comes; stops at `signal` (barge-in). Returns what
+ * was said. A failing responder (a crashed model) must not cost the caller the answer: with
+ * nothing said yet, the draft stands.
+ */
+export async function streamReply(
+	responder: Responder,
+	request: ReplyRequest & { signal: AbortSignal },
+	onChunk: (chunk: string) => void
+): Promise<string> {
+	let text = '';
+	try {
+		for await (const chunk of responder.reply(request)) {
+			if (request.signal.aborted) break;
+			text += chunk;
+			onChunk(chunk);
+		}
+	} catch {
+		if (!text) text = request.draft;
+	}
+	return text;
+}
+
 export const rulesResponder: Responder = {
 	name: 'rules',
 	async *reply(request) {

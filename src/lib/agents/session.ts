@@ -16,9 +16,9 @@ import { HumanDesk, type LineControls } from './desks/human-desk';
 import type { HumanLink } from './human-link';
 import { takeIn } from './understanding/intake';
 import { fillCompany } from './handoff/phrases';
-import { checkHop } from './routing/hop-policy';
+import { hopTarget } from './routing/hop-policy';
 import { uuid } from './ids';
-import { rulesResponder, type Responder } from './responder';
+import { rulesResponder, streamReply, type Responder } from './responder';
 import type { HandoffOptions, Reply } from './desks/call-controls';
 import { isVague } from './understanding/caller-words';
 import type { LlmRouter } from './routing/llm-router';
@@ -286,31 +286,27 @@ export class Session {
 
 	async #handoff(toId: string, trigger: Trigger, options: HandoffOptions = {}): Promise<void> {
 		const from = this.owner;
-		let to = personaById(this.flow, toId);
-		const human = humanOf(this.flow);
 		this.#log({ type: 'trigger', kind: trigger.kind, detail: trigger.detail, from: from.id });
 		const turn = this.record.transcript.length;
-		const check = checkHop({
+		const wanted = personaById(this.flow, toId);
+		const hop = hopTarget({
 			flow: this.flow,
 			hops: this.record.hops,
-			from: from.id,
-			to: to.id,
-			trigger: trigger.kind,
+			from,
+			to: wanted,
+			trigger,
 			turn
 		});
-		if (!check.allowed && human) {
+		const to = hop.to;
+		trigger = hop.trigger;
+		if (hop.redirected) {
 			this.#log({
 				type: 'hop_redirected',
 				from: from.id,
-				wanted: to.id,
-				to: human.id,
-				reason: check.reason
+				wanted: wanted.id,
+				to: to.id,
+				reason: hop.redirected
 			});
-			trigger = {
-				...trigger,
-				detail: `${trigger.detail} Redirected to a person: ${check.reason}.`
-			};
-			to = human;
 		}
 		this.#setState('handing_off');
 		const t0 = performance.now();
@@ -330,8 +326,7 @@ export class Session {
 			ms: Math.round(ms * 1000) / 1000
 		});
 		this.packages.push(pkg);
-		const hop = pkg.hops[pkg.hops.length - 1]!;
-		this.record.hops.push({ ...hop, turn });
+		this.record.hops.push({ ...pkg.hops[pkg.hops.length - 1]!, turn });
 		this.#log({
 			type: 'handoff',
 			handoffId: pkg.handoffId,
@@ -415,11 +410,11 @@ export class Session {
 			return;
 		}
 		this.#setState('speaking');
-		let text = '';
 		const abort = new AbortController();
 		this.#replying = abort;
-		try {
-			for await (const chunk of this.#responder.reply({
+		const text = await streamReply(
+			this.#responder,
+			{
 				persona,
 				draft: result.say,
 				facts: result.facts,
@@ -428,15 +423,9 @@ export class Session {
 				signal: abort.signal,
 				leaks: (words) => this.#disclosure.leaksIn(words, this.record),
 				tool: (name, args) => this.#specialist.modelTool(persona, name, args)
-			})) {
-				if (abort.signal.aborted) break;
-				text += chunk;
-				this.#emit({ type: 'agent_chunk', personaId: persona.id, text: chunk });
-			}
-		} catch {
-			// A failing responder (a crashed model) must not cost the caller the answer.
-			if (!text) text = result.say;
-		}
+			},
+			(chunk) => this.#emit({ type: 'agent_chunk', personaId: persona.id, text: chunk })
+		);
 		if (this.#replying === abort) this.#replying = null;
 		const said = text.trim();
 		// Interrupted before a word: the draft still goes on screen, but is not spoken.

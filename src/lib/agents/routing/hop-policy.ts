@@ -1,10 +1,41 @@
 import type { Hop, TriggerKind } from '../handoff/context-package';
-import type { Flow } from '../flow';
+import { humanOf, type Flow, type Persona } from '../flow';
+import type { Trigger } from './triggers';
 
 // No ping-pong: a caller bounced between bots is worse off than one put through to a person. The
 // policy looks at the hops so far and either lets a handoff stand or redirects it to a human.
 
 export type HopCheck = { allowed: true } | { allowed: false; reason: string };
+
+/**
+ * Where a handoff really goes: to `to`, or to the flow's person when the policy forbids the hop
+ * (the trigger then says why). `redirected` holds the reason when it was redirected.
+ */
+export function hopTarget<T extends Trigger>(input: {
+	flow: Flow;
+	hops: readonly (Hop & { turn: number })[];
+	from: Persona;
+	to: Persona;
+	trigger: T;
+	turn: number;
+}): { to: Persona; trigger: T; redirected?: string } {
+	const { flow, from, to, trigger } = input;
+	const human = humanOf(flow);
+	const check = checkHop({
+		flow,
+		hops: input.hops,
+		from: from.id,
+		to: to.id,
+		trigger: trigger.kind,
+		turn: input.turn
+	});
+	if (check.allowed || !human) return { to, trigger };
+	return {
+		to: human,
+		trigger: { ...trigger, detail: `${trigger.detail} Redirected to a person: ${check.reason}.` },
+		redirected: check.reason
+	};
+}
 
 export function checkHop(input: {
 	flow: Flow;
