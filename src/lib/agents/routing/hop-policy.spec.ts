@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { demoFlow } from '../demo';
-import { checkHop } from './hop-policy';
+import { checkHop, hopTarget } from './hop-policy';
 
 const at = '2026-11-24T10:00:00.000Z';
 const hop = (from: string, to: string, turn: number) => ({
@@ -89,5 +89,32 @@ describe('hop policy', () => {
 				turn: 10
 			}).allowed
 		).toBe(true);
+	});
+
+	it('sends a forbidden hop to a person, and says why in the trigger', () => {
+		const persona = (id: string) => demoFlow.personas.find((p) => p.id === id)!;
+		const trigger = { kind: 'out_of_scope' as const, detail: 'Topic moved.' };
+		const bounce = hopTarget({
+			flow: demoFlow,
+			hops: [hop('triage', 'billing', 1), hop('billing', 'support', 2)],
+			from: persona('support'),
+			to: persona('billing'),
+			trigger,
+			turn: 3
+		});
+		expect(bounce.to.id).toBe('human');
+		expect(bounce.redirected).toBe('support→billing→support within 3 turns');
+		expect(bounce.trigger.detail).toBe(
+			`Topic moved. Redirected to a person: ${bounce.redirected}.`
+		);
+		const fine = hopTarget({
+			flow: demoFlow,
+			hops: [],
+			from: persona('triage'),
+			to: persona('billing'),
+			trigger,
+			turn: 1
+		});
+		expect(fine).toEqual({ to: persona('billing'), trigger });
 	});
 });
