@@ -1,3 +1,4 @@
+import { dev } from '$app/environment';
 import { assets } from '$app/paths';
 import { fetchModel, ModelLoadError } from '$lib/workers/model-loader';
 import {
@@ -96,7 +97,8 @@ export class OfflineStatus {
 	 * after each call.
 	 */
 	async idle(): Promise<void> {
-		if (!('serviceWorker' in navigator)) {
+		// The dev server's pages change with every edit: a cache-first service worker would hide that.
+		if (!('serviceWorker' in navigator) || dev) {
 			this.#worker = 'unsupported';
 			return;
 		}
@@ -111,9 +113,7 @@ export class OfflineStatus {
 		if (document.readyState !== 'complete')
 			await new Promise((done) => addEventListener('load', done, { once: true }));
 		try {
-			const reg = await navigator.serviceWorker.register(`${assets}/service-worker.js`, {
-				type: import.meta.env.DEV ? 'module' : 'classic'
-			});
+			const reg = await navigator.serviceWorker.register(`${assets}/service-worker.js`);
 			this.#registration = reg;
 			this.#watch(reg);
 			await installed(reg);
