@@ -74,6 +74,7 @@ describe('operator accounts', () => {
 	});
 });
 
+// Each case starts Node and runs scrypt: seconds on a busy 2-core machine, hence the timeouts.
 describe('npm run operator', () => {
 	const cli = join(import.meta.dirname, 'operator-cli.js');
 	const file = join(dir, 'cli.json');
@@ -92,7 +93,7 @@ describe('npm run operator', () => {
 		expect(run(['mosquitto-acl']).stdout).toContain('user olivia');
 		expect(run(['remove', 'olivia']).stdout).toContain('Removed operator olivia');
 		expect(run(['list']).stdout).toContain('No operators');
-	});
+	}, 30_000);
 
 	it('explains every mistake in one line and exits 2, changing nothing', () => {
 		const cases: [string[], string, RegExp][] = [
@@ -110,5 +111,5 @@ describe('npm run operator', () => {
 			expect(r.stderr).toMatch(message);
 		}
 		execFileSync('node', [cli, 'list', '--file', file]);
-	});
+	}, 30_000);
 });
