@@ -16,12 +16,11 @@ import { fileName, MODEL_CACHE, voiceCallFiles, type OfflineFile, type ToWorker 
 // network. One instance per page (`offline`), shared by the indicator and the Call button's guard.
 
 export type StorageInfo = { usage: number; quota: number; persisted: boolean | null };
-export type WorkerState =
-	'unsupported' | 'waiting-for-call-end' | 'installing' | 'ready' | 'failed';
+export type WorkerState = 'unsupported' | 'after-first-call' | 'installing' | 'ready' | 'failed';
 
 export class OfflineStatus {
 	#online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
-	#worker = $state<WorkerState>('waiting-for-call-end');
+	#worker = $state<WorkerState>('after-first-call');
 	#updateReady = $state(false);
 	#storage = $state<StorageInfo | null>(null);
 	/** Files a voice call needs that this device does not hold; null until checked. */
@@ -92,11 +91,12 @@ export class OfflineStatus {
 	}
 
 	/**
-	 * Registers the service worker once no call is in progress (its install fetches the app's
-	 * files, which should not compete with a call's first downloads), and looks for a new version
-	 * after each call.
+	 * Between calls. The service worker is registered once this device has been used for a call
+	 * (or runs as an installed app, or was registered on an earlier visit): a visitor who only
+	 * looks downloads nothing beyond the page, and an install never competes with a call's first
+	 * downloads. After each call it looks for a new version and keeps what the call did not fetch.
 	 */
-	async idle(): Promise<void> {
+	async idle(busy: () => boolean, { called }: { called: boolean }): Promise<void> {
 		// The dev server's pages change with every edit: a cache-first service worker would hide that.
 		if (!('serviceWorker' in navigator) || dev) {
 			this.#worker = 'unsupported';
@@ -108,24 +108,36 @@ export class OfflineStatus {
 			await this.#topUp();
 			return;
 		}
-		this.#worker = 'installing';
+		const earlier = await navigator.serviceWorker.getRegistration().catch(() => undefined);
+		if (!earlier && !called && !installedApp()) {
+			this.#worker = 'after-first-call';
+			return;
+		}
 		// After the page's own load, so the install does not hold up the first screen.
 		if (document.readyState !== 'complete')
 			await new Promise((done) => addEventListener('load', done, { once: true }));
+		// A call started meanwhile: the component asks again when it ends.
+		if (busy()) return;
+		if (!(await this.#register())) return;
+		// An installed app (a kiosk) is made ready for offline use at once; a web page only once it
+		// has made a voice call, so a visitor who only looks downloads no model.
+		await this.#topUp(installedApp());
+	}
+
+	async #register(): Promise<boolean> {
+		if (this.#registration) return true;
+		this.#worker = 'installing';
 		try {
 			const reg = await navigator.serviceWorker.register(`${assets}/service-worker.js`);
 			this.#registration = reg;
 			this.#watch(reg);
 			await installed(reg);
 			this.#worker = 'ready';
+			return true;
 		} catch {
 			this.#worker = 'failed';
-			return;
+			return false;
 		}
-		// An installed app (a kiosk) is made ready for offline use at once; a web page only once it
-		// has made a voice call, so a visitor who only looks downloads no model.
-		if (matchMedia('(display-mode: standalone), (display-mode: fullscreen)').matches)
-			await this.#topUp(true);
 	}
 
 	#watch(reg: ServiceWorkerRegistration): void {
@@ -191,6 +203,10 @@ export class OfflineStatus {
 	async keepForOffline(): Promise<void> {
 		if (this.#keeping) return;
 		this.#problem = null;
+		if ('serviceWorker' in navigator && !dev && !(await this.#register())) {
+			this.#problem = 'The app could not be kept on this device, so it needs the network to start.';
+			return;
+		}
 		await this.check();
 		const missing = this.#missing ?? (await voiceFiles());
 		this.#keeping = { done: 0, total: missing.length + 1 };
@@ -249,6 +265,10 @@ export class OfflineStatus {
 			this.#storage = null;
 		}
 	}
+}
+
+function installedApp(): boolean {
+	return matchMedia('(display-mode: standalone), (display-mode: fullscreen)').matches;
 }
 
 /** Resolves once a worker of `reg` is active; rejects when the install fails (a file missing). */
