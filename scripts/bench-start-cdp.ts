@@ -20,6 +20,8 @@ export type TargetSetup = {
 	/** `Network.emulateNetworkConditions` parameters, or null for the machine's own network. */
 	network: { latency: number; downloadThroughput: number; uploadThroughput: number } | null;
 	cacheDisabled: boolean;
+	/** No network at all (`navigator.onLine` false), for an offline visit. */
+	offline?: boolean;
 	/** Source evaluated in every page before its own scripts. */
 	initScript: string;
 };
@@ -32,6 +34,8 @@ export type NetworkEvent = {
 	requestId: string;
 	url?: string;
 	bytes: number;
+	/** Where the response came from: the network, the service worker or the HTTP cache. */
+	from: 'network' | 'service-worker' | 'cache';
 };
 
 export class Chromium {
@@ -49,6 +53,9 @@ export class Chromium {
 	readonly finished: NetworkEvent[] = [];
 	/** One entry per `Network.dataReceived`, from every target: the cross-check. */
 	readonly received: NetworkEvent[] = [];
+	/** Requests that failed (`Network.loadingFailed`), from every target, with the reason. */
+	readonly failed: { at: number; url?: string; error: string; targetType: string }[] = [];
+	readonly #from = new Map<string, NetworkEvent['from']>();
 	readonly #inflight = new Map<string, string>();
 	#lastActivity = performance.now();
 
@@ -66,13 +73,19 @@ export class Chromium {
 				targetType: this.#types.get(s) ?? '?',
 				requestId: String(p.requestId),
 				url: this.#inflight.get(String(p.requestId)),
-				bytes: Number(p.encodedDataLength ?? 0)
+				bytes: Number(p.encodedDataLength ?? 0),
+				from: this.#from.get(String(p.requestId)) ?? 'network'
 			});
 		};
 		this.on('Network.requestWillBeSent', (p) => {
 			const req = p.request as { url: string };
 			this.#inflight.set(String(p.requestId), req.url);
 			this.#lastActivity = performance.now();
+		});
+		this.on('Network.responseReceived', (p) => {
+			const r = p.response as { fromServiceWorker?: boolean; fromDiskCache?: boolean };
+			const from = r.fromServiceWorker ? 'service-worker' : r.fromDiskCache ? 'cache' : 'network';
+			this.#from.set(String(p.requestId), from);
 		});
 		this.on('Network.dataReceived', (p, s) => {
 			count('received', p, s);
@@ -83,7 +96,13 @@ export class Chromium {
 			this.#inflight.delete(String(p.requestId));
 			this.#lastActivity = performance.now();
 		});
-		this.on('Network.loadingFailed', (p) => {
+		this.on('Network.loadingFailed', (p, s) => {
+			this.failed.push({
+				at: performance.now(),
+				url: this.#inflight.get(String(p.requestId)),
+				error: String(p.errorText ?? ''),
+				targetType: this.#types.get(s) ?? '?'
+			});
 			this.#inflight.delete(String(p.requestId));
 			this.#lastActivity = performance.now();
 		});
@@ -198,7 +217,10 @@ export class Chromium {
 		this.#ready.set(sessionId, new Promise((ok) => (done = ok)));
 		try {
 			if (['page', 'iframe', 'worker', 'shared_worker', 'service_worker'].includes(info.type)) {
-				await this.#configure(sessionId);
+				// A service worker paused at its start does not answer some Network commands until it
+				// runs, so it is configured without waiting (its fetches are throttled from then on).
+				if (info.type === 'service_worker') void this.#configure(sessionId).catch(() => {});
+				else await this.#configure(sessionId);
 				if (info.type === 'page' || info.type === 'iframe') {
 					await this.send('Page.enable', {}, sessionId);
 					await this.send(
@@ -234,8 +256,13 @@ export class Chromium {
 		await this.send(
 			'Network.emulateNetworkConditions',
 			n
-				? { offline: false, ...n }
-				: { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 },
+				? { offline: this.setup.offline ?? false, ...n }
+				: {
+						offline: this.setup.offline ?? false,
+						latency: 0,
+						downloadThroughput: -1,
+						uploadThroughput: -1
+					},
 			sessionId
 		);
 	}

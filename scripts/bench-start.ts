@@ -31,6 +31,7 @@ const IDLE_MS = 2000;
 const PAGE_VIEW_BUDGET = 2e6;
 const LINE = { latency: 40, downloadThroughput: 20e6 / 8, uploadThroughput: 20e6 / 8 };
 const CALL = '[data-testid=call-button]';
+const END_CALL = '.callbar button.danger';
 const TEXT_ONLY = '[data-testid=text-only]';
 // The caller: a greeting's worth of silence, then short sentences (no inner pauses the end-of-turn
 // detector could split on) with room for each answer: a transfer's introduction runs near 20 s, and
@@ -160,8 +161,8 @@ type Visit = {
 };
 
 /** Opens the page, clicks Call as soon as it is there, and times the first sound and recognition. */
-async function visit(browser: Chromium, url: string): Promise<Visit> {
-	const page = await browser.newPage();
+async function visit(browser: Chromium, url: string, page?: Page): Promise<Visit> {
+	page ??= await browser.newPage();
 	await openApp(page, url);
 	const offset = await clockOffset(page);
 	const clickedAt = performance.now();
@@ -213,6 +214,110 @@ function printVisit(name: string, v: Visit): void {
 	);
 }
 
+/**
+ * Ends the call and waits until the service worker is active and the voice is kept for offline
+ * use (the page does both between calls); returns what that took from the network.
+ */
+async function keepForOffline(
+	browser: Chromium,
+	page: Page
+): Promise<{ keptBytes: number; keptMs: number }> {
+	const from = performance.now();
+	await page.click(END_CALL);
+	await page.waitFor<boolean>(
+		`navigator.serviceWorker.getRegistration().then((r) => !!r?.active)`,
+		MEASUREMENT_TIMEOUT_MS / 2,
+		'the service worker to be active'
+	);
+	await page.click('[data-testid=offline-details] summary');
+	await page
+		.waitFor<boolean>(
+			`!!document.querySelector('[data-testid=voice-kept]')`,
+			MEASUREMENT_TIMEOUT_MS / 2,
+			'the voice to be kept for offline use'
+		)
+		.catch(async (e: Error) => {
+			const panel = await page.evaluate<string>(
+				`document.querySelector('[data-testid=offline-details]')?.innerText ?? ''`
+			);
+			throw new Error(`${e.message}; the page says: ${panel.replace(/\s+/g, ' ')}`);
+		});
+	const quietAfter = await waitForQuiet(browser, from);
+	return {
+		keptBytes: bytesBetween(
+			browser.finished.filter((e) => e.from === 'network'),
+			from
+		),
+		keptMs: Math.max(0, Math.round(quietAfter))
+	};
+}
+
+type OfflineVisit = {
+	networkBytes: number;
+	networkResponses: number;
+	failed: string[];
+	interactiveMs: number;
+	callToAudioMs: number;
+	callToSttReadyMs: number;
+	isolated: boolean;
+};
+
+/**
+ * An offline visit: the server is gone and the browser has no network. Times the page until it
+ * is interactive, and Call → first agent audio and → speech recognition ready; counts what came
+ * from the network (nothing should) and what tried to reach it (all of that fails).
+ */
+async function offlineVisit(browser: Chromium): Promise<OfflineVisit> {
+	const page = await browser.newPage();
+	const from = performance.now();
+	await page.goto(url);
+	await page.waitFor(
+		`!!document.querySelector('${CALL}') && document.readyState === 'complete'`,
+		30_000,
+		'the Call button, offline'
+	);
+	const interactiveMs = await page.evaluate<number>(
+		`performance.getEntriesByType('navigation')[0].domInteractive`
+	);
+	const isolated = await page.evaluate<boolean>('crossOriginIsolated');
+	if (await page.evaluate<boolean>(`!!document.querySelector('${TEXT_ONLY}')?.checked`))
+		await page.click(TEXT_ONLY);
+	await page.click(CALL);
+	const click = await page.waitFor<number>(
+		'window.__benchProbe.callClicks[0]',
+		10_000,
+		'the Call click'
+	);
+	const refused = await page.evaluate<string | null>(
+		`document.querySelector('[data-testid=offline-refusal]')?.textContent ?? null`
+	);
+	if (refused) throw new Error(`the offline call was refused: ${refused}`);
+	const heard = await page.waitFor<number>(
+		`(() => {
+			const a = window.__benchProbe.audio.filter((e) => e.at >= ${click}).map((e) => e.at);
+			const first = a.length ? Math.min(...a) : 0;
+			return first && performance.now() >= first ? first : 0;
+		})()`,
+		MEASUREMENT_TIMEOUT_MS,
+		'the first agent audio after Call, offline'
+	);
+	const ready = await page.waitFor<number>(
+		STT_READY,
+		MEASUREMENT_TIMEOUT_MS,
+		'speech recognition ready, offline'
+	);
+	const network = browser.finished.filter((e) => e.at >= from && e.from === 'network');
+	return {
+		networkBytes: network.reduce((n, e) => n + e.bytes, 0),
+		networkResponses: network.length,
+		failed: browser.failed.filter((f) => f.at >= from).map((f) => `${f.url ?? '?'} (${f.error})`),
+		interactiveMs: Math.round(interactiveMs),
+		callToAudioMs: Math.round(heard - click),
+		callToSttReadyMs: Math.max(0, Math.round(ready - click)),
+		isolated
+	};
+}
+
 // ---------------------------------------------------------------------------------------------
 
 if (!existsSync('build/index.html')) {
@@ -226,7 +331,8 @@ writeFileSync(silence, encodeWav(new Float32Array(48000 * 60), 48000));
 
 const port = await freePort(4197);
 const server = await startServer({ port, host: '127.0.0.1', root: 'build' });
-cleanups.push(() => server.close());
+const serverCleanup = () => server.close();
+cleanups.push(serverCleanup);
 const url = `http://127.0.0.1:${port}/`;
 say(`bench:start: built app on ${url}, line emulated at 20 Mbit/s down and up, 40 ms latency`);
 
@@ -307,19 +413,28 @@ await measure('page view (network idle)', async () => {
 
 // 2. First visit, then 3. the same visitor coming back (same profile, browser restarted).
 const profile = mkdtempSync(join(work, 'visitor-'));
-const first = await measure('first visit', async () => {
-	const browser = await launch(
-		profile,
-		{ network: LINE, cacheDisabled: true },
-		fakeMicArgs(silence)
-	);
-	const v = await visit(browser, url);
+const firstBrowser = await launch(
+	profile,
+	{ network: LINE, cacheDisabled: true },
+	fakeMicArgs(silence)
+);
+const firstPage = await firstBrowser.newPage();
+const firstVisit = await measure('first visit', async () => {
+	const v = await visit(firstBrowser, url, firstPage);
 	// The visit is over once what it downloaded is stored, as a visitor staying a minute would.
-	await waitForQuiet(browser, performance.now());
-	await closeBrowser(browser);
+	await waitForQuiet(firstBrowser, performance.now());
 	return v;
 });
+// The visitor hangs up: between calls the app keeps itself and the voice for offline use.
+const kept = await measure('keeping the app and the voice for offline use', () =>
+	keepForOffline(firstBrowser, firstPage)
+);
+await closeBrowser(firstBrowser);
+const first = { ...firstVisit, ...kept };
 printVisit('first visit', first);
+say(
+	`  first visit: after the call, kept for offline use   ${megabytes(first.keptBytes)} more from the network in ${(first.keptMs / 1000).toFixed(1)} s (the app's files and the voice files the call did not load)`
+);
 const again = await measure('returning visit', async () => {
 	const browser = await launch(
 		profile,
@@ -415,6 +530,28 @@ figures.turns = {
 	samplesMs: answered.map(Math.round),
 	talkedOver: turns.overlaps
 };
+
+// 5. The same visitor with no network at all: the server is stopped and the browser is offline.
+await server.close();
+cleanups.splice(cleanups.indexOf(serverCleanup), 1);
+const away = await measure('offline visit', async () => {
+	const browser = await launch(
+		profile,
+		{ network: null, cacheDisabled: false, offline: true },
+		fakeMicArgs(silence)
+	);
+	const v = await offlineVisit(browser);
+	await closeBrowser(browser);
+	return v;
+});
+say(`  offline visit: crossOriginIsolated ${away.isolated}`);
+say(
+	`  offline visit: bytes from the network          ${megabytes(away.networkBytes)}   (${away.networkResponses} responses from the network; ${away.failed.length} requests failed${away.failed.length ? `: ${away.failed.slice(0, 5).join(', ')}` : ''})`
+);
+say(`  offline visit: navigation → interactive       ${away.interactiveMs} ms`);
+say(`  offline visit: Call → first agent audio       ${away.callToAudioMs} ms`);
+say(`  offline visit: Call → speech recognition ready ${away.callToSttReadyMs} ms`);
+figures.offlineVisit = away;
 
 await cleanUp();
 console.log(JSON.stringify(figures));
