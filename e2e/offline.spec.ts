@@ -26,9 +26,22 @@ test.use({
 	}
 });
 
-/** Waits until the service worker is active and controls the page. */
-async function serviceWorkerReady(page: Page): Promise<void> {
+/**
+ * A first visit: one typed call, ended; the page then keeps the app on this device. Waits until
+ * the service worker is active.
+ */
+async function firstVisit(page: Page, url: string): Promise<void> {
+	await page.goto(url);
 	await expect(page.getByTestId('network')).toHaveAttribute('data-online', 'true');
+	await page.getByTestId('text-only').check();
+	await page.getByTestId('call-button').click();
+	await expect(page.locator('[data-role="agent"]').first()).toContainText('How can I help');
+	await page.getByRole('button', { name: 'End call' }).click();
+	await serviceWorkerReady(page);
+}
+
+/** Waits until the service worker is active. */
+async function serviceWorkerReady(page: Page): Promise<void> {
 	await page.evaluate(async () => {
 		await navigator.serviceWorker.ready;
 	});
@@ -96,8 +109,7 @@ test('offline after one visit: the page loads cross-origin isolated and a typed 
 	page
 }) => {
 	const server = await serve();
-	await page.goto(`${server.origin}/`);
-	await serviceWorkerReady(page);
+	await firstVisit(page, `${server.origin}/`);
 	await goOffline(context, page, server);
 	expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
 	await page.screenshot({ path: 'test-results/offline-caller.png', fullPage: true });
@@ -107,6 +119,8 @@ test('offline after one visit: the page loads cross-origin isolated and a typed 
 	await page.getByText('Offline use').click();
 	await expect(page.getByTestId('voice-missing')).toContainText('only text calls work');
 	await page.getByText('Offline use').click();
+	// The first visit's typed call left Text only ticked: this one is a voice call.
+	await page.getByTestId('text-only').uncheck();
 	await page.getByTestId('call-button').click();
 	await expect(page.getByTestId('offline-refusal')).toContainText(
 		'vendor/ort/ort-wasm-simd-threaded.wasm'
@@ -137,8 +151,7 @@ test('asking for a person while the broker is unreachable says so and offers a c
 	page
 }) => {
 	const server = await serve();
-	await page.goto(`${server.origin}/?signal=mqtt`);
-	await serviceWorkerReady(page);
+	await firstVisit(page, `${server.origin}/?signal=mqtt`);
 	await goOffline(context, page, server);
 	await page.getByTestId('text-only').check();
 	await page.getByTestId('call-button').click();
@@ -157,9 +170,10 @@ test('offline after keeping the voice: a voice call is greeted, heard and answer
 }) => {
 	test.setTimeout(180_000);
 	const server = await serve();
+	// A page view keeps nothing; the button keeps the app and the voice.
 	await page.goto(`${server.origin}/?debug`);
-	await serviceWorkerReady(page);
 	await page.getByText('Offline use').click();
+	await expect(page.getByTestId('sw-state')).toContainText('after the first call');
 	await page.getByTestId('keep-offline').click();
 	await expect(page.getByTestId('voice-kept')).toBeVisible({ timeout: 90_000 });
 	await goOffline(context, page, server);
@@ -183,8 +197,8 @@ test('offline after keeping the voice: a voice call is greeted, heard and answer
 	});
 	await expect(page.getByTestId('model-voice')).toHaveAttribute('data-status', 'ready');
 	const caller = page.locator('[data-role="caller"]');
-	// Moonshine tiny hears this synthetic caller's "bill" as "bill" or, sometimes, another word.
-	await expect(caller.first()).toContainText(/charge/i, { timeout: 45_000 });
+	// Moonshine tiny sometimes mishears one word of this synthetic caller's "a charge on my bill".
+	await expect(caller.first()).toContainText(/charge|bill/i, { timeout: 45_000 });
 	await expect(page.getByTestId('owner')).toContainText('billing');
 	await expect(page.getByTestId('agent-level')).toHaveAttribute('data-speaking', 'true', {
 		timeout: 15_000
@@ -204,7 +218,8 @@ test('the caller page and the console are installable', async ({ baseURL }) => {
 	try {
 		const page = context.pages()[0] ?? (await context.newPage());
 		for (const path of ['/', '/operator']) {
-			await page.goto(`${baseURL}${path}`);
+			if (path === '/') await firstVisit(page, `${baseURL}/`);
+			else await page.goto(`${baseURL}${path}`);
 			await serviceWorkerReady(page);
 			await page.reload();
 			await expect(page.getByTestId('network')).toBeVisible();
@@ -264,8 +279,7 @@ test('a version deployed during a call waits, and is offered once the call has e
 	let server = await startServer({ port, host: '127.0.0.1', root: site.root });
 	try {
 		const origin = `http://127.0.0.1:${port}`;
-		await page.goto(`${origin}/`);
-		await serviceWorkerReady(page);
+		await firstVisit(page, `${origin}/`);
 		await page.reload();
 		await page.evaluate(() => ((window as { marker?: number }).marker = 1));
 
