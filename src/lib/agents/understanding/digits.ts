@@ -2,7 +2,8 @@
 // and dashes in between; speech-to-text produces all of these. Redaction and entity extraction both
 // need the same view of them: runs of digits with their character spans in the original text.
 
-const DIGIT_WORDS: Record<string, string> = {
+/** Single digits as callers say them; spoken-tokens.ts reads the same table. */
+export const DIGIT_WORDS: Readonly<Record<string, string>> = {
 	zero: '0',
 	oh: '0',
 	o: '0',
@@ -92,7 +93,7 @@ export function digitRuns(text: string): DigitRun[] {
 	return runs;
 }
 
-/** The Luhn checksum that every payment card number satisfies. */
+/** The Luhn checksum that every payment card number (and every IMEI) satisfies. */
 export function luhnValid(digits: string): boolean {
 	let sum = 0;
 	let double = false;

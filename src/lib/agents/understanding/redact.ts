@@ -11,7 +11,8 @@ import {
 	type CueKind,
 	type SecretKind
 } from './redact-cues';
-import { ibanValid, luhn, numberRuns, tokenize, type Run, type Token } from './spoken-tokens';
+import { luhnValid } from './digits';
+import { ibanValid, numberRuns, tokenize, type Run, type Token } from './spoken-tokens';
 
 // Redaction runs on every caller turn before the text is stored anywhere: the transcript, the
 // context package and the audit log only ever see the redacted form. Full card numbers, CVVs, PINs,
@@ -225,7 +226,8 @@ function cardPrefix(run: Run): number | null {
 	let best: number | null = null;
 	for (let i = 0; i < run.groups.length; i++) {
 		n += run.groups[i]!.digits.length;
-		if (n >= 13 && n <= 19 && luhn(run.digits.slice(0, n)) && run.digits.length - n <= 8) best = i;
+		if (n >= 13 && n <= 19 && luhnValid(run.digits.slice(0, n)) && run.digits.length - n <= 8)
+			best = i;
 	}
 	return best;
 }
@@ -353,7 +355,7 @@ function numberCuts(r: Reader): Cut[] {
 				);
 				cuts.push({ kind: 'card', start: v.start, end: cardEnd.end, digits: cardDigits });
 				cuts.push({ kind: 'cvv', start: v.groups[split + 1]!.start, end: v.end, digits: '' });
-			} else if (kind === 'card' || luhn(v.digits) || (n >= 13 && n <= 19)) {
+			} else if (kind === 'card' || luhnValid(v.digits) || (n >= 13 && n <= 19)) {
 				cut('card');
 			} else {
 				cut(bankContext || kind === 'plain' ? 'bank_account' : 'long_number');

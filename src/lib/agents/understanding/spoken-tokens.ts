@@ -2,6 +2,8 @@
 // words ("four eight two one", "forty eight twenty one", "double seven", "oh"), joined into runs
 // the way people group them when reading a number out: spaces, dashes, dots, commas, brackets.
 
+import { DIGIT_WORDS } from './digits';
+
 export type Token = {
 	/** Lower-cased text; a spelled acronym ("P I N", "s.s.n.") is joined into one token ("pin"). */
 	norm: string;
@@ -23,20 +25,8 @@ export type Run = {
 	last: number;
 };
 
-const UNITS: Record<string, string> = {
-	zero: '0',
-	oh: '0',
-	o: '0',
-	one: '1',
-	two: '2',
-	three: '3',
-	four: '4',
-	five: '5',
-	six: '6',
-	seven: '7',
-	eight: '8',
-	nine: '9'
-};
+// Single digits as words: the same table digit runs use.
+const UNITS = DIGIT_WORDS;
 const TEENS: Record<string, string> = {
 	ten: '10',
 	eleven: '11',
@@ -213,22 +203,6 @@ export function numberRuns(text: string, ts: Token[]): Run[] {
 		i = last + 1;
 	}
 	return runs;
-}
-
-/** The Luhn checksum that every payment card number (and every IMEI) satisfies. */
-export function luhn(digits: string): boolean {
-	let sum = 0;
-	let double = false;
-	for (let i = digits.length - 1; i >= 0; i--) {
-		let n = digits.charCodeAt(i) - 48;
-		if (double) {
-			n *= 2;
-			if (n > 9) n -= 9;
-		}
-		sum += n;
-		double = !double;
-	}
-	return digits.length > 0 && sum % 10 === 0;
 }
 
 /** ISO 13616 check of an IBAN written without spaces. */
