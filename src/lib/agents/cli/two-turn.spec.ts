@@ -56,8 +56,9 @@ describe('two-turn routing', () => {
 		});
 	});
 
-	// Measured 155 of 180 (86.1 %) when the calls were written; `npm run bench` prints the figure.
-	it('gets at least 83 % of in-scope callers to the right specialist within two turns', async () => {
+	// Measured 155 of 180 (86.1 %) when the calls were written, 169 (93.9 %) once an answer to
+	// triage's question is read with the turn before it; `npm run bench` prints the figure.
+	it('gets at least 91 % of in-scope callers to the right specialist within two turns', async () => {
 		const calls = await readTwoTurnCalls(file.split('\n'), demoFlow);
 		const { figures: f } = await measureTwoTurn({
 			flow: demoFlow,
@@ -66,8 +67,10 @@ describe('two-turn routing', () => {
 			calls
 		});
 		expect(f.inScope).toBe(180);
-		expect(f.right / f.inScope).toBeGreaterThanOrEqual(0.83);
-		expect(f.personWithoutQuestion).toBeLessThanOrEqual(8);
+		expect(f.right / f.inScope).toBeGreaterThanOrEqual(0.91);
+		expect(f.personWithoutQuestion).toBeLessThanOrEqual(4);
+		expect(f.stillWithTriage).toBeLessThanOrEqual(4);
 		expect(f.toPersonReached).toBeGreaterThanOrEqual(f.toPerson - 1);
-	});
+		// 380 simulated calls: about 3 s alone, longer beside the rest of the suite on 2 cores.
+	}, 30_000);
 });

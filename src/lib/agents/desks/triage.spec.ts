@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demoCall } from '../../testing/calls';
+import { demoCall, demoRouter } from '../../testing/calls';
 import { record } from '../../testing/recording';
 
 async function started() {
@@ -46,5 +46,63 @@ describe('TriageDesk', () => {
 		await call.hear('umm');
 		run.said('caller');
 		expect(run.handoffTo('human').trigger.kind).toBe('low_confidence');
+	});
+
+	it('routes what follows a no to the offer of a person, and a "don\'t" inside a request', async () => {
+		for (const answer of [
+			"no, there's a charge on my bill I don't recognise",
+			"there's a charge on my bill and I don't know what it's for"
+		]) {
+			const { call, run } = await started();
+			await call.hear('can you book me a flight to Paris');
+			await call.hear(answer);
+			run.skipTo('handoff');
+			expect(call.record.hops[0]).toMatchObject({ to: 'billing', trigger: 'out_of_scope' });
+			expect(call.owner.id).toBe('billing');
+		}
+	});
+
+	it('takes "no thanks" as declining, not as a topic', async () => {
+		const { call } = await started();
+		await call.hear('can you book me a flight to Paris');
+		await call.hear('no thanks');
+		expect(call.owner.id).toBe('triage');
+		expect(call.record.transcript.at(-1)!.text).toMatch(/^All right\./);
+	});
+
+	it('routes a short answer to its question even when it alone would seem off-topic', async () => {
+		const router = demoRouter();
+		// On its own the answer fails the out-of-scope gate; read with the question's turn it is clear.
+		expect(router.route('the bill, a late fee').personaId).toBeNull();
+		const { call, run } = await started();
+		await call.hear('something is wrong');
+		await call.hear('the bill, a late fee');
+		run.skipTo('handoff');
+		expect(call.record.hops[0]).toMatchObject({ to: 'billing', trigger: 'out_of_scope' });
+	});
+
+	it('does not route an answer about something else', async () => {
+		const { call } = await started();
+		await call.hear('something is wrong');
+		await call.hear('can you book me a table for two tonight');
+		expect(call.record.hops).toEqual([]);
+		expect(call.record.transcript.at(-1)!.text).toMatch(/Would you like a person\?$/);
+	});
+
+	it('asks a caller who does not know who to talk to, instead of handing them to a person', async () => {
+		const { call } = await started();
+		await call.hear("I don't know who to talk to");
+		expect(call.record.hops).toEqual([]);
+		expect(call.record.transcript.at(-1)!.text).toMatch(/^Just to be sure/);
+		await call.hear("there's a charge on my bill");
+		expect(call.owner.id).toBe('billing');
+	});
+
+	it('does not end the call on "I\'m done with you guys"', async () => {
+		const { call } = await started();
+		await call.hear("I'm done with you guys");
+		expect(call.state).not.toBe('ended');
+		await call.hear('cancel everything');
+		expect(call.owner.id).toBe('retention');
 	});
 });

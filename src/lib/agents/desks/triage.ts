@@ -13,6 +13,36 @@ import type { Trigger } from '../routing/triggers';
 
 /** Below this, a "none of the above" from the classifier is treated as unclear, not off-topic. */
 const OUT_OF_SCOPE_SURE = 0.6;
+/**
+ * An answer whose own reading puts less than this share of probability on the flow's
+ * specialists is about something else, whatever the turn before it leaned to.
+ */
+const ANSWER_EVIDENCE = 0.2;
+/** "Neither", "something else": the caller rejects both options offered. */
+const NEITHER =
+	/\b(neither|none of (them|those|these|the above)|something else|not (really|quite|exactly) either)\b/;
+/** The caller does not know where to turn: directions, not a request for a person. */
+const NOT_SURE_WHERE =
+	/\b(?:(?:don'?t|do not|didn'?t|did not) know|not sure|no idea|unsure|wondering)\b[^.?!]*\b(?:who|whom|where|which)\b/i;
+/** A leading refusal ("no", "no thanks", "nope,"), removed to leave what the caller wants. */
+const LEADING_DECLINE =
+	/^\s*(?:(?:no thank you|no thanks?|not now|not really|no|nope|nah|thank you|thanks|i'?m (?:fine|good|ok(?:ay)?))\b[\s,.!;:-]*)+/i;
+/** Courtesies and puzzlement that name no topic, beyond the hedges `isVague` knows. */
+const NO_TOPIC = new Set(
+	'thanks thank you hello hi hey sorry what pardon excuse fine good great alright all right cool oh ah oops'.split(
+		' '
+	)
+);
+
+function withoutDecline(text: string): string {
+	return text.replace(LEADING_DECLINE, '').trim();
+}
+
+/** Whether an answer names anything at all: a word that is neither a hedge nor a courtesy. */
+function topical(text: string): boolean {
+	const words = text.toLowerCase().match(/[a-z']+/g) ?? [];
+	return words.some((w) => !NO_TOPIC.has(w) && !isVague(w));
+}
 
 export class TriageDesk {
 	/** Stage two of triage, when a model is loaded. */
@@ -20,6 +50,8 @@ export class TriageDesk {
 	readonly #c: CallControls;
 	readonly #router: Router;
 	#clarify: { options: string[]; text: string } | null = null;
+	/** What the caller said when triage offered a person instead. */
+	#offered: string | null = null;
 	#lowConfidenceTurns = 0;
 
 	constructor(controls: CallControls, router: Router, llmRouter?: LlmRouter) {
@@ -44,10 +76,23 @@ export class TriageDesk {
 		const human = humanOf(this.#c.flow);
 		if (this.#c.awaiting === 'human_offer') {
 			this.#c.awaiting = undefined;
+			const offered = this.#offered ?? '';
+			this.#offered = null;
 			if (saidYes(text) && human) {
 				return this.#c.handoff(human.id, {
 					kind: 'explicit_request',
 					detail: 'Caller accepted the offer of a person.'
+				});
+			}
+			// "No, it's about my bill": the no declines the person, and what follows is the request.
+			// A "don't" inside a sentence ("a fee I don't understand") declines nothing either.
+			const rest = withoutDecline(text);
+			const answer = topical(rest) ? this.#readAnswer(rest, offered, []) : null;
+			if (answer?.personaId) {
+				this.#lowConfidenceTurns = 0;
+				return this.#routeTo(answer.personaId, answer, {
+					kind: 'out_of_scope',
+					detail: `Triage routed to ${answer.personaId} from the caller's answer to the offer of a person.`
 				});
 			}
 			if (saidNo(text)) {
@@ -59,16 +104,13 @@ export class TriageDesk {
 		}
 		if (this.#clarify) {
 			const asked = this.#clarify;
-			const picked = this.#pickClarified(text, route);
+			const picked = this.#pickClarified(text, asked);
 			this.#clarify = null;
 			if (picked) {
-				// The intent comes from the answer if it names the option, else from both turns together.
-				const intentRoute =
-					route.personaId === picked ? route : this.#router.route(`${asked.text} ${text}`);
 				this.#lowConfidenceTurns = 0;
-				return this.#routeTo(picked, intentRoute, {
+				return this.#routeTo(picked.personaId!, picked, {
 					kind: 'out_of_scope',
-					detail: `Triage routed to ${picked} after a clarifying question.`
+					detail: `Triage routed to ${picked.personaId} after a clarifying question.`
 				});
 			}
 		}
@@ -76,10 +118,15 @@ export class TriageDesk {
 		const vague = text.split(/\s+/).length <= 2;
 		if (route.personaId === null && route.confidence >= OUT_OF_SCOPE_SURE && !vague) {
 			this.#c.awaiting = 'human_offer';
+			this.#offered = text;
 			return this.#c.reply(triage, {
 				say: "I'm sorry, that isn't something I can help with here. I can help with your bill, your service, your plan, or your account, or I can connect you with a person. Would you like a person?",
 				facts: []
 			});
+		}
+		// "I don't know who to talk to" is a caller who needs directions, not one asking for a person.
+		if (human && route.personaId === human.id && NOT_SURE_WHERE.test(text)) {
+			route = { ...route, personaId: null, intent: null, confidence: 0 };
 		}
 		if (route.personaId === human?.id && route.confidence >= t.route && human) {
 			return this.#c.handoff(human.id, {
@@ -153,23 +200,41 @@ export class TriageDesk {
 		return this.#c.reply(triage, { say: question, facts: [] });
 	}
 
-	#pickClarified(text: string, route: RouteDecision): string | null {
-		const opts = this.#clarify?.options ?? [];
+	/** The answer to a clarifying question: the option it picks, if it picks one clearly. */
+	#pickClarified(text: string, asked: { options: string[]; text: string }): RouteDecision | null {
+		const opts = asked.options;
 		const lower = text.toLowerCase();
-		if (/\b(first|former|the first one)\b/.test(lower) && opts[0]) return opts[0];
-		if (/\b(second|latter|the second one|other one)\b/.test(lower) && opts[1]) return opts[1];
-		if (isVague(text)) return null;
+		let ordinal: string | undefined;
+		if (/\b(first|former|the first one)\b/.test(lower)) ordinal = opts[0];
+		else if (/\b(second|latter|the second one|other one)\b/.test(lower)) ordinal = opts[1];
+		if (ordinal) return this.#readAnswer(asked.text, '', [ordinal], ordinal);
+		if (!topical(text) || NEITHER.test(lower)) return null;
+		const answer = this.#readAnswer(text, asked.text, opts);
+		if (answer) return answer;
+		if (saidYes(text) && opts[0] && !saidNo(text))
+			return this.#readAnswer(asked.text, '', [opts[0]], opts[0]);
+		return null;
+	}
+
+	/**
+	 * Where an answer to triage's question leads: both turns read together (`Router.answer`). A
+	 * persona is picked when the pooled reading is clear (the flow's routing threshold), or leans
+	 * to one of the options just offered; an answer that puts almost nothing on any specialist
+	 * ("what's the weather") picks nothing. `only` forces the persona (an ordinal answer), keeping
+	 * the intent the turns point to within it.
+	 */
+	#readAnswer(
+		text: string,
+		earlier: string,
+		options: readonly string[],
+		only?: string
+	): RouteDecision | null {
 		const t = this.#c.flow.thresholds.route;
-		// The answer alone: clear enough on its own, or leaning to one of the two options offered.
-		if (route.personaId && route.confidence >= t) return route.personaId;
-		if (route.personaId && opts.includes(route.personaId) && route.confidence >= t * 0.8)
-			return route.personaId;
-		// Read together with the first utterance, the answer must land on one of the options.
-		const combined = this.#router.route(`${this.#clarify?.text ?? ''} ${text}`);
-		if (combined.personaId && opts.includes(combined.personaId) && combined.confidence >= t) {
-			return combined.personaId;
-		}
-		if (saidYes(text) && opts[0] && !saidNo(text)) return opts[0];
+		const a = this.#router.answer(text, earlier ? [earlier] : [], only ? [only] : undefined);
+		if (only) return a.personaId ? a : null;
+		if (!a.personaId || a.evidence < ANSWER_EVIDENCE) return null;
+		if (a.confidence >= t) return a;
+		if (options.includes(a.personaId) && a.confidence >= t * 0.8) return a;
 		return null;
 	}
 

@@ -90,6 +90,9 @@ describe('nextStep', () => {
 
 	it('reads a bare yes or no to "anything else?"', () => {
 		expect(step('no')).toEqual({ type: 'goodbye' });
+		// Done with the company is not done with the call.
+		expect(step("I'm done with you guys", { owner: 'triage' })).toEqual({ type: 'desk' });
+		expect(step("that's it, I'm done", { owner: 'triage' })).toEqual({ type: 'goodbye' });
 		expect(step('yes')).toEqual({ type: 'anything_else' });
 		// Triage has not asked "anything else?".
 		expect(step('yes', { owner: 'triage' })).toEqual({ type: 'desk' });

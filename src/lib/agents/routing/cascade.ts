@@ -57,7 +57,9 @@ export function nextStep(input: {
 	if (upset && human) return { type: 'handoff', to: human.id, trigger: upset };
 
 	const clearTopic = route.personaId !== null && route.confidence >= t.route;
-	if (GOODBYE.test(text) && found.length === 0 && !input.awaiting && !clearTopic) {
+	// "I'm done with you guys" is a caller about to leave, not one saying goodbye.
+	const doneWith = /\b(?:done|finished|through) with\b/i.test(text);
+	if (GOODBYE.test(text) && !doneWith && found.length === 0 && !input.awaiting && !clearTopic) {
 		return { type: 'goodbye' };
 	}
 	// "Anything else?" answered with a bare yes or no.

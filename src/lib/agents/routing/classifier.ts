@@ -252,6 +252,7 @@ export class TextClassifier {
 	readonly #combination: Combination;
 	readonly #index: NeighbourIndex;
 	readonly #examples: { text: string[]; label: number[] };
+	#priors: Float64Array | null = null;
 
 	private constructor(options: {
 		labels: string[];
@@ -360,6 +361,16 @@ export class TextClassifier {
 			examples: { text: examples.map((e) => e.text), label: data.map((d) => d.y) },
 			vectors: data.map((d) => d.x)
 		});
+	}
+
+	/** Each label's share of the training examples, in `labels` order: the model's prior. */
+	get priors(): Float64Array {
+		if (!this.#priors) {
+			const counts = new Float64Array(this.labels.length);
+			for (const l of this.#examples.label) counts[l] = counts[l]! + 1;
+			this.#priors = counts.map((n) => n / Math.max(1, this.#examples.label.length));
+		}
+		return this.#priors;
 	}
 
 	/** Calibrated probabilities for every label, in `labels` order. */

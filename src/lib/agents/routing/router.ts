@@ -108,6 +108,85 @@ export class Router {
 		};
 	}
 
+	/**
+	 * Reads the caller's answer to a question triage asked (a clarifying question, or the offer of a
+	 * person), together with what they said before it. A caller who answers is taken to be talking
+	 * about one of the flow's specialists, so the out-of-scope gate that judges an opening turn does
+	 * not apply: short answers ("the amount, it's more than usual") have few close neighbours and
+	 * would fail it. Instead each turn's probability per specialist (summed over its intents) is
+	 * pooled, naive-Bayes style: the answer's times the earlier turn's, over the specialist's prior
+	 * share of the examples. `among` limits the specialists considered. `evidence` is the share of
+	 * the answer's own probability that falls on the flow's specialists: near 0, the answer is
+	 * about something else.
+	 */
+	answer(
+		text: string,
+		earlier: readonly string[] = [],
+		among?: readonly string[]
+	): RouteDecision & { evidence: number } {
+		const clf = this.classifier;
+		const labels = clf.labels;
+		const personaOf = labels.map((label) => {
+			const owner = this.#owner.get(label);
+			const persona = owner && this.#flow.personas.find((p) => p.id === owner.personaId);
+			return persona?.kind === 'specialist' ? persona.id : null;
+		});
+		const ids = [...new Set(personaOf.filter((id): id is string => id !== null))].filter(
+			(id) => !among || among.includes(id)
+		);
+		const answerP = clf.probabilities(text);
+		const before = earlier.filter((t) => t.trim() !== '').map((t) => clf.probabilities(t));
+		const massOf = (p: ArrayLike<number>, id: string) => {
+			let m = 0;
+			for (let c = 0; c < labels.length; c++) if (personaOf[c] === id) m += p[c]!;
+			return m;
+		};
+		let evidence = 0;
+		for (let c = 0; c < labels.length; c++) if (personaOf[c] !== null) evidence += answerP[c]!;
+		const score = ids.map((id) => {
+			let s = Math.log(massOf(answerP, id) + 1e-12);
+			for (const p of before)
+				s += Math.log(massOf(p, id) + 1e-12) - Math.log(massOf(clf.priors, id) + 1e-9);
+			return s;
+		});
+		const max = Math.max(...score);
+		const sum = score.reduce((a, s) => a + Math.exp(s - max), 0);
+		const alternatives = ids
+			.map((personaId, k) => ({ personaId, p: round(Math.exp(score[k]! - max) / sum) }))
+			.sort((a, b) => b.p - a.p);
+		const top = alternatives[0];
+		if (!top) {
+			return {
+				personaId: null,
+				intent: null,
+				confidence: 0,
+				alternatives,
+				source: 'classifier',
+				evidence: 0
+			};
+		}
+		// The intent: the persona's intent the turns point to most, the answer first.
+		let bestIntent = -1;
+		let bestP = -1;
+		for (let c = 0; c < labels.length; c++) {
+			if (personaOf[c] !== top.personaId) continue;
+			const q = answerP[c]! + before.reduce((a, p) => a + p[c]!, 0);
+			if (q > bestP) {
+				bestP = q;
+				bestIntent = c;
+			}
+		}
+		const intentId = labels[bestIntent]!;
+		return {
+			personaId: top.personaId,
+			intent: { id: intentId, label: this.#owner.get(intentId)!.label, confidence: top.p },
+			confidence: top.p,
+			alternatives,
+			source: 'classifier',
+			evidence: round(evidence)
+		};
+	}
+
 	/** Plain words for a persona, for clarifying questions ("a charge on your bill"). */
 	topicOf(personaId: string): string {
 		const p = this.#flow.personas.find((x) => x.id === personaId);

@@ -56,8 +56,17 @@ const ANGER_PHRASES: [RegExp, number][] = [
 	[/\bnot (helping|helpful|listening)\b/, 0.5],
 	[/\b(this|that) is (a )?(joke|ridiculous)\b/, 0.4]
 ];
+/**
+ * "Emergency" or "urgent" said of the situation: at the end of a clause, or before a word that
+ * continues it (and, please, help, matter…). Before any other word it names a thing ("emergency
+ * calls", "the urgent part"), and after a negation ("not urgent") it says the opposite.
+ */
+const URGENCY =
+	/(?<!\b(?:not|isn't|no|never|wasn't|nothing)\s+(?:an?\s+|that\s+|very\s+|really\s+|so\s+)?)\b(?:urgently\b|(?:emergency|urgent)\b(?=\s*(?:$|[,.!?;:)]|(?:and|but|so|please|help|matter|situation|here|now|because|for me|i|my|we|our)\b)))/;
 const DISTRESS: [RegExp, number][] = [
-	[/\b(emergency|urgent|urgently)\b/, 0.6],
+	// Urgency about the caller's situation ("this is an emergency", "it's urgent", "urgent help"),
+	// not a word describing something else ("emergency calls only", "the urgent part").
+	[URGENCY, 0.6],
 	[/\b(scared|afraid|terrified|panicking|panic)\b/, 0.7],
 	[/\b(desperate|desperately)\b/, 0.7],
 	[/\bplease help( me)?\b/, 0.5],
