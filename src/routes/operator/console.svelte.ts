@@ -3,9 +3,8 @@ import { uuid } from '$lib/agents/ids';
 import { openBatonDB, OPERATOR_DB, type Database } from '$lib/storage/db';
 import { Received } from '$lib/storage/outbox';
 import { admitPackage } from '$lib/rtc/transfer/admit';
-import type { Link, LinkEvent } from '$lib/rtc/transfer/link';
-import type { Peer } from '$lib/rtc/transfer/peer';
-import { openPeerLink } from '$lib/rtc/transfer/peer-link';
+import type { LinkEvent } from '$lib/rtc/transfer/link';
+import type { PeerLink } from '$lib/rtc/transfer/peer-link';
 import { QueueKeeper } from '$lib/rtc/queue/queue';
 import { CallbackRequestSchema, newSealingKeys, open, SealError } from '$lib/rtc/callbacks/sealed';
 import type { Signal, Signaling } from '$lib/rtc/signaling/signaling';
@@ -15,10 +14,22 @@ import { MicError, openMicrophone } from '$lib/audio/mic';
 // The operator console's state: presence, the incoming call with its context package, the live
 // transcript, notes, and the actions (accept, decline, call back, hand back). It also keeps the
 // queue: callers cannot see one another, so consoles count the waiting callers and tell each its
-// place.
+// place. It subscribes to nothing: `wire-console.ts` brings it what signaling and a call's line
+// hear, and opens the line a ring asks for.
 
 /** A ring whose context package has not arrived by then is dropped, and the console is free again. */
 export const RING_TIMEOUT_MS = 10_000;
+
+/** One call's line to the caller, as far as the console uses it: the link sends, the peer takes the
+ * operator's microphone, and both close when the call ends. */
+export type CallLine = {
+	link: Pick<PeerLink['link'], 'send'>;
+	peer: Pick<PeerLink['peer'], 'addStream'>;
+	close(): void;
+};
+
+/** What a ring's line is opened with: where its outbox lives, what it sends, which call it holds. */
+export type LineOptions = { db: Database; scope: string; callId?: string };
 
 export type CallView = {
 	callerId: string;
@@ -44,8 +55,7 @@ export class OperatorConsole {
 	#callbacks = $state.raw<
 		{ id: string; name?: string; phone?: string; summary: string; at: number }[]
 	>([]);
-	#peer: Peer | null = null;
-	#link: Link | null = null;
+	#line: CallLine | null = null;
 	#timer: ReturnType<typeof setInterval> | undefined;
 	#ringTimer: ReturnType<typeof setTimeout> | undefined;
 	/** This console's key for sealed callbacks; a new one each sign-in. */
@@ -53,27 +63,13 @@ export class OperatorConsole {
 	/** Callers waiting in the queue. Never rendered. */
 	readonly #queue = new QueueKeeper();
 
-	/** Undoes this console's subscription to signaling. */
-	readonly #unwire: () => void;
+	/** Whether signaling names each call (a pairing code cannot). */
+	readonly #named: boolean;
 
-	// The operator side's wiring: signaling reaches the console here, and a call's data channel in
-	// `#onLink` (subscribed when the call rings, gone when it ends). Both end with `close()`.
 	constructor(signaling: Signaling, operatorId: string = uuid()) {
 		this.operatorId = operatorId;
 		this.#signaling = signaling;
-		this.#unwire = signaling.subscribe((m) => {
-			if (m.type === 'who' && this.#status !== 'signed_out') this.#announce();
-			if (m.type === 'ring' && m.to === this.operatorId) void this.#ring(m.from, m.callId);
-			if (m.type === 'callback' && m.to === this.operatorId && this.#status !== 'signed_out') {
-				void this.#callback(m);
-			}
-			if (m.type === 'queue' && this.#status !== 'signed_out') {
-				this.#queue.heard(m);
-				this.#tellPositions();
-			}
-			if (m.type === 'bye' && m.to === this.operatorId && this.#call?.callerId === m.from)
-				this.#endCall();
-		});
+		this.#named = signaling.kind !== 'manual';
 	}
 
 	get name() {
@@ -121,10 +117,31 @@ export class OperatorConsole {
 		}, 3000);
 	}
 
+	get signedIn(): boolean {
+		return this.#status !== 'signed_out';
+	}
+
+	/** Someone asked who is there: a signed-in console says so. */
+	asked(): void {
+		if (this.signedIn) this.#announce();
+	}
+
+	/** A caller joined or left the queue. */
+	queued(m: Extract<Signal, { type: 'queue' }>): void {
+		if (!this.signedIn) return;
+		this.#queue.heard(m);
+		this.#tellPositions();
+	}
+
+	/** A caller hung up before or during the call. */
+	callerLeft(callerId: string): void {
+		if (this.#call?.callerId === callerId) this.#endCall();
+	}
+
 	/** A callback sealed to this console: opened, listed, acknowledged. One not readable is left
 	 * unacknowledged, so the caller offers it again (to this console's current key, or another's). */
-	async #callback(m: Extract<Signal, { type: 'callback' }>): Promise<void> {
-		if (!this.#keys) return;
+	async callback(m: Extract<Signal, { type: 'callback' }>): Promise<void> {
+		if (!this.#keys || !this.signedIn) return;
 		let request;
 		try {
 			request = v.parse(CallbackRequestSchema, await open(this.#keys, m.sealed));
@@ -161,10 +178,10 @@ export class OperatorConsole {
 		this.#announce();
 	}
 
-	/** Signs out and lets go of the signaling connection (a console over a broker). */
+	/** Ends any call and lets go of the signaling connection (a console over a broker); unwire
+	 * first. */
 	close(): void {
 		this.#endCall();
-		this.#unwire();
 		this.#signaling.close();
 	}
 
@@ -193,8 +210,12 @@ export class OperatorConsole {
 		});
 	}
 
-	async #ring(callerId: string, callId: string): Promise<void> {
-		if (!this.#db || this.#status !== 'available') return;
+	/**
+	 * A caller rings this console. An available console takes the ring and answers with what the
+	 * call's line is opened with (then `connect`); otherwise null, and nothing changes.
+	 */
+	ring(callerId: string, callId: string): LineOptions | null {
+		if (!this.#db || this.#status !== 'available') return null;
 		this.#status = 'busy';
 		this.#announce();
 		this.#call = {
@@ -205,41 +226,42 @@ export class OperatorConsole {
 			transcript: [],
 			receivedAt: null
 		};
-		const named = this.#signaling.kind !== 'manual';
-		const { peer, link } = openPeerLink({
-			signaling: this.#signaling,
-			selfId: this.operatorId,
-			peerId: callerId,
-			polite: true,
-			db: this.#db,
-			scope: callId,
-			// A package for any other call is refused by the link, never shown. A pairing code cannot
-			// name its call: that link holds to the call of the first package it takes in.
-			...(named ? { callId } : {}),
-			onSafetyCode: (code) => {
-				if (this.#peer === peer) this.#safetyCode = code;
-			},
-			onRemoteAudio: (stream) => (this.#remote = stream)
-		});
-		this.#peer = peer;
-		this.#link = link;
 		this.#safetyCode = null;
-		link.on((e) => this.#onLink(e, named));
 		// A ring with no package behind it (a caller gone, or a forged ring) must not hold the
 		// console busy.
 		this.#ringTimer = setTimeout(() => {
 			if (this.#call?.callerId === callerId && !this.#call.pkg) this.#endCall();
 		}, RING_TIMEOUT_MS);
+		// A package for any other call is refused by the link, never shown. A pairing code cannot
+		// name its call: that link holds to the call of the first package it takes in.
+		return { db: this.#db, scope: callId, ...(this.#named ? { callId } : {}) };
 	}
 
-	#onLink(e: LinkEvent, named = true): void {
+	/** The ringing call's line, once opened; a line for a call that has ended is closed at once. */
+	connect(line: CallLine): void {
+		if (this.#call?.state !== 'ringing' || this.#line) return line.close();
+		this.#line = line;
+	}
+
+	/** The six digits of a line's safety number, shown while that line is the call's. */
+	safetyCodeHeard(line: CallLine, code: string | null): void {
+		if (this.#line === line) this.#safetyCode = code;
+	}
+
+	/** The caller's audio on a line, played while that line is the call's. */
+	remoteAudio(line: CallLine, stream: MediaStream): void {
+		if (this.#line === line) this.#remote = stream;
+	}
+
+	/** What a call's line heard: the package, the live transcript, a hang-up, a lost peer. */
+	heard(line: CallLine, e: LinkEvent): void {
 		const call = this.#call;
-		if (!call) return;
+		if (!call || this.#line !== line) return;
 		if (e.type === 'peer' && !e.alive && call.state !== 'ended') this.#endCall();
 		if (e.type !== 'message') return;
 		const env = e.envelope;
 		// Shown only for the call this ring is for, and never over the package already on screen.
-		const ring = named ? call : { ...call, callId: null };
+		const ring = this.#named ? call : { ...call, callId: null };
 		if (env.type === 'package' && admitPackage(ring, env.payload) === 'show') {
 			this.#call = {
 				...call,
@@ -256,15 +278,19 @@ export class OperatorConsole {
 
 	async accept(microphone: () => Promise<MediaStream> = openMicrophone): Promise<void> {
 		const call = this.#call;
-		if (!call?.pkg || !this.#link) return;
-		this.#link.send('operator', {
+		const line = this.#line;
+		if (!call?.pkg || !line) return;
+		line.link.send('operator', {
 			action: 'accept',
 			handoffId: call.pkg.handoffId,
 			name: this.#name
 		});
 		this.#call = { ...call, state: 'connected' };
 		try {
-			this.#peer?.addStream(await microphone());
+			const stream = await microphone();
+			// The call may have ended while the browser asked for the microphone.
+			if (this.#line === line) line.peer.addStream(stream);
+			else for (const t of stream.getTracks()) t.stop();
 			this.#micNote = null;
 		} catch (e) {
 			this.#micNote =
@@ -284,16 +310,16 @@ export class OperatorConsole {
 
 	#respond(action: 'decline' | 'callback'): void {
 		const call = this.#call;
-		if (!call?.pkg || !this.#link) return;
-		this.#link.send('operator', { action, handoffId: call.pkg.handoffId, name: this.#name });
+		if (!call?.pkg || !this.#line) return;
+		this.#line.link.send('operator', { action, handoffId: call.pkg.handoffId, name: this.#name });
 		setTimeout(() => this.#endCall(), 300);
 	}
 
 	handBack(to: string): void {
 		const call = this.#call;
-		if (!call?.pkg || !this.#link) return;
+		if (!call?.pkg || !this.#line) return;
 		const notes = this.#notes.trim() ? [this.#notes.trim()] : [];
-		this.#link.send('handback', { handoffId: call.pkg.handoffId, to, notes });
+		this.#line.link.send('handback', { handoffId: call.pkg.handoffId, to, notes });
 		this.#notes = '';
 		setTimeout(() => this.#endCall(), 300);
 	}
@@ -301,8 +327,8 @@ export class OperatorConsole {
 	/** The person finished with the caller: the caller's call ends too, with the outcome "human". */
 	endCall(): void {
 		const call = this.#call;
-		if (!call || call.state !== 'connected' || !this.#link) return;
-		this.#link.send('hangup', { reason: 'operator_ended' });
+		if (!call || call.state !== 'connected' || !this.#line) return;
+		this.#line.link.send('hangup', { reason: 'operator_ended' });
 		// Let the message leave before the link closes.
 		setTimeout(() => this.#endCall(), 300);
 	}
@@ -310,10 +336,8 @@ export class OperatorConsole {
 	#endCall(): void {
 		clearTimeout(this.#ringTimer);
 		if (this.#call) this.#call = { ...this.#call, state: 'ended' };
-		this.#link?.close();
-		this.#peer?.close();
-		this.#link = null;
-		this.#peer = null;
+		this.#line?.close();
+		this.#line = null;
 		this.#remote = null;
 		if (this.#status === 'busy') {
 			this.#status = 'available';
