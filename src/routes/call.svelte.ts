@@ -10,10 +10,13 @@ import type { Signaling } from '$lib/rtc/signaling/signaling';
 import { ManualSignaling } from '$lib/rtc/signaling/manual-signaling';
 import { openSignaling, type TransportChoice } from '$lib/rtc/signaling/transport';
 import { openBatonDB } from '$lib/storage/db';
+import { callbackStore, type Kept } from '$lib/rtc/callbacks/callbacks';
+import { CallbackCourier } from '$lib/rtc/callbacks/courier';
 import { openBrowserAttempts } from '$lib/storage/attempts';
 import { AttemptLimiter } from '$lib/agents/tools/verification';
 import { openMicrophone } from '$lib/audio/mic';
 import type { VoiceAgent } from '$lib/voice/voice-agent.svelte';
+import type { CallbackDetails } from '$lib/agents/human-link';
 import { wireCall, wireHumanLink, wireNoHumanLink, type CallView } from './wire-call';
 
 // The caller page's state: a thin reactive shell over the conversation core. Everything the page
@@ -22,6 +25,9 @@ import { wireCall, wireHumanLink, wireNoHumanLink, type CallView } from './wire-
 
 // Failed verification attempts are counted across this browser's calls (IndexedDB); where storage
 // is unavailable they are counted for the page's lifetime.
+/** How often signaling is tried again while it is unreachable (a broker down, the network back). */
+const SIGNALING_RETRY_MS = 30_000;
+
 let sharedAttempts: Promise<{ limiter: AttemptLimiter; device: string }> | null = null;
 function attempts() {
 	sharedAttempts ??= openBrowserAttempts().catch(() => ({
@@ -31,12 +37,12 @@ function attempts() {
 	return sharedAttempts;
 }
 
-let sharedRouter: Router | null = null;
-function router(): Router {
-	// Training takes milliseconds, but there is no reason to repeat it for every call.
-	sharedRouter ??= Router.train(demoFlow);
-	return sharedRouter;
-}
+// One router per page, trained once. Training takes a few hundred milliseconds of main thread on a
+// 2-core device: it must not come between Call and the greeting, so it trains once the call has
+// started (when the greeting sounds, or at the first routed turn if that comes sooner), and a page
+// view trains nothing.
+const sharedRouter = Router.deferred(demoFlow);
+const router = () => sharedRouter;
 
 export class CallController {
 	#session: Session | null = null;
@@ -61,15 +67,71 @@ export class CallController {
 	#mode = $state<'voice' | 'text'>('text');
 	/** Undoes this call's wiring between session, voice, human link and page. */
 	#unwire: (() => void)[] = [];
+	readonly #transport: TransportChoice;
+	/** Signaling could not be opened (no network, the broker down): tried again later. */
+	#signalingDown = false;
+	#courier: CallbackCourier | null = null;
+	/** Where the last callback asked for with no way to reach the team was kept. */
+	#callbackKept = $state<Kept | 'failed' | null>(null);
 
 	constructor(transport: TransportChoice = { kind: 'broadcast' }) {
-		// Training takes a few hundred milliseconds of main thread: done while the visitor reads the
-		// page, so pressing Call goes straight to the greeting.
-		if (typeof requestIdleCallback === 'function') requestIdleCallback(() => router());
+		this.#transport = transport;
 		if (typeof indexedDB !== 'undefined') void attempts();
 		// Connect to signaling as soon as the page loads, so reaching a person never waits on it.
-		this.#signalingReady = openSignaling(transport);
-		this.#signalingReady.catch(() => {});
+		this.#signalingReady = this.#openSignaling();
+		if (typeof addEventListener === 'function') {
+			// The network is back: signaling again, and any callback kept meanwhile goes out.
+			addEventListener('online', () => void this.#retrySignaling());
+			setInterval(() => void this.#retrySignaling(), SIGNALING_RETRY_MS);
+		}
+	}
+
+	/**
+	 * Opens signaling; once open, callback requests kept on this device (asked for offline, before a
+	 * reload) go to the first operator who is available.
+	 */
+	#openSignaling(): Promise<Signaling> {
+		const ready = openSignaling(this.#transport);
+		ready.then(
+			(s) => {
+				this.#signalingDown = false;
+				if (s.kind !== 'manual') void this.#deliverCallbacks(s);
+			},
+			() => (this.#signalingDown = true)
+		);
+		return ready;
+	}
+
+	async #retrySignaling(): Promise<void> {
+		if (!this.#signalingDown || (typeof navigator !== 'undefined' && !navigator.onLine)) return;
+		this.#signalingDown = false;
+		this.#signalingReady = this.#openSignaling();
+		await this.#signalingReady.catch(() => {});
+	}
+
+	async #deliverCallbacks(signaling: Signaling): Promise<void> {
+		if (this.#courier || typeof indexedDB === 'undefined') return;
+		this.#courier = new CallbackCourier({ db: await openBatonDB(), signaling });
+	}
+
+	/** A callback asked for while the team could not be reached: kept until it can be sent. */
+	async #keepCallback(details: CallbackDetails): Promise<void> {
+		try {
+			this.#callbackKept = await callbackStore(await openBatonDB()).add(details);
+		} catch {
+			this.#callbackKept = 'failed';
+		}
+		// Signaling may be back already (the broker returned during the call).
+		void this.#retrySignaling();
+		void this.#courier?.ask();
+	}
+
+	/**
+	 * Where the last callback asked for with the team unreachable was kept: on this device
+	 * ('stored'), only while the page stays open ('memory', storage full), or nowhere ('failed').
+	 */
+	get callbackKept() {
+		return this.#callbackKept;
 	}
 
 	readonly flow = demoFlow;
@@ -183,11 +245,27 @@ export class CallController {
 		this.#narration = null;
 		this.#fallback = null;
 		this.#outcome = null;
+		this.#callbackKept = null;
 		for (const undo of this.#unwire.splice(0)) undo();
+		// A call started after the network came back: try signaling now, not at the next retry.
+		if (this.#signalingDown) void this.#retrySignaling();
 		const view = this.#view(session);
 		this.#unwire.push(wireCall(session, view, voice));
 		await session.start();
+		this.#trainRouter(voice);
 		await this.#connectHumanLink(session);
+	}
+
+	/** Trains the router once the greeting is sounding (a voice call) or shown, in idle time. */
+	#trainRouter(voice: VoiceAgent | null): void {
+		if (router().isTrained) return;
+		const train = () => {
+			if (typeof requestIdleCallback === 'function')
+				requestIdleCallback(() => router().trained(), { timeout: 1000 });
+			else router().trained();
+		};
+		if (voice) void voice.firstWords().then(train);
+		else train();
 	}
 
 	/** The page's view of one call: session, voice and link news land here while it is the call. */
@@ -242,7 +320,7 @@ export class CallController {
 			this.#unwire.push(wireHumanLink(session, this.#link, this.#view(session)));
 		} catch {
 			this.#linkStatus = { type: 'failed', reason: 'signaling unavailable' };
-			this.#unwire.push(wireNoHumanLink(session));
+			this.#unwire.push(wireNoHumanLink(session, (details) => this.#keepCallback(details)));
 		}
 	}
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Persona } from '$lib/agents/flow';
 import { demoCall } from '$lib/testing/calls';
+import type { CallbackDetails } from '$lib/agents/human-link';
 import { wireCall, wireNoHumanLink, type CallView, type CallVoice } from './wire-call';
 
 /** A page view and a voice that write down what reached them. */
@@ -106,11 +107,21 @@ describe('wireNoHumanLink', () => {
 		const call = demoCall('external');
 		const f = fakes();
 		wireCall(call, f.view, null);
-		wireNoHumanLink(call);
+		const kept: CallbackDetails[] = [];
+		wireNoHumanLink(call, async (d) => void kept.push(d));
 		await call.start();
-		await call.hear('let me talk to a person');
+		await call.hear('my number is 415-555-0134, let me talk to a person');
 		await new Promise((r) => setTimeout(r, 0));
-		expect(f.seen).toContain('choose queue/callback/ai');
+		// There is no queue to wait in when the team cannot be reached: a callback or the AI.
+		expect(f.seen).toContain('choose callback/ai');
+		expect(
+			f.seen.some((l) => /agent: We cannot reach our team from here right now\./.test(l))
+		).toBe(true);
 		expect(call.awaitingFallback).toBe(true);
+		await call.chooseFallback('callback');
+		// The callback is handed over to be kept until the team can be reached, once.
+		expect(kept).toEqual([call.human.callback()]);
+		expect(kept[0]!.phone).toBe('415-555-0134');
+		expect(f.seen.at(-1)).toBe('ended callback');
 	});
 });

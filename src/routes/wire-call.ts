@@ -3,6 +3,7 @@ import type { CallState, FallbackChoice, HumanTiming, Outcome } from '$lib/agent
 import { personaById, type Persona } from '$lib/agents/flow';
 import { UNHEARD } from '$lib/agents/handoff/phrases';
 import type { Session } from '$lib/agents/session';
+import type { CallbackDetails } from '$lib/agents/human-link';
 import type { CallerLink, CallerLinkStatus } from '$lib/rtc/transfer/caller-link';
 
 // Every connection between the parts of a call on the caller's page, in one place: the session
@@ -143,11 +144,22 @@ export function wireHumanLink(session: Session, link: CallerLink, view: CallView
 	};
 }
 
-/** No way to reach a person: a human handoff must still end somewhere, never on a dead line. */
-export function wireNoHumanLink(session: Session): () => void {
+/**
+ * No way to reach a person (no network, the broker down): a human handoff must still end
+ * somewhere, never on a dead line. The caller is told so and offered a callback or the AI (no
+ * queue: there is none to wait in); a callback is handed to `keep`, which holds it until the team
+ * can be reached.
+ */
+export function wireNoHumanLink(
+	session: Session,
+	keep: (details: CallbackDetails) => Promise<void>
+): () => void {
 	const reason = 'We cannot reach our team from here right now.';
-	if (session.human.waiting) void session.human.declined(reason);
+	const unreachable = { unreachable: true };
+	if (session.human.waiting) void session.human.declined(reason, unreachable);
 	return session.on((e) => {
-		if (e.type === 'handoff' && e.package.to.kind === 'human') void session.human.declined(reason);
+		if (e.type === 'handoff' && e.package.to.kind === 'human')
+			void session.human.declined(reason, unreachable);
+		if (e.type === 'ended' && e.outcome === 'callback') void keep(session.human.callback());
 	});
 }

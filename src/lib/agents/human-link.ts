@@ -22,8 +22,12 @@ export interface HumanLink {
 	callback(): CallbackDetails;
 	/** An operator accepted the call. */
 	accepted(operatorName?: string): void;
-	/** Declined, timed out, or nobody is available: the caller chooses what next. */
-	declined(reason: string): Promise<void>;
+	/**
+	 * Declined, timed out, or nobody is available: the caller chooses what next. With
+	 * `unreachable`, signaling itself cannot be reached (no network, the broker down): there is no
+	 * queue to wait in, so only a callback (kept until the team can be reached) or the AI is offered.
+	 */
+	declined(reason: string, options?: { unreachable?: boolean }): Promise<void>;
 	/** The operator asked to call the caller back. */
 	callbackAsked(): Promise<void>;
 	/** The line dropped mid-call (the operator's tab closed, the network went): back to the AI. */

@@ -68,6 +68,7 @@ export class VoiceAgent {
 
 	constructor(models: Models) {
 		this.models = models;
+		warmAudioService();
 	}
 
 	/** Opens the microphone and starts turning speech into caller turns. */
@@ -272,12 +273,12 @@ export class VoiceAgent {
 	}
 
 	/**
-	 * Builds the audio output before the caller presses Call: constructing an AudioContext starts the
-	 * audio service, which takes a couple of hundred milliseconds that would otherwise come between
-	 * the click and the greeting. It stays suspended, silent, until `unlockAudio`.
+	 * Builds the audio output before the caller presses Call, once the audio service is up (see
+	 * `warmAudioService`), so the AudioContext takes milliseconds. It stays suspended, silent, until
+	 * `unlockAudio`.
 	 */
 	prepareAudio(): void {
-		this.#output();
+		void audioService.then(() => this.#output());
 	}
 
 	#audible = Promise.withResolvers<void>();
@@ -351,3 +352,20 @@ export class VoiceAgent {
 
 /** 200 ms at 16 kHz. */
 const TRAILING_SILENCE = 3200;
+
+let audioService: Promise<unknown> = Promise.resolve();
+let warming = false;
+
+/**
+ * Starts the browser's audio service without blocking the page. The first AudioContext a page
+ * constructs starts it synchronously, holding the main thread for 0.3–0.8 s on a 2-core device:
+ * when the caller pressed Call before the page had built its audio output, that came between the
+ * click and the greeting. Listing the media devices starts the same service asynchronously (it asks
+ * for no permission and sees no device labels); an AudioContext constructed afterwards takes
+ * milliseconds.
+ */
+function warmAudioService(): void {
+	if (warming || typeof navigator === 'undefined') return;
+	warming = true;
+	audioService = navigator.mediaDevices?.enumerateDevices?.().catch(() => {}) ?? audioService;
+}

@@ -54,6 +54,47 @@ describe('HumanDesk: the human line of a call, as a human link drives it', () =>
 		expect(request.summary).toBe(call.packages.at(-1)!.summary);
 	});
 
+	it('with the team unreachable, offers only a callback or the AI, says so, and keeps the callback for later', async () => {
+		const call = demoCall('external');
+		await call.start();
+		await call.hear('my number is 415-555-0134, let me talk to a person');
+		const run = record(call);
+		await call.human.declined('We cannot reach our team from here right now.', {
+			unreachable: true
+		});
+		expect(run.next('fallback_offer').options).toEqual(['callback', 'ai']);
+		expect(run.said('agent', 'triage').text).toMatch(
+			/^We cannot reach our team from here right now\. You can ask for a callback, which we'll pass on as soon as we can reach them, or keep going with me/
+		);
+		// There is no queue to wait in: asking for it (by voice or by button) is answered, not taken.
+		await call.hear('I will wait in the queue');
+		run.said('caller');
+		expect(run.said('agent', 'triage').text).toMatch(/there is no queue to wait in/);
+		await call.chooseFallback('queue');
+		expect(call.state).toBe('on_hold');
+		expect(call.awaitingFallback).toBe(true);
+		await call.hear('call me back please');
+		run.said('caller');
+		expect(run.said('agent', 'triage').text).toMatch(
+			/^Your callback request is kept on this device and goes to our team as soon as we can reach them\. We'll call you back at 415-555-0134/
+		);
+		expect(run.skipTo('ended').outcome).toBe('callback');
+	});
+
+	it('a later decline in the same call, with the team reachable again, offers the queue again', async () => {
+		const call = demoCall('external');
+		await call.start();
+		await call.hear('let me talk to a person');
+		await call.human.declined('We cannot reach our team from here right now.', {
+			unreachable: true
+		});
+		await call.chooseFallback('ai');
+		await call.hear('let me talk to a person');
+		const run = record(call);
+		await call.human.declined('No one is available right now.');
+		expect(run.skipTo('fallback_offer').options).toEqual(['queue', 'callback', 'ai']);
+	});
+
 	it('a dropped line returns the caller to the AI that had them, with everything kept', async () => {
 		const call = demoCall('external');
 		await call.start();

@@ -29,6 +29,8 @@ export interface LineControls extends CallControls {
 export class HumanDesk implements HumanLink {
 	readonly #c: LineControls;
 	#awaitingChoice = false;
+	/** The team could not be reached at all: no queue, and a callback waits for the network. */
+	#unreachable = false;
 
 	constructor(controls: LineControls) {
 		this.#c = controls;
@@ -79,16 +81,22 @@ export class HumanDesk implements HumanLink {
 		this.#c.setState('with_human');
 	}
 
-	async declined(reason: string): Promise<void> {
+	async declined(reason: string, options: { unreachable?: boolean } = {}): Promise<void> {
 		if (this.#c.state === 'ended') return;
 		const ai = this.#c.lastAi;
 		this.#awaitingChoice = true;
+		this.#unreachable = options.unreachable === true;
 		this.#c.setState('on_hold');
-		this.#c.emit({ type: 'fallback_offer', options: ['queue', 'callback', 'ai'] });
+		this.#c.emit({
+			type: 'fallback_offer',
+			options: this.#unreachable ? ['callback', 'ai'] : ['queue', 'callback', 'ai']
+		});
 		await this.#c.reply(
 			ai,
 			{
-				say: `${reason} You can wait in the queue, ask for a callback, or keep going with me. Everything you've told us is saved.`,
+				say: this.#unreachable
+					? `${reason} You can ask for a callback, which we'll pass on as soon as we can reach them, or keep going with me. Everything you've told us is saved.`
+					: `${reason} You can wait in the queue, ask for a callback, or keep going with me. Everything you've told us is saved.`,
 				facts: []
 			},
 			{ keepState: true }
@@ -104,12 +112,14 @@ export class HumanDesk implements HumanLink {
 	/** The caller's words while they are asked to choose. */
 	async fromText(text: string): Promise<void> {
 		if (CHOICE_CALLBACK.test(text)) return this.choose('callback');
-		if (CHOICE_QUEUE.test(text)) return this.choose('queue');
+		if (CHOICE_QUEUE.test(text) && !this.#unreachable) return this.choose('queue');
 		if (CHOICE_AI.test(text)) return this.choose('ai');
 		await this.#c.reply(
 			this.#c.lastAi,
 			{
-				say: 'Would you like to wait in the queue, get a callback, or keep going with me?',
+				say: this.#unreachable
+					? "We can't reach our team from here right now, so there is no queue to wait in. Would you like a callback, or to keep going with me?"
+					: 'Would you like to wait in the queue, get a callback, or keep going with me?',
 				facts: []
 			},
 			{ keepState: true }
@@ -119,7 +129,8 @@ export class HumanDesk implements HumanLink {
 
 	/** The caller's choice after a human handoff could not complete. */
 	async choose(choice: FallbackChoice, detail: { position?: number } = {}): Promise<void> {
-		if (!this.#awaitingChoice) return;
+		// No queue is offered while the team cannot be reached at all.
+		if (!this.#awaitingChoice || (choice === 'queue' && this.#unreachable)) return;
 		this.#awaitingChoice = false;
 		this.#c.log({ type: 'fallback', choice });
 		const ai = this.#c.lastAi;
@@ -143,7 +154,9 @@ export class HumanDesk implements HumanLink {
 			this.#c.push({
 				role: 'agent',
 				personaId: ai.id,
-				text: `We'll call you back${to} as soon as someone is free, with everything from this call. Goodbye for now.`,
+				text: this.#unreachable
+					? `Your callback request is kept on this device and goes to our team as soon as we can reach them. We'll call you back${to}, with everything from this call. Goodbye for now.`
+					: `We'll call you back${to} as soon as someone is free, with everything from this call. Goodbye for now.`,
 				at: this.#c.at()
 			});
 			return this.#c.end('callback');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { demoFlow } from '../demo';
 import { demoRouter } from '../../testing/calls';
+import { Router } from './router';
 
 describe('Router', () => {
 	const router = demoRouter();
@@ -32,5 +33,17 @@ describe('Router', () => {
 	it('names a persona’s topic from its first intent, for a clarifying question', () => {
 		expect(router.topicOf('billing')).toBe('your balance and due date');
 		expect(router.topicOf('nobody')).toBe('nobody');
+	});
+
+	it('a deferred router trains on its first route, and routes as a trained one does', () => {
+		const deferred = Router.deferred(demoFlow);
+		expect(deferred.isTrained).toBe(false);
+		// Naming a topic needs no classifier.
+		expect(deferred.topicOf('billing')).toBe('your balance and due date');
+		expect(deferred.isTrained).toBe(false);
+		for (const text of ['why is my bill so high this month', 'I want to cancel my service'])
+			expect(deferred.route(text)).toEqual(router.route(text));
+		expect(deferred.isTrained).toBe(true);
+		expect(Router.deferred(demoFlow).trained().isTrained).toBe(true);
 	});
 });

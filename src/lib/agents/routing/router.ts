@@ -18,12 +18,14 @@ export type RouteDecision = {
 
 export class Router {
 	readonly #flow: Flow;
-	readonly #classifier: TextClassifier;
+	#classifier: TextClassifier | null;
+	readonly #train: () => TextClassifier;
 	readonly #owner = new Map<string, { personaId: string; label: string }>();
 
-	private constructor(flow: Flow, classifier: TextClassifier) {
+	private constructor(flow: Flow, train: () => TextClassifier, classifier?: TextClassifier) {
 		this.#flow = flow;
-		this.#classifier = classifier;
+		this.#train = train;
+		this.#classifier = classifier ?? null;
 		for (const p of flow.personas) {
 			for (const i of p.intents) this.#owner.set(i.id, { personaId: p.id, label: i.label });
 			if (p.intents.length === 0 && p.examples.length > 0) {
@@ -33,29 +35,38 @@ export class Router {
 	}
 
 	static train(flow: Flow, options: Partial<TrainOptions> = {}): Router {
-		const examples: Example[] = [];
-		for (const p of flow.personas) {
-			if (p.intents.length > 0) {
-				for (const i of p.intents)
-					for (const text of i.examples) examples.push({ text, label: i.id });
-			} else {
-				for (const text of p.examples) examples.push({ text, label: p.id });
-			}
-		}
-		for (const text of flow.outOfScope) examples.push({ text, label: OUT_OF_SCOPE });
-		// The flow's thresholds decide among personas; whether anything fits at all is the
-		// classifier's combined in-scope score against its threshold calibrated at train time.
-		return new Router(flow, TextClassifier.train(examples, options));
+		const train = () => TextClassifier.train(examplesOf(flow), options);
+		return new Router(flow, train, train());
+	}
+
+	/**
+	 * A router that trains the first time it is asked to route, or when `trained` is called. The
+	 * caller's page makes one per page: training takes a few hundred milliseconds of main thread,
+	 * which must not come between the Call button and the greeting, and a page view needs none.
+	 */
+	static deferred(flow: Flow, options: Partial<TrainOptions> = {}): Router {
+		return new Router(flow, () => TextClassifier.train(examplesOf(flow), options));
+	}
+
+	/** Whether the classifier has been trained yet. */
+	get isTrained(): boolean {
+		return this.#classifier !== null;
+	}
+
+	/** Trains now, if it has not been; returns the router. */
+	trained(): Router {
+		this.#classifier ??= this.#train();
+		return this;
 	}
 
 	get classifier(): TextClassifier {
-		return this.#classifier;
+		return (this.#classifier ??= this.#train());
 	}
 
 	route(text: string): RouteDecision {
-		const scores = this.#classifier.scores(text);
+		const scores = this.classifier.scores(text);
 		const p = scores.probabilities;
-		const labels = this.#classifier.labels;
+		const labels = this.classifier.labels;
 		const byPersona = new Map<string, number>();
 		let oos = 0;
 		let best: { id: string; p: number } | null = null;
@@ -77,11 +88,11 @@ export class Router {
 		if (!top || !best || oos > top.p) {
 			return { personaId: null, intent: null, confidence: oos, alternatives, source: 'classifier' };
 		}
-		if (scores.inScope < this.#classifier.threshold) {
+		if (scores.inScope < this.classifier.threshold) {
 			return {
 				personaId: null,
 				intent: null,
-				confidence: round(this.#classifier.outOfScopeConfidence(scores)),
+				confidence: round(this.classifier.outOfScopeConfidence(scores)),
 				alternatives: alternatives.map((a) => ({ ...a, p: round(a.p) })),
 				source: 'classifier'
 			};
@@ -197,4 +208,21 @@ export class Router {
 
 function round(x: number): number {
 	return Math.round(x * 1000) / 1000;
+}
+
+/** The flow's examples, labelled by intent (or by persona, for one without intents). */
+function examplesOf(flow: Flow): Example[] {
+	const examples: Example[] = [];
+	for (const p of flow.personas) {
+		if (p.intents.length > 0) {
+			for (const i of p.intents)
+				for (const text of i.examples) examples.push({ text, label: i.id });
+		} else {
+			for (const text of p.examples) examples.push({ text, label: p.id });
+		}
+	}
+	for (const text of flow.outOfScope) examples.push({ text, label: OUT_OF_SCOPE });
+	// The flow's thresholds decide among personas; whether anything fits at all is the
+	// classifier's combined in-scope score against its threshold calibrated at train time.
+	return examples;
 }
