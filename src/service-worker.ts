@@ -11,10 +11,13 @@ import {
 	immutable,
 	shellCacheName,
 	tierOf,
+	type FromWorker,
 	type KeepVoiceReply,
 	type OfflineFiles,
 	type ToWorker
 } from '$lib/offline/kit';
+import { precacheInto, putKept } from '$lib/offline/precache';
+import { isQuotaError } from '$lib/storage/quota';
 
 // Baton's service worker: the app starts, and takes calls, with no network. It keeps this build's
 // shell (pages, scripts, styles) in a cache of its own version, fetched whole on install, so the
@@ -52,32 +55,37 @@ async function shellFiles(): Promise<string[]> {
 }
 
 sw.addEventListener('install', (event) => {
-	event.waitUntil(precache());
+	event.waitUntil(
+		precache().catch(async (e: Error & { code?: string }) => {
+			// The pages say why the app is not kept (a full disk is worth telling apart).
+			const message: FromWorker = {
+				type: 'install-failed',
+				code: e.code === 'storage_full' ? 'storage_full' : 'failed',
+				message: e.message
+			};
+			for (const client of await sw.clients.matchAll({ includeUncontrolled: true }))
+				client.postMessage(message);
+			throw e;
+		})
+	);
 });
 
 async function precache(): Promise<void> {
-	const cache = await caches.open(SHELL);
 	const older = (await caches.keys()).filter(
 		(k) => k.startsWith(SHELL_CACHE_PREFIX) && k !== SHELL
 	);
-	await Promise.all(
-		(await shellFiles()).map(async (path) => {
-			if (await cache.match(path)) return;
-			// A hashed file an older version already holds is the same file: copied, not downloaded.
-			if (immutable(local(path))) {
-				for (const name of older) {
-					const hit = await (await caches.open(name)).match(path);
-					if (hit) return cache.put(path, hit);
-				}
-			}
-			// Hashed files may come from the HTTP cache; anything else is revalidated with the server.
-			const response = await fetch(
-				new Request(path, { cache: immutable(local(path)) ? 'default' : 'no-cache' })
-			);
-			if (!response.ok) throw new Error(`${path} answered ${response.status}`);
-			await cache.put(path, response);
-		})
-	);
+	// A hashed file an older version already holds is the same file: copied, not downloaded. Out of
+	// storage, the new version's partial copy is deleted and the running version keeps its files.
+	await precacheInto({
+		caches,
+		name: SHELL,
+		older,
+		files: await shellFiles(),
+		reusable: (path) => immutable(local(path)),
+		// Hashed files may come from the HTTP cache; anything else is revalidated with the server.
+		fetch: (path) =>
+			fetch(new Request(path, { cache: immutable(local(path)) ? 'default' : 'no-cache' }))
+	});
 }
 
 sw.addEventListener('activate', (event) => {
@@ -98,7 +106,12 @@ sw.addEventListener('message', (event) => {
 		event.waitUntil(
 			keepVoice().then(
 				(kept) => port?.postMessage({ ok: true, kept } satisfies KeepVoiceReply),
-				(e: Error) => port?.postMessage({ ok: false, error: e.message } satisfies KeepVoiceReply)
+				(e: Error) =>
+					port?.postMessage({
+						ok: false,
+						error: e.message,
+						...(isQuotaError(e) ? { code: 'storage_full' as const } : {})
+					} satisfies KeepVoiceReply)
 			)
 		);
 	}
@@ -157,7 +170,9 @@ async function shell(request: Request, path: string): Promise<Response> {
 	const cached = await cache.match(path);
 	if (cached) return cached;
 	const response = await fetch(request);
-	if (response.ok && response.status === 200) await cache.put(path, response.clone());
+	// Out of storage, the page still gets the file; only its offline copy is missing.
+	if (response.ok && response.status === 200)
+		await putKept(cache, path, response.clone()).catch(notKept(path));
 	return response;
 }
 
@@ -172,9 +187,12 @@ async function model(request: Request, path: string): Promise<Response> {
 	if (cached) return cached;
 	const response = await fetch(request);
 	if (response.ok && response.status === 200 && fetchedByLibrary(path)) {
-		await cache.put(request.url, response.clone()).catch(() => {
-			// Out of storage: this call still has the file; only the offline copy is missing.
-		});
+		// Out of storage: this call still has the file; only the offline copy is missing.
+		await putKept(cache, request.url, response.clone()).catch(notKept(path));
 	}
 	return response;
 }
+
+/** A copy that could not be written for a reason other than space: the page has its file anyway. */
+const notKept = (path: string) => (e: unknown) =>
+	console.warn(`baton service worker: ${path} not kept for offline use`, e);

@@ -94,4 +94,12 @@ export function fileName(url: string): string {
  * `{ ok, error? }` on the port sent with the message.
  */
 export type ToWorker = { type: 'skip-waiting' } | { type: 'keep-voice' };
-export type KeepVoiceReply = { ok: true; kept: number } | { ok: false; error: string };
+export type KeepVoiceReply =
+	{ ok: true; kept: number } | { ok: false; error: string; code?: 'storage_full' };
+
+/** What the service worker tells the pages by itself: its install failed, and why. */
+export type FromWorker = {
+	type: 'install-failed';
+	code: 'storage_full' | 'failed';
+	message: string;
+};

@@ -8,7 +8,17 @@ import {
 	voiceConfig,
 	type VoiceConfig
 } from '$lib/voice/config';
-import { fileName, MODEL_CACHE, voiceCallFiles, type OfflineFile, type ToWorker } from './kit';
+import {
+	fileName,
+	MODEL_CACHE,
+	voiceCallFiles,
+	type FromWorker,
+	type KeepVoiceReply,
+	type OfflineFile,
+	type ToWorker
+} from './kit';
+import { STORAGE_FULL_INSTALL } from './precache';
+import { StorageFullError } from '$lib/storage/quota';
 
 // The page's side of offline use: whether the network is there, the service worker (registered
 // once no call is in progress; a new version is offered between calls and never swapped in under
@@ -80,12 +90,20 @@ export class OfflineStatus {
 		};
 		addEventListener('online', onOnline);
 		addEventListener('offline', onOffline);
+		// The service worker's install failed: a full disk is said as such.
+		const onWorkerMessage = (e: MessageEvent<FromWorker>) => {
+			if (e.data?.type !== 'install-failed') return;
+			this.#worker = 'failed';
+			this.#problem = e.data.code === 'storage_full' ? STORAGE_FULL_INSTALL : null;
+		};
+		navigator.serviceWorker?.addEventListener('message', onWorkerMessage);
 		// Online, the check waits for the end of a call (it loads ONNX Runtime's JavaScript to learn
 		// the runtime's version); offline, a Call may depend on it.
 		if (!this.#online) void this.check();
 		return () => {
 			removeEventListener('online', onOnline);
 			removeEventListener('offline', onOffline);
+			navigator.serviceWorker?.removeEventListener('message', onWorkerMessage);
 			this.#started = false;
 		};
 	}
@@ -218,7 +236,8 @@ export class OfflineStatus {
 			await this.#keepVoiceClips();
 		} catch (e) {
 			this.#problem =
-				e instanceof ModelLoadError && e.code === 'model_storage_full'
+				(e instanceof ModelLoadError && e.code === 'model_storage_full') ||
+				e instanceof StorageFullError
 					? 'This device is out of storage, so the voice cannot be kept for offline use. Online calls work as usual; offline, only text calls. Free some space and try again.'
 					: `Could not keep everything for offline use: ${(e as Error).message}`;
 		} finally {
@@ -233,8 +252,15 @@ export class OfflineStatus {
 		if (!worker) return;
 		await new Promise<void>((done, fail) => {
 			const channel = new MessageChannel();
-			channel.port1.onmessage = (e: MessageEvent<{ ok: boolean; error?: string }>) =>
-				e.data.ok ? done() : fail(new Error(e.data.error ?? 'the service worker failed'));
+			channel.port1.onmessage = (e: MessageEvent<KeepVoiceReply>) => {
+				const reply = e.data;
+				if (reply.ok) return done();
+				fail(
+					reply.code === 'storage_full'
+						? new StorageFullError(reply.error)
+						: new Error(reply.error || 'the service worker failed')
+				);
+			};
 			worker.postMessage({ type: 'keep-voice' } satisfies ToWorker, [channel.port2]);
 		});
 	}

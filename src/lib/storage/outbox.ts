@@ -1,9 +1,12 @@
 import type { Database, OutgoingMessage } from './db';
+import { isQuotaError } from './quota';
 
 // Messages that must arrive (context packages) wait here until the peer acknowledges them. The
 // outbox lives in IndexedDB, so a dropped channel or a reload between send and ack loses nothing.
 // Each outbox is scoped to one handoff: a link flushes only its own scope, so a package left over
-// from an earlier call can never reach the operator of the next one, and rows expire.
+// from an earlier call can never reach the operator of the next one, and rows expire. With the
+// device out of storage, a message is kept in memory instead: still sent, and resent until
+// acknowledged, while the page stays open (only a reload would lose it).
 
 /** How long an unacknowledged message is kept; an unanswered handoff has long fallen back by then. */
 export const OUTBOX_TTL_MS = 10 * 60_000;
@@ -26,9 +29,13 @@ function handoffOf(m: OutgoingMessage): string | undefined {
 	return typeof id === 'string' ? id : undefined;
 }
 
+type Row = { id: string; scope: string; envelope: OutgoingMessage; createdAt: number };
+
 export class Outbox<M extends OutgoingMessage = OutgoingMessage> {
 	readonly #db: Database;
 	readonly scope: string;
+	/** Messages storage had no room for, kept for this page's lifetime. */
+	readonly #memory = new Map<string, Row>();
 	readonly #ttlMs: number;
 	readonly #now: () => number;
 
@@ -44,29 +51,39 @@ export class Outbox<M extends OutgoingMessage = OutgoingMessage> {
 	 * Stores a message to send. A package replaces any copy of the same handoff still waiting in this
 	 * scope (an offer to a second operator), so one handoff has one package in flight.
 	 */
-	async add(envelope: M): Promise<void> {
-		const tx = this.#db.transaction('outbox', 'readwrite', { durability: 'strict' });
+	async add(envelope: M): Promise<'stored' | 'memory'> {
 		const handoff = handoffOf(envelope);
-		if (handoff) {
-			for (const row of await tx.store.index('scope').getAll(this.scope)) {
-				if (handoffOf(row.envelope) === handoff) await tx.store.delete(row.id);
+		const row: Row = { id: envelope.id, scope: this.scope, envelope, createdAt: this.#now() };
+		if (handoff)
+			for (const [id, r] of this.#memory)
+				if (handoffOf(r.envelope) === handoff) this.#memory.delete(id);
+		try {
+			const tx = this.#db.transaction('outbox', 'readwrite', { durability: 'strict' });
+			if (handoff) {
+				for (const old of await tx.store.index('scope').getAll(this.scope)) {
+					if (handoffOf(old.envelope) === handoff) await tx.store.delete(old.id);
+				}
 			}
+			await tx.store.put({ ...row, attempts: 0 });
+			await tx.done;
+			return 'stored';
+		} catch (e) {
+			if (!isQuotaError(e)) throw e;
+			this.#memory.set(row.id, row);
+			return 'memory';
 		}
-		await tx.store.put({
-			id: envelope.id,
-			scope: this.scope,
-			envelope,
-			createdAt: this.#now(),
-			attempts: 0
-		});
-		await tx.done;
+	}
+
+	/** Messages kept only in memory because storage was full. */
+	get unstored(): number {
+		return this.#memory.size;
 	}
 
 	/** This scope's unacknowledged, unexpired messages, oldest first. */
 	async pending(): Promise<M[]> {
 		const fresh = this.#now() - this.#ttlMs;
 		const rows = await this.#db.getAllFromIndex('outbox', 'scope', this.scope);
-		return rows
+		return [...rows, ...this.#memory.values()]
 			.filter((r) => r.createdAt >= fresh)
 			.sort((a, b) => a.createdAt - b.createdAt)
 			.map((r) => r.envelope as M);
@@ -74,7 +91,7 @@ export class Outbox<M extends OutgoingMessage = OutgoingMessage> {
 
 	/** Every scope's waiting messages: what an abandoned call left behind until it expires. */
 	async waiting(): Promise<number> {
-		return this.#db.count('outbox');
+		return (await this.#db.count('outbox')) + this.#memory.size;
 	}
 
 	/**
@@ -88,10 +105,17 @@ export class Outbox<M extends OutgoingMessage = OutgoingMessage> {
 			.getAll(IDBKeyRange.upperBound(this.#now() - this.#ttlMs, true));
 		for (const row of old) await tx.store.delete(row.id);
 		await tx.done;
-		return old.filter((r) => r.scope === this.scope).map((r) => r.envelope as M);
+		const gone: Row[] = [...old];
+		for (const [id, r] of this.#memory)
+			if (r.createdAt < this.#now() - this.#ttlMs) {
+				this.#memory.delete(id);
+				gone.push(r);
+			}
+		return gone.filter((r) => r.scope === this.scope).map((r) => r.envelope as M);
 	}
 
 	async attempted(id: string): Promise<void> {
+		if (this.#memory.has(id)) return;
 		const tx = this.#db.transaction('outbox', 'readwrite', { durability: 'strict' });
 		const row = await tx.store.get(id);
 		if (row) await tx.store.put({ ...row, attempts: row.attempts + 1 });
@@ -100,6 +124,7 @@ export class Outbox<M extends OutgoingMessage = OutgoingMessage> {
 
 	/** Removes an acknowledged message; returns false when it was not waiting. */
 	async ack(id: string): Promise<boolean> {
+		if (this.#memory.delete(id)) return true;
 		const tx = this.#db.transaction('outbox', 'readwrite', { durability: 'strict' });
 		const had = (await tx.store.get(id)) !== undefined;
 		if (had) await tx.store.delete(id);

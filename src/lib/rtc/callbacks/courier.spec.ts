@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as v from 'valibot';
 import { uuid } from '../../agents/ids';
 import { openBatonDB, type Database } from '../../storage/db';
+import { fullDatabase } from '../../testing/full-database';
 import { until } from '../../testing/until';
 import { BroadcastSignaling, type Signal } from '../signaling/signaling';
 import { callbackStore } from './callbacks';
@@ -136,40 +137,3 @@ describe('CallbackCourier', () => {
 		await expect(callbackStore(broken).add(details)).rejects.toThrow('the database is closing');
 	});
 });
-
-/**
- * The same database, but every write fails as a full disk makes IndexedDB fail: the transaction
- * aborts with a QuotaExceededError (reads still work).
- */
-function fullDatabase(
-	db: Database,
-	error: DOMException = new DOMException('The quota has been exceeded.', 'QuotaExceededError')
-): Database {
-	return new Proxy(db, {
-		get(target, key) {
-			if (key === 'transaction')
-				return (...args: Parameters<Database['transaction']>) => {
-					const tx = target.transaction(...args);
-					const failed = Promise.reject(error);
-					failed.catch(() => {});
-					return new Proxy(tx, {
-						get(t, k) {
-							if (k === 'done') return failed;
-							if (k === 'store')
-								return new Proxy((t as unknown as { store: object }).store, {
-									get(s, m) {
-										if (m === 'put' || m === 'add') return () => failed;
-										const value = Reflect.get(s, m, s);
-										return typeof value === 'function' ? value.bind(s) : value;
-									}
-								});
-							const value = Reflect.get(t, k, t);
-							return typeof value === 'function' ? value.bind(t) : value;
-						}
-					});
-				};
-			const value = Reflect.get(target, key, target);
-			return typeof value === 'function' ? value.bind(target) : value;
-		}
-	});
-}
