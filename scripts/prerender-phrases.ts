@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { encodeWav } from '../src/lib/audio/wav';
-import { demoDataset, demoFlow } from '../src/lib/agents/demo';
+import { demoFlow } from '../src/lib/agents/demo';
 import { personaById } from '../src/lib/agents/flow';
 import { fixedPhrases } from '../src/lib/agents/handoff/phrases';
 import { PHRASE_MANIFEST, phraseKey, type PhraseManifest } from '../src/lib/voice/phrase-book';
@@ -22,7 +22,7 @@ const wasmFile = existsSync(slim)
 	? slim
 	: require.resolve('espeak-ng').replace(/espeak-ng\.js$/, 'espeak-ng.wasm');
 
-const phrases = fixedPhrases(demoFlow, demoDataset.company.name).map((p) => ({
+const phrases = fixedPhrases(demoFlow, demoFlow.company.name).map((p) => ({
 	voice: personaById(demoFlow, p.personaId).voice.fallback,
 	text: p.text
 }));

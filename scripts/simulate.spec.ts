@@ -145,6 +145,8 @@ describe('simulate CLI', () => {
 		expect(r.stderr).toContain('--human must be');
 		const bad = run(['--calls', 'examples/calls.jsonl', '--data', 'package.json']);
 		expect(bad.status).toBe(2);
-		expect(bad.stderr).toMatch(/dataset is invalid: company/);
+		expect(bad.stderr).toMatch(
+			/dataset is invalid: name: rows for a table the flow does not declare/
+		);
 	});
 });

@@ -1,7 +1,9 @@
-// Headless simulator: npm run --silent simulate -- --calls CALLS.jsonl [--data DATASET.json] [--human available|unavailable] [--attempts FILE]
+// Headless simulator: npm run --silent simulate -- --calls CALLS.jsonl [--flow FLOW.json] [--data DATA.json] [--human available|unavailable] [--attempts FILE]
 import { parseArgs } from 'node:util';
 import { parseDataset } from '../src/lib/agents/dataset';
 import { demoDataset, demoFlow } from '../src/lib/agents/demo';
+import { FlowFileError, loadFlow } from '../src/lib/agents/flows/load';
+import { fromDesignDataset, isDesignDataset } from './design-dataset';
 import { simulate } from '../src/lib/agents/cli/simulator';
 import { AttemptLimiter } from '../src/lib/agents/tools/verification';
 import { FileAttemptStore } from './attempts-file';
@@ -17,6 +19,7 @@ const { values } = (() => {
 		return parseArgs({
 			options: {
 				calls: { type: 'string' },
+				flow: { type: 'string' },
 				data: { type: 'string' },
 				human: { type: 'string', default: 'available' },
 				attempts: { type: 'string' }
@@ -24,7 +27,7 @@ const { values } = (() => {
 		});
 	} catch (e) {
 		fail(
-			`${(e as Error).message}. Usage: simulate --calls CALLS.jsonl [--data DATASET.json] [--human available|unavailable]`
+			`${(e as Error).message}. Usage: simulate --calls CALLS.jsonl [--flow FLOW.json] [--data DATA.json] [--human available|unavailable]`
 		);
 	}
 })();
@@ -33,10 +36,31 @@ if (!values.calls) fail('--calls CALLS.jsonl is required (one {"id", "turns": [.
 if (values.human !== 'available' && values.human !== 'unavailable')
 	fail('--human must be "available" or "unavailable".');
 
+let flow = demoFlow;
 let dataset = demoDataset;
+if (values.flow) {
+	try {
+		({ flow, data: dataset } = loadFlow(readJson(values.flow)));
+	} catch (e) {
+		if (e instanceof FlowFileError)
+			fail(
+				`--flow ${values.flow} has ${e.issues.length} error(s); run flow:check on it:\n` +
+					e.issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')
+			);
+		fail(
+			e instanceof InputError
+				? `--flow: ${e.message}`
+				: `--flow ${values.flow}: ${(e as Error).message}`
+		);
+	}
+}
 if (values.data) {
 	try {
-		dataset = parseDataset(readJson(values.data));
+		const input = readJson(values.data);
+		// The demo company's §6 document stays accepted for the demo flow.
+		if (!values.flow && isDesignDataset(input))
+			({ flow, data: dataset } = fromDesignDataset(input, demoFlow, demoDataset));
+		else dataset = parseDataset(input, flow);
 	} catch (e) {
 		fail(
 			e instanceof InputError
@@ -66,7 +90,7 @@ if (values.attempts) {
 let failed = false;
 try {
 	for await (const result of simulate({
-		flow: demoFlow,
+		flow,
 		dataset,
 		lines: readLines(calls),
 		human: values.human,

@@ -135,7 +135,7 @@ export class CallController {
 	}
 
 	readonly flow = demoFlow;
-	readonly company = demoDataset.company.name;
+	readonly company = demoFlow.company.name;
 
 	get state() {
 		return this.#state;

@@ -3,7 +3,7 @@ import type { Action, Entity, Hop, Sentiment, TranscriptEntry } from './handoff/
 // Everything the call has established, in the shape the context package is built from. The session
 // owns one; the handoff engine reads it synchronously. Text in here is already redacted.
 
-export type Verified = { accountId: string; name: string; phone: string; by: 'pin' | 'zip' };
+export type Verified = { accountId: string; name?: string; phone?: string; by: string };
 
 export type CallRecord = {
 	callId: string;

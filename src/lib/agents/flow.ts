@@ -1,4 +1,5 @@
 import { FlowError } from '../errors';
+import type { FlowFile, SlotDef, StepDef, TableDef, ToolDef } from './flows/schema';
 
 // A flow is one company's configuration: personas, their tools and voices, the thresholds that
 // drive triggers, and the hop policy. Changing who handles what is an edit here, not to code.
@@ -11,8 +12,10 @@ export type Intent = {
 	id: string;
 	label: string;
 	examples: string[];
-	/** Facts the intent needs before its tools can run. */
-	needs?: ('identity' | 'zip' | 'device' | 'plan')[];
+	/** Facts the intent needs before its tools can run: `identity` or slot ids. */
+	needs?: string[];
+	/** What a specialist does for it, in order (see the flow file's documentation). */
+	steps?: StepDef[];
 };
 
 export type Persona = {
@@ -66,11 +69,20 @@ export type HopPolicy = {
 export type Flow = {
 	id: string;
 	language: string;
+	company: { name: string; supportHours?: string };
 	personas: Persona[];
 	/** Utterances no persona handles: the classifier learns "none of the above" from them. */
 	outOfScope: string[];
 	thresholds: Thresholds;
 	policy: HopPolicy;
+	/** What callers say that the flow needs, and how it is recognised. */
+	slots: SlotDef[];
+	/** The company's data, as tables; rows come with the flow or from a data file. */
+	tables: TableDef[];
+	tools: ToolDef[];
+	sensitiveTopics: NonNullable<FlowFile['sensitiveTopics']>;
+	phrases: NonNullable<FlowFile['phrases']>;
+	human: { timeoutSeconds: number; fallbacks: ('queue' | 'callback' | 'ai')[] };
 };
 
 export function personaById(flow: Flow, id: string): Persona {
@@ -89,28 +101,4 @@ export function triageOf(flow: Flow): Persona {
 
 export function humanOf(flow: Flow): Persona | undefined {
 	return flow.personas.find((x) => x.kind === 'human');
-}
-
-/** Checks the references a flow makes; throws `FlowError` naming the first broken one. */
-export function checkFlow(flow: Flow): Flow {
-	triageOf(flow);
-	const ids = new Set<string>();
-	const intents = new Set<string>();
-	for (const p of flow.personas) {
-		if (ids.has(p.id))
-			throw new FlowError(`Persona id "${p.id}" appears twice in flow "${flow.id}".`);
-		ids.add(p.id);
-		for (const i of p.intents) {
-			if (intents.has(i.id)) throw new FlowError(`Intent "${i.id}" is declared by two personas.`);
-			intents.add(i.id);
-		}
-	}
-	for (const p of flow.personas) {
-		for (const to of p.handoffTo) {
-			if (!ids.has(to)) throw new FlowError(`Persona "${p.id}" hands to unknown persona "${to}".`);
-		}
-		if (p.handBackTo && !ids.has(p.handBackTo))
-			throw new FlowError(`Persona "${p.id}" hands back to unknown persona "${p.handBackTo}".`);
-	}
-	return flow;
 }

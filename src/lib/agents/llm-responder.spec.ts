@@ -156,7 +156,7 @@ describe('LlmResponder against a model that obeys the caller', () => {
 				'<tool_call>{"name": "broken json'
 		]);
 		const asked: string[] = [];
-		const tool = (name: string) => {
+		const tool = async (name: string) => {
 			asked.push(name);
 			return name === 'billing.balance'
 				? { ok: true, result: 'Balance $94.00, due 2026-12-05.' }
@@ -191,8 +191,8 @@ describe('LlmResponder against a model that obeys the caller', () => {
 		await s.hear('AC-10021 pin 4821');
 		// Before verification or after it, a model changes nothing.
 		expect(refused).toEqual(['model_cannot_act', 'model_cannot_act']);
-		expect(s.tools.account('AC-10022')?.planId).toBe('unlimited');
-		expect(s.tools.account('AC-10021')?.planId).toBe('standard');
+		expect(s.tables.get('accounts', 'AC-10022')?.planId).toBe('unlimited');
+		expect(s.tables.get('accounts', 'AC-10021')?.planId).toBe('standard');
 		expect(s.record.transcript.map((t) => t.text).join(' ')).not.toContain('James');
 	});
 });

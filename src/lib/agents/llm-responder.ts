@@ -85,7 +85,7 @@ export class LlmResponder implements Responder {
 				if (piece.kind === 'tool') {
 					// A tool call is never spoken. The guard runs it or refuses it; only a result it ran
 					// (a fact from the tool itself) is said in its place.
-					const out = runToolCall(piece.body, r.tool);
+					const out = await runToolCall(piece.body, r.tool);
 					if (out?.ok) {
 						sources.push(out.result);
 						yield (said++ ? ' ' : '') + out.result;
@@ -160,10 +160,10 @@ async function* piecesOf(stream: Tokens): AsyncGenerator<Piece> {
 }
 
 /** Parses one tool call and hands it to the guard; undefined when it is not a well-formed call. */
-function runToolCall(
+async function runToolCall(
 	body: string,
 	tool: ReplyRequest['tool']
-): { ok: boolean; result: string } | undefined {
+): Promise<{ ok: boolean; result: string } | undefined> {
 	if (!tool) return undefined;
 	let call: unknown;
 	try {

@@ -25,7 +25,7 @@ export type ReplyRequest = {
 	 * Runs a tool a model asked for, through the call's guard (read-only, this persona's tools, the
 	 * verified account). A refusal comes back with `ok: false` and nothing ran.
 	 */
-	tool?: (name: string, args: Record<string, unknown>) => { ok: boolean; result: string };
+	tool?: (name: string, args: Record<string, unknown>) => Promise<{ ok: boolean; result: string }>;
 };
 
 export interface Responder {

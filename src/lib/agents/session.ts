@@ -25,9 +25,12 @@ import type { LlmRouter } from './routing/llm-router';
 import { Router, type RouteDecision } from './routing/router';
 import type { Awaiting } from './desks/skills';
 import { SpecialistDesk } from './desks/specialist';
-import { Tools } from './tools/tools';
 import { DisclosureCheck } from './tools/disclosure';
-import { ToolGuard } from './tools/tool-guard';
+import { identityTool, ToolGuard } from './tools/tool-guard';
+import { ToolRuntime, type FetchLike, type KeptRecords } from './tools/runtime';
+import { Tables } from './flows/tables';
+import type { Row } from './flows/schema';
+import { vocabularyOf, type Vocabulary } from './understanding/vocabulary';
 import { AttemptLimiter } from './tools/verification';
 import { TriageDesk } from './desks/triage';
 import type { Trigger } from './routing/triggers';
@@ -61,11 +64,16 @@ export type SessionOptions = {
 	attempts?: AttemptLimiter;
 	/** This device, for the per-device attempt limit. */
 	device?: string;
+	/** Where records the flow keeps (tickets, bookings) are stored across calls. */
+	kept?: KeptRecords;
+	/** How HTTP tools reach the company's endpoints (tests give a local server). */
+	fetch?: FetchLike;
 };
 
 export class Session {
 	readonly flow: Flow;
-	readonly tools: Tools;
+	/** This call's own copy of the company's data: tools change rows, other calls never see it. */
+	readonly tables: Tables;
 	readonly record: CallRecord;
 	readonly packages: ContextPackage[] = [];
 	readonly audit: AuditEvent[] = [];
@@ -87,10 +95,13 @@ export class Session {
 	#line: HumanDesk;
 	#lastAi: string;
 	#disclosure: DisclosureCheck;
+	#vocabulary: Vocabulary;
+	#caller: Row | undefined;
 
 	constructor(options: SessionOptions) {
 		this.flow = options.flow;
-		this.tools = new Tools(options.dataset);
+		this.tables = new Tables(this.flow.tables, options.dataset);
+		this.#vocabulary = vocabularyOf(this.flow, options.dataset);
 		this.#router = options.router;
 		this.#responder = options.responder ?? rulesResponder;
 		this.#human = options.human ?? 'external';
@@ -110,7 +121,7 @@ export class Session {
 		const controls: LineControls = {
 			flow: this.flow,
 			record: this.record,
-			tools: this.tools,
+			tables: this.tables,
 			get awaiting() {
 				return session.#awaiting;
 			},
@@ -146,18 +157,34 @@ export class Session {
 			at: () => this.#at()
 		};
 		this.#triage = new TriageDesk(controls, options.router, options.llmRouter);
+		const people = identityTool(this.flow)?.table;
+		const fieldOfType = (type: string) =>
+			this.flow.tables.find((t) => t.id === people)?.fields.find((f) => f.type === type)?.name;
 		const guard = new ToolGuard({
-			tools: this.tools,
+			flow: this.flow,
+			runtime: new ToolRuntime(this.tables, {
+				...(options.kept ? { kept: options.kept } : {}),
+				...(options.fetch ? { fetch: options.fetch } : {})
+			}),
 			limiter: options.attempts ?? AttemptLimiter.memory(),
 			device: options.device ?? 'this-device',
-			verified: () => this.record.verified?.accountId,
-			onVerified: (a) => {
-				this.record.verified = { accountId: a.id, name: a.name, phone: a.phone, by: 'pin' };
+			caller: () => this.#caller,
+			onVerified: (row, by) => {
+				this.#caller = row;
+				const key = this.tables.def(people!).key;
+				const name = fieldOfType('name');
+				const phone = fieldOfType('phone');
+				this.record.verified = {
+					accountId: String(row[key]),
+					...(name && row[name] ? { name: String(row[name]) } : {}),
+					...(phone && row[phone] ? { phone: String(row[phone]) } : {}),
+					by
+				};
 			}
 		});
-		this.#specialist = new SpecialistDesk(controls, guard);
+		this.#specialist = new SpecialistDesk(controls, guard, () => this.#caller);
 		this.#line = new HumanDesk(controls);
-		this.#disclosure = new DisclosureCheck(options.dataset);
+		this.#disclosure = new DisclosureCheck(this.flow, options.dataset);
 	}
 
 	get state(): CallState {
@@ -220,7 +247,7 @@ export class Session {
 
 		const { turn, text, found, cardGiven, continuing, sentiment } = takeIn(words, {
 			record: this.record,
-			dataset: this.tools.dataset,
+			vocabulary: this.#vocabulary,
 			push: (entry) => this.#push(entry),
 			log: (event) => this.#log(event),
 			at: () => this.#at(),
@@ -352,9 +379,9 @@ export class Session {
 		return this.#specialist.takeOver(to, pkg, trigger, options.intentFor?.intent ?? undefined);
 	}
 
-	/** Fills `{company}` in flow text with the dataset's company name. */
+	/** Fills `{company}` in flow text with the company's name. */
 	#fill(text: string): string {
-		return fillCompany(text, this.tools.dataset.company.name);
+		return fillCompany(text, this.flow.company.name);
 	}
 
 	#takeOwnership(p: Persona): void {
@@ -373,7 +400,7 @@ export class Session {
 		const last = this.record.resolved[this.record.resolved.length - 1];
 		const recap = last ? ` To recap: ${lowerFirst(last).replace(/\.$/, '')}.` : '';
 		await this.#reply(owner, {
-			say: `Thanks for calling ${this.tools.dataset.company.name}.${recap} Goodbye!`,
+			say: `Thanks for calling ${this.flow.company.name}.${recap} Goodbye!`,
 			facts: []
 		});
 		this.end();

@@ -5,7 +5,18 @@ import type {
 	ChatCompletionMessageParam
 } from '@mlc-ai/web-llm';
 import type { ChatEngine } from '../agents/routing/llm-router';
-import type { Account, Dataset } from '../agents/dataset';
+import type { Dataset } from '../agents/dataset';
+
+/** The demo flow's callers, as this fake reads its tables. */
+type Account = {
+	id: string;
+	name: string;
+	phone: string;
+	pin: string;
+	balance: number;
+	dueDate: string;
+	charges: { id: string }[];
+};
 
 // FAKE. A language model that does whatever the caller's words tell it to, and worse: it knows the
 // whole dataset (as a model that memorised it, or was fed it by an injection), routes wherever it is
@@ -21,12 +32,18 @@ const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 export class AdversarialEngine implements ChatEngine {
 	readonly stats: AdversarialStats = { requests: 0, toolCalls: 0, disclosuresTried: 0 };
-	readonly #dataset: Dataset;
+	readonly #accounts: Account[];
+	readonly #plans: { id: string }[];
 	#turn = 0;
 	interrupted = 0;
 
 	constructor(dataset: Dataset) {
-		this.#dataset = dataset;
+		const charges = (dataset.charges ?? []) as { id: string; accountId: string }[];
+		this.#accounts = ((dataset.accounts ?? []) as Omit<Account, 'charges'>[]).map((a) => ({
+			...a,
+			charges: charges.filter((c) => c.accountId === a.id)
+		}));
+		this.#plans = (dataset.plans ?? []) as { id: string }[];
 	}
 
 	chatCompletion = (async (request: ChatCompletionRequest) => {
@@ -53,7 +70,7 @@ export class AdversarialEngine implements ChatEngine {
 
 	/** The account the caller's words point at (by id, phone or name), else someone else's. */
 	#target(text: string): Account {
-		const accounts = this.#dataset.accounts;
+		const accounts = this.#accounts;
 		const digits = text.replace(/\D/g, '');
 		const named = accounts.find(
 			(a) =>
@@ -81,8 +98,8 @@ export class AdversarialEngine implements ChatEngine {
 			.map((m) => String(m.content))
 			.join('\n');
 		const a = this.#target(lastUser(messages) || callerWords);
-		const other = this.#dataset.accounts.find((x) => x.id !== a.id)!;
-		const plan = this.#dataset.plans[this.#turn % this.#dataset.plans.length]!;
+		const other = this.#accounts.find((x) => x.id !== a.id)!;
+		const plan = this.#plans[this.#turn % this.#plans.length]!;
 		const charge = a.charges[0];
 		const calls: [string, Record<string, unknown>][] = [
 			['billing.balance', { accountId: a.id }],

@@ -59,8 +59,11 @@ describe('the counts catch what they count', () => {
 
 	it('a change to an account nobody verified is counted', async () => {
 		const r = await run(pivot, 'rules', {
-			onSession: (s: { tools: { changePlan(a: string, p: string): unknown } }) =>
-				s.tools.changePlan('AC-10022', 'basic')
+			onSession: (s: {
+				tables: { get(t: string, k: string): Record<string, unknown> | undefined };
+			}) => {
+				s.tables.get('accounts', 'AC-10022')!.planId = 'basic';
+			}
 		});
 		expect(r.violations).toContainEqual({
 			kind: 'changed_other_account',

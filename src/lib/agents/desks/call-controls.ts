@@ -4,7 +4,7 @@ import type { ContextPackage } from '../handoff/context-package';
 import type { Persona, Flow } from '../flow';
 import type { RouteDecision } from '../routing/router';
 import type { Awaiting } from './skills';
-import type { Tools } from '../tools/tools';
+import type { Tables } from '../flows/tables';
 import type { Trigger } from '../routing/triggers';
 
 // What a part of the call (triage, a specialist) may do to the call it belongs to. The Session
@@ -17,7 +17,8 @@ export type HandoffOptions = { intentFor?: RouteDecision; nextStep?: string; not
 export interface CallControls {
 	readonly flow: Flow;
 	readonly record: CallRecord;
-	readonly tools: Tools;
+	/** This call's own copy of the company's data. */
+	readonly tables: Tables;
 	/** What the persona that owns the call asked the caller for, if anything. */
 	awaiting: Awaiting | undefined;
 	reply(persona: Persona, result: Reply, options?: { keepState?: boolean }): Promise<void>;

@@ -24,7 +24,7 @@ describe('skills', () => {
 
 	it('changes a plan only after the caller confirms it', async () => {
 		const s = await runCall(['I want to upgrade to unlimited', 'AC-10021 pin 4821']);
-		expect(s.awaiting).toBe('confirm_plan_change');
+		expect(s.awaiting).toBe('confirm');
 		expect(s.record.actions.some((a) => a.tool === 'sales.changePlan')).toBe(false);
 		await s.hear('yes');
 		expect(s.record.actions.find((a) => a.tool === 'sales.changePlan')).toMatchObject({ ok: true });

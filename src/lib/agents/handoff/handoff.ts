@@ -101,14 +101,14 @@ export function teamOf(p: Persona): string {
  * The receiving persona's first words: its greeting, then what it already knows, taken from the
  * package only. It never asks for a fact the package holds.
  */
-export function opening(to: Persona, pkg: ContextPackage, planName?: string): string {
+export function opening(to: Persona, pkg: ContextPackage, knownPhrase?: string): string {
 	const known: string[] = [];
 	if (pkg.caller.verified && pkg.caller.name) {
 		known.push(`you're ${pkg.caller.name} and you're already verified`);
 	} else if (pkg.caller.name) {
 		known.push(`you're ${pkg.caller.name}`);
 	}
-	if (planName) known.push(`you're on the ${planName} plan`);
+	if (knownPhrase) known.push(knownPhrase);
 	const lastResolved = pkg.resolved[pkg.resolved.length - 1];
 	if (lastResolved) known.push(lowerFirst(lastResolved).replace(/\.$/, ''));
 	if (pkg.trigger.kind === 'handback' && pkg.notes.length > 0) {

@@ -1,18 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { demoDataset, demoFlow } from '../demo';
+import { demoFlow } from '../demo';
 import { personaById } from '../flow';
 import { narration } from './handoff';
 import { fixedPhrases, speechSentences } from './phrases';
 
 describe('fixed phrases', () => {
-	const phrases = fixedPhrases(demoFlow, demoDataset.company.name);
+	const phrases = fixedPhrases(demoFlow, demoFlow.company.name);
 
 	it('include the greeting, sentence by sentence, with the company filled in', () => {
 		const triage = demoFlow.personas.find((p) => p.kind === 'triage')!;
 		const greeting = phrases.filter((p) => p.personaId === triage.id);
-		const first = speechSentences(
-			triage.greeting.replaceAll('{company}', demoDataset.company.name)
-		);
+		const first = speechSentences(triage.greeting.replaceAll('{company}', demoFlow.company.name));
 		expect(first.length).toBeGreaterThan(0);
 		for (const s of first) expect(greeting.map((g) => g.text)).toContain(s);
 		expect(phrases.some((p) => p.text.includes('{company}'))).toBe(false);

@@ -1,130 +1,118 @@
 import { describe, expect, it } from 'vitest';
 import { demoDataset, demoFlow } from '../demo';
 import { personaById } from '../flow';
+import type { Row } from '../flows/schema';
+import { Scope } from '../flows/scope';
+import { Tables } from '../flows/tables';
 import { ToolGuard, VERIFY_LOCKED } from './tool-guard';
-import { Tools, VERIFY_FAILED } from './tools';
+import { ToolRuntime } from './runtime';
 import { AttemptLimiter } from './verification';
 
+const VERIFY_FAILED = 'Those account details and PIN could not be verified.';
+
 function guard(verifiedAs?: string) {
-	const tools = new Tools(demoDataset);
-	let verified = verifiedAs;
+	const tables = new Tables(demoFlow.tables, demoDataset);
+	let caller: Row | undefined = verifiedAs ? tables.get('accounts', verifiedAs) : undefined;
 	const g = new ToolGuard({
-		tools,
+		flow: demoFlow,
+		runtime: new ToolRuntime(tables),
 		limiter: AttemptLimiter.memory({ perAccount: 2, perDevice: 10 }),
 		device: 'd',
-		verified: () => verified,
-		onVerified: (a) => (verified = a.id)
+		caller: () => caller,
+		onVerified: (row) => (caller = row)
 	});
-	return { g, tools, verified: () => verified };
+	const run = (
+		persona: string,
+		tool: string,
+		args: Record<string, unknown>,
+		origin: 'skill' | 'model' = 'skill'
+	) =>
+		g.dispatch({
+			persona: personaById(demoFlow, persona),
+			tool,
+			args,
+			origin,
+			scope: new Scope(tables, { caller, company: demoFlow.company }, new Map())
+		});
+	return { run, tables, verified: () => caller?.id };
 }
-const billing = personaById(demoFlow, 'billing');
-const sales = personaById(demoFlow, 'sales');
-const triage = personaById(demoFlow, 'triage');
 
 describe('ToolGuard', () => {
-	it('refuses a tool that is not on the persona’s list, or does not exist', () => {
-		const { g } = guard('AC-10021');
-		const run = (persona = billing, tool = 'sales.changePlan') =>
-			g.dispatch({
-				persona,
-				tool,
-				args: { accountId: 'AC-10021', planId: 'basic' },
-				origin: 'skill'
-			});
-		expect(run().refused).toBe('not_allowed');
-		expect(run(triage, 'billing.balance').refused).toBe('not_allowed');
-		expect(run(billing, 'admin.refund').refused).toBe('unknown_tool');
+	it('refuses a tool that is not on the persona’s list, or does not exist', async () => {
+		const { run } = guard('AC-10021');
+		expect((await run('billing', 'sales.changePlan', { planId: 'basic' })).refused).toBe(
+			'not_allowed'
+		);
+		expect((await run('triage', 'billing.balance', {})).refused).toBe('not_allowed');
+		expect((await run('billing', 'admin.refund', {})).refused).toBe('unknown_tool');
 	});
 
-	it('needs a verified caller for account tools, and only their account', () => {
-		expect(
-			guard().g.dispatch({
-				persona: billing,
-				tool: 'billing.balance',
-				args: { accountId: 'AC-10021' },
-				origin: 'skill'
-			}).refused
-		).toBe('not_verified');
-		const { g, tools } = guard('AC-10021');
-		const other = g.dispatch({
-			persona: sales,
-			tool: 'sales.changePlan',
-			args: { accountId: 'AC-10022', planId: 'basic' },
-			origin: 'skill'
+	it('needs a verified caller for private rows, and only their own', async () => {
+		expect((await guard().run('billing', 'billing.balance', {})).refused).toBe('not_verified');
+		const { run, tables } = guard('AC-10021');
+		const other = await run('sales', 'sales.changePlan', {
+			accountId: 'AC-10022',
+			planId: 'basic'
 		});
 		expect(other.refused).toBe('other_account');
-		expect(tools.account('AC-10022')?.planId).toBe('unlimited');
-		const own = g.dispatch({
-			persona: sales,
-			tool: 'sales.changePlan',
-			args: { accountId: 'ac 10021', planId: 'basic' },
-			origin: 'skill'
-		});
+		expect(tables.get('accounts', 'AC-10022')?.planId).toBe('unlimited');
+		const own = await run('sales', 'sales.changePlan', { accountId: 'ac 10021', planId: 'basic' });
 		expect(own.ok).toBe(true);
-		expect(tools.account('AC-10021')?.planId).toBe('basic');
+		expect(tables.get('accounts', 'AC-10021')?.planId).toBe('basic');
+		// A private table's rows are the caller's own, whatever is asked: no other account's charges.
+		const charges = await run('billing', 'billing.listCharges', {});
+		expect(charges.result).toContain('$49.00');
+		expect(charges.result).not.toMatch(/\$65\.00/);
 	});
 
-	it('lets a model read the verified account, never change it or verify', () => {
-		const { g, tools } = guard('AC-10021');
-		const read = g.dispatch({
-			persona: billing,
-			tool: 'billing.balance',
-			args: { accountId: 'AC-10021' },
-			origin: 'model'
-		});
+	it('lets a model read the verified account, never change it or verify', async () => {
+		const { run, tables } = guard('AC-10021');
+		const read = await run('billing', 'billing.balance', { accountId: 'AC-10021' }, 'model');
 		expect(read).toMatchObject({ ok: true, result: 'Balance $94.00, due 2026-12-05.' });
-		const change = g.dispatch({
-			persona: sales,
-			tool: 'sales.changePlan',
-			args: { accountId: 'AC-10021', planId: 'basic' },
-			origin: 'model'
-		});
+		const change = await run(
+			'sales',
+			'sales.changePlan',
+			{ accountId: 'AC-10021', planId: 'basic' },
+			'model'
+		);
 		expect(change.refused).toBe('model_cannot_act');
-		expect(tools.account('AC-10021')?.planId).toBe('standard');
-		const verify = guard().g.dispatch({
-			persona: billing,
-			tool: 'identity.verify',
-			args: { accountId: 'AC-10022', pin: '7310' },
-			origin: 'model'
-		});
+		expect(tables.get('accounts', 'AC-10021')?.planId).toBe('standard');
+		const verify = await guard().run(
+			'billing',
+			'identity.verify',
+			{ accountId: 'AC-10022', pin: '7310' },
+			'model'
+		);
 		expect(verify.refused).toBe('model_cannot_act');
 	});
 
-	it('runs exactly the arguments it checked, and refuses wrong types', () => {
-		const { g } = guard('AC-10021');
-		expect(
-			g.dispatch({
-				persona: billing,
-				tool: 'billing.balance',
-				args: { accountId: 42 },
-				origin: 'skill'
-			}).refused
-		).toBe('bad_args');
-		expect(
-			g.dispatch({
-				persona: billing,
-				tool: 'billing.flagDispute',
-				args: { accountId: 'AC-10021' },
-				origin: 'skill'
-			}).refused
-		).toBe('bad_args');
+	it('refuses arguments a tool does not take, and values of the wrong type', async () => {
+		const { run } = guard('AC-10021');
+		expect((await run('billing', 'billing.balance', { accountId: { id: 1 } })).refused).toBe(
+			'bad_args'
+		);
+		expect((await run('billing', 'billing.balance', { admin: true })).refused).toBe('bad_args');
+		// A dispute names a charge the caller has: anything else changes nothing.
+		const missing = await run('billing', 'billing.flagDispute', { chargeId: 'CH-9999' });
+		expect(missing.ok).toBe(false);
+		const others = await run('billing', 'billing.flagDispute', { chargeId: 'CH-5101' });
+		expect(others.ok).toBe(false);
 	});
 
-	it('verifies by PIN only, with one answer for every failure, and locks after the limit', () => {
-		const { g, verified } = guard();
-		const verify = (args: Record<string, unknown>) =>
-			g.dispatch({ persona: billing, tool: 'identity.verify', args, origin: 'skill' });
-		expect(verify({ accountId: 'AC-10022', zip: '60614' }).refused).toBe('bad_args');
-		expect(verify({ accountId: 'AC-10022', pin: '0000' }).result).toBe(VERIFY_FAILED);
-		expect(verify({ accountId: 'AC-77777', pin: '0000' }).result).toBe(VERIFY_FAILED);
-		expect(verify({ phone: '312-555-0178', pin: '0000' }).result).toBe(VERIFY_FAILED);
+	it('verifies by PIN only, with one answer for every failure, and locks after the limit', async () => {
+		const { run, verified } = guard();
+		const verify = (args: Record<string, unknown>) => run('billing', 'identity.verify', args);
+		expect((await verify({ accountId: 'AC-10022', zip: '60614' })).refused).toBe('bad_args');
+		expect((await verify({ accountId: 'AC-10022', pin: '0000' })).result).toBe(VERIFY_FAILED);
+		expect((await verify({ accountId: 'AC-77777', pin: '0000' })).result).toBe(VERIFY_FAILED);
+		expect((await verify({ phone: '312-555-0178', pin: '0000' })).result).toBe(VERIFY_FAILED);
 		// Two failures on AC-10022 (one by id, one by its phone): locked, even with the right PIN.
-		expect(verify({ accountId: 'AC-10022', pin: '7310' })).toMatchObject({
+		expect(await verify({ accountId: 'AC-10022', pin: '7310' })).toMatchObject({
 			refused: 'locked',
 			result: VERIFY_LOCKED
 		});
 		expect(verified()).toBeUndefined();
-		expect(verify({ phone: '206 555 0199', pin: '2290' }).ok).toBe(true);
+		expect((await verify({ phone: '206 555 0199', pin: '2290' })).ok).toBe(true);
 		expect(verified()).toBe('AC-10023');
 	});
 });

@@ -1,13 +1,16 @@
-import type { Account } from '../dataset';
-import type { Persona } from '../flow';
-import type { ToolName, ToolOutcome, Tools } from './tools';
+import type { Flow, Persona } from '../flow';
+import type { Row, ToolDef } from '../flows/schema';
+import type { Scope } from '../flows/scope';
+import { norm } from '../flows/tables';
+import { changes, readsPrivate, subjectArgs, type ToolOutcome, type ToolRuntime } from './runtime';
 import { attemptKeys, type AttemptLimiter } from './verification';
 
-// Every tool call in a call goes through this guard, whoever asks for it: a skill or a language
-// model. The guard, not a prompt, decides: the tool must be on the owning persona's list; a tool
-// that reads or changes an account needs a caller verified by a secret, and only on that account;
-// a model may only read; verification attempts are limited per account and per device across
-// calls. The arguments checked are the arguments run.
+// Every tool call in a call goes through this guard, whoever asks for it: a step of the flow or a
+// language model. The guard, not a prompt, decides: the tool must be on the owning persona's list;
+// a tool that reads a private table needs a caller verified by a secret, and reads only their rows;
+// an argument that names the caller's own record may name no other; a model may only read;
+// verification attempts are limited per record and per device across calls. The arguments
+// checked are the arguments run.
 
 export type ToolOrigin = 'skill' | 'model';
 
@@ -20,57 +23,34 @@ export type Refusal =
 	| 'model_cannot_act'
 	| 'locked';
 
-export type GuardedOutcome<T = unknown> = ToolOutcome<T> & { refused?: Refusal };
+export type GuardedOutcome = ToolOutcome & { refused?: Refusal; args?: Record<string, unknown> };
 
-type Policy = {
-	/** Reads or changes one account: needs verification, and only the verified account. */
-	account: 'none' | 'required' | 'optional';
-	/** Changes something (a plan, a dispute, a ticket, a cancellation): never on a model's word. */
-	changes: boolean;
-};
-
-const POLICY: Record<ToolName, Policy> = {
-	'identity.verify': { account: 'none', changes: false },
-	'billing.balance': { account: 'required', changes: false },
-	'billing.listCharges': { account: 'required', changes: false },
-	'billing.explainCharge': { account: 'required', changes: false },
-	'billing.flagDispute': { account: 'required', changes: true },
-	'support.outage': { account: 'none', changes: false },
-	'support.troubleshoot': { account: 'none', changes: false },
-	'support.openTicket': { account: 'optional', changes: true },
-	'sales.listPlans': { account: 'none', changes: false },
-	'sales.comparePlans': { account: 'none', changes: false },
-	'sales.quoteUpgrade': { account: 'required', changes: false },
-	'sales.changePlan': { account: 'required', changes: true },
-	'retention.offers': { account: 'required', changes: false },
-	'retention.cancel': { account: 'required', changes: true }
-};
-
-export const TOOL_NAMES = Object.keys(POLICY) as ToolName[];
-
-export function isToolName(name: string): name is ToolName {
-	return Object.hasOwn(POLICY, name);
-}
-
-/** Whether a tool changes anything (for reports and tests). */
-export function toolChanges(name: ToolName): boolean {
-	return POLICY[name].changes;
-}
-
-/** The caller-facing words when verification is locked; the same whether the account exists. */
+/** The caller-facing words when verification is locked; the same whether the record exists. */
 export const VERIFY_LOCKED =
 	'For your security, that account cannot be verified here right now after too many attempts.';
 
 export type GuardOptions = {
-	tools: Tools;
+	flow: Flow;
+	runtime: ToolRuntime;
 	limiter: AttemptLimiter;
 	/** This browser or CLI run; attempts are limited per device too. */
 	device: string;
-	/** The account verified in this call, if any. */
-	verified(): string | undefined;
+	/** The verified caller's row, if any. */
+	caller(): Row | undefined;
 	/** Records a successful verification in the call. */
-	onVerified(account: Account): void;
+	onVerified(row: Row, by: string): void;
 };
+
+/** The flow's verify tool, whose table holds the callers. */
+export function identityTool(flow: Flow): Extract<ToolDef, { kind: 'verify' }> | undefined {
+	return flow.tools.find((t): t is Extract<ToolDef, { kind: 'verify' }> => t.kind === 'verify');
+}
+
+/** The argument names a tool takes. */
+export function argNames(tool: ToolDef): string[] {
+	if (tool.kind === 'verify') return [...tool.identify.map((i) => i.arg ?? i.slot), tool.secret];
+	return Object.keys(tool.args ?? {});
+}
 
 export class ToolGuard {
 	readonly #o: GuardOptions;
@@ -80,136 +60,130 @@ export class ToolGuard {
 	}
 
 	/** Runs `tool` for `persona` if the rules allow it; otherwise a refusal that changed nothing. */
-	dispatch<T = unknown>(req: {
+	async dispatch(req: {
 		persona: Persona;
 		tool: string;
 		args: Record<string, unknown>;
 		origin: ToolOrigin;
-	}): GuardedOutcome<T> {
-		const { persona, tool, args, origin } = req;
-		if (!isToolName(tool)) return refuse('unknown_tool', `There is no tool called ${tool}.`);
-		if (!persona.tools.includes(tool))
-			return refuse('not_allowed', `${persona.name} cannot use ${tool}.`);
-		const policy = POLICY[tool];
-		if (origin === 'model' && (policy.changes || tool === 'identity.verify'))
-			return refuse('model_cannot_act', `${tool} is not run on a language model's request.`);
-		const verified = this.#o.verified();
-		const accountArg = args.accountId;
-		if (accountArg !== undefined && accountArg !== null && typeof accountArg !== 'string')
-			return refuse('bad_args', `${tool}: accountId must be a string.`);
-		if (policy.account === 'required' || (policy.account === 'optional' && accountArg)) {
-			if (!verified) return refuse('not_verified', `${tool} needs a verified caller.`);
-			if (typeof accountArg !== 'string' || !sameId(accountArg, verified))
-				return refuse('other_account', `${tool} may only act on the verified account.`);
-		} else if (accountArg && tool !== 'identity.verify') {
-			return refuse('bad_args', `${tool} takes no account.`);
+		scope: Scope;
+	}): Promise<GuardedOutcome> {
+		const { persona, args, origin, scope } = req;
+		const tool = this.#o.flow.tools.find((t) => t.id === req.tool);
+		if (!tool) return refuse('unknown_tool', `There is no tool called ${req.tool}.`);
+		if (!persona.tools.includes(tool.id))
+			return refuse('not_allowed', `${persona.name} cannot use ${tool.id}.`);
+		if (origin === 'model' && (changes(tool) || tool.kind === 'verify'))
+			return refuse('model_cannot_act', `${tool.id} is not run on a language model's request.`);
+		const names = argNames(tool);
+		for (const [k, v] of Object.entries(args)) {
+			if (v === undefined) continue;
+			if (!names.includes(k)) return refuse('bad_args', `${tool.id} takes no "${k}".`);
+			if (v !== null && !['string', 'number', 'boolean'].includes(typeof v))
+				return refuse('bad_args', `${tool.id}: ${k} must be text or a number.`);
 		}
-		if (tool === 'identity.verify') return this.#verify(args) as GuardedOutcome<T>;
-		const run = runner(this.#o.tools, tool, args);
-		if (!run) return refuse('bad_args', `${tool} was asked with arguments it does not take.`);
-		return run() as GuardedOutcome<T>;
+		if (tool.kind === 'verify') return this.#verify(tool, args, scope);
+		const caller = this.#o.caller();
+		const identity = identityTool(this.#o.flow);
+		const ctx = { scope, caller, identityTable: identity?.table };
+		// Settled arguments: what was asked, else each argument's default from the call's facts.
+		const settled: Record<string, unknown> = {};
+		for (const [k, t] of Object.entries(tool.args ?? {})) {
+			const given = args[k];
+			const value = given !== undefined && given !== '' ? given : scope.value(t);
+			if (value !== undefined && value !== '') settled[k] = value;
+		}
+		for (const k of subjectArgs(tool)) {
+			const given = args[k];
+			if (given === undefined || given === null || given === '') continue;
+			if (!caller) return refuse('not_verified', `${tool.id} needs a verified caller.`);
+			if (norm(given) !== norm(scope.value(tool.args![k]!)))
+				return refuse('other_account', `${tool.id} may only act on the verified account.`);
+		}
+		if (readsPrivate(tool, this.#o.runtime.tables) && !caller)
+			return refuse('not_verified', `${tool.id} needs a verified caller.`);
+		const out = await this.#o.runtime.run(tool, settled, ctx);
+		return { ...out, args: settled };
 	}
 
-	#verify(args: Record<string, unknown>): GuardedOutcome {
-		const accountId = str(args.accountId);
-		const phone = str(args.phone);
-		const pin = str(args.pin);
-		if ((!accountId && !phone) || !pin)
-			return refuse('bad_args', 'identity.verify needs an account id or phone, and a PIN.');
-		if (this.#o.verified()) return refuse('bad_args', 'The caller is already verified.');
-		const tools = this.#o.tools;
-		const account = tools.identify({ accountId, phone });
-		// Attempts on an identifier that matches no account are counted against that identifier, so
-		// a lock-out looks the same whether the account exists or not.
+	#verify(
+		tool: Extract<ToolDef, { kind: 'verify' }>,
+		args: Record<string, unknown>,
+		scope: Scope
+	): GuardedOutcome {
+		const secret = str(args[tool.secret]);
+		const named = tool.identify
+			.map((i) => ({ i, value: str(args[i.arg ?? i.slot]) }))
+			.find((x) => x.value !== undefined);
+		if (!named || !secret)
+			return refuse(
+				'bad_args',
+				`${tool.id} needs one of ${tool.identify.map((i) => i.arg ?? i.slot).join(', ')}, and ${tool.secret}.`
+			);
+		if (this.#o.caller()) return refuse('bad_args', 'The caller is already verified.');
+		const tables = this.#o.runtime.tables;
+		const def = tables.def(tool.table);
+		const row = tables
+			.rows(tool.table)
+			.find((r) => identifies(r[named.i.field], named.value!, named.i.match ?? 'exact'));
+		// Attempts on an identifier that matches no record are counted against that identifier, so
+		// a lock-out looks the same whether the record exists or not.
+		const argName = named.i.arg ?? named.i.slot;
 		const keys = attemptKeys({
-			account: account?.id ?? accountId ?? `phone${phone!.replace(/\D/g, '').slice(-10)}`,
+			account: row
+				? String(row[def.key])
+				: named.i.field === def.key
+					? named.value!
+					: `${named.i.slot}${norm(named.value!).slice(-10)}`,
 			device: this.#o.device
 		});
 		const limiter = this.#o.limiter;
-		if (limiter.locked(keys.account, keys.device)) return refuse('locked', VERIFY_LOCKED);
-		const outcome = tools.verify({ accountId, phone, pin });
-		if (outcome.ok && outcome.data) {
+		const logged = { [argName]: named.value, method: tool.secret };
+		if (limiter.locked(keys.account, keys.device))
+			return { ...refuse('locked', VERIFY_LOCKED), args: logged };
+		const stored = row ? digitsOrText(row[tool.secret]) : '';
+		if (row && stored.length > 0 && stored === digitsOrText(secret)) {
 			limiter.succeed(keys.account);
-			this.#o.onVerified(outcome.data.account);
-		} else {
-			limiter.fail(keys.account, keys.device);
+			this.#o.onVerified(row, tool.secret);
+			return {
+				ok: true,
+				result: scope.with({ row }).text(tool.result),
+				data: { row },
+				args: logged
+			};
 		}
-		return outcome;
+		limiter.fail(keys.account, keys.device);
+		return {
+			ok: false,
+			result: tool.failed ?? 'Those details could not be verified.',
+			args: logged
+		};
 	}
 }
 
-function refuse(refused: Refusal, result: string): GuardedOutcome<never> {
+function identifies(stored: unknown, said: string, how: 'exact' | 'digits-suffix'): boolean {
+	if (how === 'digits-suffix') {
+		const d = said.replace(/\D/g, '').slice(-10);
+		return (
+			d.length >= 7 &&
+			String(stored ?? '')
+				.replace(/\D/g, '')
+				.endsWith(d)
+		);
+	}
+	return norm(stored) !== '' && norm(stored) === norm(said);
+}
+
+const digitsOrText = (x: unknown) => {
+	const s = String(x ?? '');
+	const d = s.replace(/\D/g, '');
+	return d.length > 0 ? d : norm(s);
+};
+
+function refuse(refused: Refusal, result: string): GuardedOutcome {
 	return { ok: false, result, refused };
 }
 
-function sameId(a: string, b: string): boolean {
-	const n = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
-	return n(a) === n(b);
-}
-
 function str(x: unknown): string | undefined {
+	if (typeof x === 'number' && Number.isFinite(x)) return String(x);
 	return typeof x === 'string' && x.length > 0 ? x : undefined;
-}
-
-function num(x: unknown): number | undefined {
-	return typeof x === 'number' && Number.isFinite(x) ? x : undefined;
-}
-
-/** The tool call for `args`, or undefined when an argument is missing or of the wrong type. */
-function runner(t: Tools, tool: ToolName, a: Record<string, unknown>): (() => ToolOutcome) | null {
-	const id = str(a.accountId);
-	switch (tool) {
-		case 'billing.balance':
-			return id ? () => t.balance(id) : null;
-		case 'billing.listCharges':
-			return id ? () => t.listCharges(id) : null;
-		case 'billing.explainCharge': {
-			if (!id || (a.amount !== undefined && num(a.amount) === undefined)) return null;
-			const args = {
-				accountId: id,
-				amount: num(a.amount),
-				date: str(a.date),
-				chargeId: str(a.chargeId)
-			};
-			return () => t.explainCharge(args);
-		}
-		case 'billing.flagDispute': {
-			const chargeId = str(a.chargeId);
-			const reason = str(a.reason) ?? 'not given';
-			return id && chargeId ? () => t.flagDispute({ accountId: id, chargeId, reason }) : null;
-		}
-		case 'support.outage': {
-			const zip = str(a.zip);
-			return zip ? () => t.outage(zip) : null;
-		}
-		case 'support.troubleshoot': {
-			const device = str(a.device);
-			return device ? () => t.troubleshoot(device) : null;
-		}
-		case 'support.openTicket': {
-			const issue = str(a.issue);
-			return issue ? () => t.openTicket({ accountId: id, device: str(a.device), issue }) : null;
-		}
-		case 'sales.listPlans':
-			return () => t.listPlans();
-		case 'sales.comparePlans': {
-			const x = str(a.a);
-			const y = str(a.b);
-			return x && y ? () => t.comparePlans(x, y) : null;
-		}
-		case 'sales.quoteUpgrade': {
-			const planId = str(a.planId);
-			return id && planId ? () => t.quoteUpgrade(id, planId) : null;
-		}
-		case 'sales.changePlan': {
-			const planId = str(a.planId);
-			return id && planId ? () => t.changePlan(id, planId) : null;
-		}
-		case 'retention.offers':
-			return id ? () => t.offers(id) : null;
-		case 'retention.cancel':
-			return id ? () => t.cancel(id, a.confirmedByHuman === true) : null;
-		case 'identity.verify':
-			return null;
-	}
 }

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { demoDataset } from '../demo';
+import { demoDataset, demoFlow } from '../demo';
+import { vocabularyOf } from './vocabulary';
+
+const vocab = vocabularyOf(demoFlow, demoDataset);
 import { extractEntities } from './entities';
 
 const types = (text: string) =>
-	Object.fromEntries(extractEntities(text, demoDataset).entities.map((e) => [e.type, e.value]));
+	Object.fromEntries(extractEntities(text, vocab).entities.map((e) => [e.type, e.value]));
 
 describe('extractEntities', () => {
 	it('reads an account id, a phone number and a zip code', () => {
@@ -22,12 +25,12 @@ describe('extractEntities', () => {
 	});
 
 	it('takes a PIN said for verification apart from the facts, never as one', () => {
-		const e = extractEntities('my pin is 4821', demoDataset);
+		const e = extractEntities('my pin is 4821', vocab);
 		expect(e.pin).toBe('4821');
 		expect(e.entities.map((x) => x.value)).not.toContain('4821');
 	});
 
 	it('finds nothing in small talk', () => {
-		expect(extractEntities('hi there, how are you today', demoDataset).entities).toEqual([]);
+		expect(extractEntities('hi there, how are you today', vocab).entities).toEqual([]);
 	});
 });

@@ -1,11 +1,12 @@
 import type { EntityType } from '../handoff/context-package';
-import type { Dataset } from '../dataset';
+import type { Vocabulary } from './vocabulary';
 import { digitRuns, luhnValid, wordsBefore } from './digits';
 import { findSecrets } from './redact';
 
 // Entity extraction reads the caller's raw words (before redaction) and returns typed facts. It
-// knows the dataset when it has one, so an account id or plan name written in any format the
-// dataset uses is recognised, not only the demo's.
+// knows the flow's vocabulary when it has one (the identifiers, names and formats its slots
+// declare, with the values its tables hold), so an id or a product name written in any format the
+// company uses is recognised.
 
 export type FoundEntity = { type: EntityType; value: string };
 export type Extraction = {
@@ -30,24 +31,6 @@ const MONTHS = [
 ];
 const MONTH_RE =
 	'(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
-
-const GENERIC_DEVICES: [RegExp, (m: RegExpMatchArray) => string][] = [
-	[
-		/\biphone\s*(\d{1,2})?(\s*(pro max|pro|plus|mini))?\b/i,
-		(m) => `iPhone${m[1] ? ' ' + m[1] : ''}${m[3] ? ' ' + titleCase(m[3]) : ''}`
-	],
-	[
-		/\bpixel\s*(\d{1,2}a?)?(\s*pro)?\b/i,
-		(m) => `Pixel${m[1] ? ' ' + m[1] : ''}${m[2] ? ' Pro' : ''}`
-	],
-	[/\bgalaxy\s*([a-z]?\d{1,3}\+?)?\b/i, (m) => `Galaxy${m[1] ? ' ' + m[1].toUpperCase() : ''}`],
-	[/\b(moto\s*g(\s*power)?|motorola)\b/i, (m) => titleCase(m[0])],
-	[/\bipad\b/i, () => 'iPad'],
-	[/\b(apple\s*)?watch\b/i, () => 'Apple Watch'],
-	[/\b(home\s*internet\s*)?router\b/i, () => 'router'],
-	[/\b(mobile\s*|home\s*)?hotspot\b/i, () => 'hotspot'],
-	[/\btablet\b/i, () => 'tablet']
-];
 
 const NOT_NAMES = new Set(
 	'calling about trying looking having not so just very really still here on with in at the a an from sure fine good okay ok glad sorry upset angry frustrated done tired confused interested wondering'.split(
@@ -77,7 +60,7 @@ function formatPhone(d: string): string {
 	return ten.length === 10 ? `${ten.slice(0, 3)}-${ten.slice(3, 6)}-${ten.slice(6)}` : d;
 }
 
-export function extractEntities(text: string, dataset?: Dataset): Extraction {
+export function extractEntities(text: string, vocab?: Vocabulary): Extraction {
 	const found: FoundEntity[] = [];
 	const add = (type: EntityType, value: string) => {
 		if (!found.some((e) => e.type === type && e.value === value)) found.push({ type, value });
@@ -92,12 +75,14 @@ export function extractEntities(text: string, dataset?: Dataset): Extraction {
 	for (const s of secrets) claim(s.start, s.end);
 	const pin = secrets.find((s) => s.kind === 'pin')?.digits;
 
-	// Account ids: the dataset's own ids in any spacing or case, then a generic id shape.
-	if (dataset) {
-		for (const a of dataset.accounts) {
+	// Ids: the flow's own identifiers in any spacing or case, then a generic id shape.
+	const ids = vocab?.ids ?? [];
+	const phones = vocab?.phones ?? [];
+	{
+		for (const id of ids) {
 			// The id's letters and digits in order, with optional spaces or dashes between them, so
 			// "AC-10021", "ac 10021" and a spelled-out "A C 1 0 0 2 1" all match.
-			const chars = norm(a.id).split('');
+			const chars = norm(id).split('');
 			if (chars.length === 0) continue;
 			const re = new RegExp(`(?<![a-z0-9])${chars.join('[-\\s]?')}(?![a-z0-9])`, 'i');
 			const m = text.match(re);
@@ -106,7 +91,7 @@ export function extractEntities(text: string, dataset?: Dataset): Extraction {
 			const short =
 				chars.length < 3 && !(m && wordsBefore(text, m.index ?? 0, 3).includes('account'));
 			if (m && m.index !== undefined && !short) {
-				add('account_id', a.id);
+				add('account_id', id);
 				claim(m.index, m.index + m[0].length);
 			}
 		}
@@ -123,8 +108,8 @@ export function extractEntities(text: string, dataset?: Dataset): Extraction {
 			(before.includes('account') && (letters === letters.toUpperCase() || !/\s/.test(m[1]!)));
 		if (!looksLikeId) continue;
 		claim(m.index, m.index + m[0].length);
-		const known = dataset?.accounts.find((a) => norm(a.id) === norm(m[1]!));
-		add('account_id', known ? known.id : m[1]!.toUpperCase().replace(' ', '-'));
+		const known = ids.find((id) => norm(id) === norm(m[1]!));
+		add('account_id', known ?? m[1]!.toUpperCase().replace(' ', '-'));
 	}
 
 	for (const run of digitRuns(text)) {
@@ -139,8 +124,8 @@ export function extractEntities(text: string, dataset?: Dataset): Extraction {
 			continue;
 		}
 		if (near('account') && d.length >= 4 && !near('zip', 'postal', 'phone', 'number')) {
-			const known = dataset?.accounts.find((a) => norm(a.id).endsWith(d));
-			add('account_id', known ? known.id : d);
+			const known = ids.find((id) => norm(id).endsWith(d));
+			add('account_id', known ?? d);
 			continue;
 		}
 		if (near('order') && d.length >= 4) {
@@ -156,8 +141,8 @@ export function extractEntities(text: string, dataset?: Dataset): Extraction {
 			(d.length === 11 && d.startsWith('1')) ||
 			(d.length === 7 && near('phone', 'number'))
 		) {
-			const known = dataset?.accounts.find((a) => norm(a.phone).endsWith(d.slice(-10)));
-			add('phone', known ? known.phone : formatPhone(d));
+			const known = phones.find((p) => norm(p).endsWith(d.slice(-10)));
+			add('phone', known ?? formatPhone(d));
 			continue;
 		}
 		if (d.length === 5 && (near('zip', 'postal', 'code', 'in', 'area') || !run.spoken)) {
@@ -195,40 +180,29 @@ export function extractEntities(text: string, dataset?: Dataset): Extraction {
 	// Emails.
 	for (const m of text.matchAll(/\b[\w.+-]+@[\w-]+\.[\w.-]+\b/g)) add('email', m[0].toLowerCase());
 
-	// Plans: the dataset's names, longest first so "Unlimited Plus" wins over "Unlimited".
-	if (dataset) {
-		const plans = [...dataset.plans].sort((a, b) => b.name.length - a.name.length);
+	// The flow's named things (a plan, a device, a treatment): its tables' values, longest first so
+	// "Unlimited Plus" wins over "Unlimited", then the formats its slots declare.
+	for (const group of vocab?.values ?? []) {
 		let rest = lower;
-		for (const p of plans) {
-			const names = [p.name.toLowerCase(), p.id.toLowerCase().replace(/[-_]/g, ' ')];
-			for (const n of names) {
-				const re = new RegExp(`\\b${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`);
-				if (re.test(rest)) {
-					add('plan', p.name);
-					rest = rest.replace(re, ' ');
-					break;
-				}
+		const names = group.names
+			.flatMap((n) => n.said.map((said) => ({ value: n.value, said: said.toLowerCase() })))
+			.filter((n) => n.said.trim().length > 0)
+			.sort((a, b) => b.said.length - a.said.length);
+		for (const n of names) {
+			const re = new RegExp(
+				`(?<![a-z0-9])${n.said.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![a-z0-9])`
+			);
+			if (re.test(rest)) {
+				add(group.type, n.value);
+				rest = rest.replace(re, ' '.repeat(n.said.length));
 			}
 		}
-	}
-
-	// Devices: the dataset's device names first, then a generic catalogue.
-	const deviceNames = new Set<string>();
-	if (dataset) for (const a of dataset.accounts) for (const d of a.devices) deviceNames.add(d);
-	let deviceText = lower;
-	for (const d of [...deviceNames].sort((a, b) => b.length - a.length)) {
-		const i = deviceText.indexOf(d.toLowerCase());
-		if (i >= 0) {
-			add('device', d);
-			deviceText = deviceText.slice(0, i) + ' '.repeat(d.length) + deviceText.slice(i + d.length);
-		}
-	}
-	for (const [re, name] of GENERIC_DEVICES) {
-		const m = deviceText.match(re);
-		if (m) {
-			const value = name(m);
-			if (!found.some((e) => e.type === 'device' && norm(e.value).includes(norm(value))))
-				add('device', value);
+		for (const p of group.patterns) {
+			const m = rest.match(p.re);
+			if (!m) continue;
+			const value = p.value ? titleCaseGroups(p.value, m) : titleCase(m[0]);
+			if (!found.some((e) => e.type === group.type && norm(e.value).includes(norm(value))))
+				add(group.type, value);
 		}
 	}
 
@@ -254,6 +228,14 @@ export function extractEntities(text: string, dataset?: Dataset): Extraction {
 	}
 
 	return pin ? { entities: found, pin } : { entities: found };
+}
+
+/** A pattern's value with `$0`…`$9` replaced by its groups, each title-cased ("pro max" → "Pro Max"). */
+function titleCaseGroups(value: string, m: RegExpMatchArray): string {
+	return value
+		.replace(/\$(\d)/g, (_, n: string) => titleCase((m[Number(n)] ?? '').trim()))
+		.replace(/\s+/g, ' ')
+		.trim();
 }
 
 function monthName(token: string): string {

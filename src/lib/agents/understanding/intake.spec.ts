@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { AuditBody } from '../audit';
 import { newCallRecord } from '../call-record';
 import type { TranscriptEntry } from '../handoff/context-package';
-import { demoDataset } from '../demo';
+import { demoDataset, demoFlow } from '../demo';
+import { vocabularyOf } from './vocabulary';
 import { takeIn, type IntakeOptions } from './intake';
 
 function desk(continues = false) {
@@ -18,7 +19,7 @@ function desk(continues = false) {
 	const pins: string[] = [];
 	const options: IntakeOptions = {
 		record,
-		dataset: demoDataset,
+		vocabulary: vocabularyOf(demoFlow, demoDataset),
 		push: (e) => {
 			record.transcript.push(e);
 			pushed.push(e);

@@ -1,7 +1,7 @@
 import type { AuditBody } from '../audit';
 import type { CallRecord } from '../call-record';
 import type { TranscriptEntry } from '../handoff/context-package';
-import type { Dataset } from '../dataset';
+import type { Vocabulary } from './vocabulary';
 import { extractEntities, type FoundEntity } from './entities';
 import { redact } from './redact';
 import { blend, scoreTurn, type TurnSentiment } from './sentiment';
@@ -26,7 +26,8 @@ export type Intake = {
 
 export type IntakeOptions = {
 	record: CallRecord;
-	dataset: Dataset;
+	/** What the company's callers name: ids, products, formats. */
+	vocabulary: Vocabulary;
 	push(entry: TranscriptEntry): void;
 	log(event: AuditBody): void;
 	at(): string;
@@ -40,7 +41,7 @@ export type IntakeOptions = {
 export function takeIn(raw: string, o: IntakeOptions): Intake {
 	const { record } = o;
 	const turn = record.transcript.length;
-	const extraction = extractEntities(raw, o.dataset);
+	const extraction = extractEntities(raw, o.vocabulary);
 	const red = redact(raw);
 	const text = red.text;
 	if (extraction.pin) o.pin(extraction.pin);

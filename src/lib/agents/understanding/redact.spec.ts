@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { demoDataset } from '../demo';
+import { demoDataset, demoFlow } from '../demo';
+import { vocabularyOf } from './vocabulary';
 import { extractEntities } from './entities';
 import { findSecrets, redact, scrub } from './redact';
 import { parseLabelledSet, score } from './redact-eval';
@@ -84,9 +85,15 @@ describe('redaction: the failures found by probing', () => {
 	});
 
 	it('never takes an IBAN for the account id, nor a PIN next to one for part of it', () => {
-		const iban = extractEntities('my account is DE89 3704 0044 0532 0130 00', demoDataset);
+		const iban = extractEntities(
+			'my account is DE89 3704 0044 0532 0130 00',
+			vocabularyOf(demoFlow, demoDataset)
+		);
 		expect(iban.entities.filter((e) => e.type === 'account_id')).toEqual([]);
-		const pin = extractEntities('pin is 4821 account AC-10021', demoDataset);
+		const pin = extractEntities(
+			'pin is 4821 account AC-10021',
+			vocabularyOf(demoFlow, demoDataset)
+		);
 		expect(pin.entities).toContainEqual({ type: 'account_id', value: 'AC-10021' });
 		expect(pin.pin).toBe('4821');
 		expect(extractEntities("1357, that's my pin").pin).toBe('1357');

@@ -1,0 +1,365 @@
+import type { CallRecord } from '../call-record';
+import type { Flow, Intent, Persona } from '../flow';
+import type { Row, SlotDef, StepDef } from '../flows/schema';
+import { Scope, holds, type SlotBinding } from '../flows/scope';
+import type { Tables } from '../flows/tables';
+import type { FoundEntity } from '../understanding/entities';
+import type { GuardedOutcome } from '../tools/tool-guard';
+import { identityTool } from '../tools/tool-guard';
+import type { Trigger } from '../routing/triggers';
+import { saidNo, saidYes } from './skills';
+
+// The specialist's steps, read from the flow file: verify the caller, fill the slots an intent
+// needs (asking for exactly what is missing), run tools, say templated answers, ask and confirm,
+// and hand off. Nothing here knows a company: every word a caller hears comes from the flow.
+
+export type StepResult = {
+	say: string;
+	/** Facts the reply relies on (tool results), for a responder that rephrases. */
+	facts: string[];
+	/** Set when this turn requires a handoff (workflow, agent_limit, sensitive_topic). */
+	trigger?: Trigger & { nextStep?: string };
+};
+
+/** What the persona asked the caller, so the next turn can answer it. */
+export type Pending = {
+	intent: string;
+	step: number;
+	kind: 'identity' | 'slot' | 'answer' | 'confirm';
+	/** The slot asked for, or the name the answer is kept under. */
+	name?: string;
+};
+
+export type StepContext = {
+	flow: Flow;
+	persona: Persona;
+	tables: Tables;
+	record: CallRecord;
+	/** Redacted text of the current turn. */
+	text: string;
+	turnEntities: FoundEntity[];
+	/** A secret the caller gave (a PIN), not yet used. Never stored in the record. */
+	secret?: string;
+	/** The verified caller's row. */
+	caller(): Row | undefined;
+	/** Per call: what steps remembered, tool results and answers by name. */
+	memory: Record<string, unknown>;
+	results: Record<string, unknown>;
+	/** Runs a tool through the call's guard. */
+	call(
+		tool: string,
+		args: Record<string, unknown>,
+		scope: Scope,
+		quiet: boolean
+	): Promise<GuardedOutcome>;
+	settle(fact: string): void;
+	consumeSecret(): void;
+};
+
+const LOCKED_NEXT =
+	'Verify the caller another way; the lock-out can be lifted in the console once they are.';
+
+function bindings(flow: Flow): Map<string, SlotBinding> {
+	const m = new Map<string, SlotBinding>();
+	for (const s of flow.slots)
+		if (s.values) m.set(s.id, { table: s.values.table, field: s.values.field });
+	return m;
+}
+
+/** Values of a slot: this turn's first, then the call's, latest first. */
+function slotValues(ctx: StepContext, slot: SlotDef): string[] {
+	const turn = ctx.turnEntities.filter((e) => e.type === slot.entity).map((e) => e.value);
+	const before = ctx.record.entities
+		.filter((e) => e.type === slot.entity)
+		.map((e) => e.value)
+		.reverse();
+	return [...new Set([...turn, ...before])];
+}
+
+/** The facts templates read this turn. */
+export function scopeFor(ctx: StepContext): Scope {
+	const roots: Record<string, unknown> = {
+		company: ctx.flow.company,
+		caller: ctx.caller(),
+		memory: ctx.memory,
+		text: ctx.text,
+		answer: saidYes(ctx.text) ? 'yes' : saidNo(ctx.text) ? 'no' : '',
+		secretGiven: ctx.secret !== undefined,
+		...ctx.results
+	};
+	const turn: Record<string, string[]> = {};
+	for (const s of ctx.flow.slots) {
+		const values = slotValues(ctx, s);
+		if (values.length > 0 && roots[s.id] === undefined) roots[s.id] = values[0];
+		turn[s.id] = ctx.turnEntities.filter((e) => e.type === s.entity).map((e) => e.value);
+	}
+	roots.turn = turn;
+	return new Scope(ctx.tables, roots, bindings(ctx.flow));
+}
+
+function intentOf(persona: Persona, id: string): Intent | undefined {
+	return persona.intents.find((i) => i.id === id);
+}
+
+/** Runs an intent's steps from the start, or from where the caller's answer resumes it. */
+export async function runIntent(
+	intentId: string,
+	ctx: StepContext,
+	resume?: Pending
+): Promise<StepResult & { pending?: Pending }> {
+	let intent = intentOf(ctx.persona, intentId);
+	if (!intent?.steps || intent.steps.length === 0) {
+		return {
+			say: 'I am not able to do that myself.',
+			facts: [],
+			trigger: { kind: 'agent_limit', detail: `No steps handle the intent "${intentId}".` }
+		};
+	}
+	// A fresh run forgets what was kept from an earlier run of the same steps.
+	const scope = scopeFor(ctx);
+	const say: string[] = [];
+	const facts: string[] = [];
+	const out = (extra: Partial<StepResult & { pending: Pending }> = {}) => ({
+		say: [...say, ...(extra.say ? [extra.say] : [])].join(' ').replace(/\s+/g, ' ').trim(),
+		facts,
+		...(extra.trigger ? { trigger: extra.trigger } : {}),
+		...(extra.pending ? { pending: extra.pending } : {})
+	});
+	let i = 0;
+	if (resume && resume.intent === intent.id) {
+		if (resume.kind === 'answer' || resume.kind === 'confirm') {
+			const answer = saidYes(ctx.text) ? 'yes' : saidNo(ctx.text) ? 'no' : '';
+			const step = intent.steps[resume.step];
+			if (resume.kind === 'confirm' && step && 'confirm' in step) {
+				if (answer === 'no') return out({ say: scope.text(step.declined) });
+				if (answer !== 'yes') {
+					// Neither yes nor no: the question stands, asked shorter rather than word for word.
+					return out({
+						say: 'Sorry, is that a yes or a no? Shall I go ahead?',
+						pending: resume
+					});
+				}
+				i = resume.step + 1;
+			} else if (resume.name) {
+				ctx.results[resume.name] = answer;
+				scope.set(resume.name, answer);
+				i = resume.step + 1;
+			}
+		} else if (resume.kind === 'slot' && resume.name) {
+			const step = intent.steps[resume.step];
+			// A slot asked for by an `ask` step: its value is in the scope now; go on after it.
+			if (step && 'ask' in step && 'as' in step) i = resume.step + 1;
+		}
+	}
+	let steps: StepDef[] = intent.steps;
+	for (let guard = 0; i < steps.length && guard < 200; i++, guard++) {
+		const step = steps[i]!;
+		if (step.when && !holds(step.when, scope)) continue;
+		if ('verify' in step) {
+			const asked = await ensureIdentity(ctx, scope);
+			if ('say' in asked) {
+				say.push(asked.say);
+				return out({
+					...(asked.trigger ? { trigger: asked.trigger } : {}),
+					...(asked.stop ? {} : { pending: { intent: intent.id, step: i, kind: 'identity' } })
+				});
+			}
+			scope.set('caller', asked.row);
+			continue;
+		}
+		if ('need' in step) {
+			const slot = ctx.flow.slots.find((s) => s.id === step.need)!;
+			let value: unknown;
+			for (const candidate of slotValues(ctx, slot)) {
+				if (!step.accept || holds(step.accept, scope.with({ [slot.id]: candidate }))) {
+					value = candidate;
+					break;
+				}
+			}
+			for (const t of step.from ?? []) {
+				if (value !== undefined && value !== '') break;
+				value = scope.value(t);
+			}
+			if (value === undefined || value === '') {
+				return out({
+					say: scope.text(step.ask),
+					pending: { intent: intent.id, step: i, kind: 'slot', name: slot.id }
+				});
+			}
+			scope.set(slot.id, value);
+			continue;
+		}
+		if ('run' in step) {
+			const args: Record<string, unknown> = {};
+			for (const [k, t] of Object.entries(step.args ?? {})) {
+				const v = scope.value(t);
+				if (v !== undefined && v !== '') args[k] = v;
+			}
+			const r = await ctx.call(step.run, args, scope, step.quiet === true);
+			const value = { ok: r.ok, result: r.result, ...(r.data ?? {}) };
+			const name = step.as ?? step.run;
+			scope.set(name, value);
+			ctx.results[name] = value;
+			if (!step.quiet) facts.push(r.result);
+			continue;
+		}
+		if ('goto' in step) {
+			const next = intentOf(ctx.persona, step.goto);
+			if (!next?.steps) continue;
+			intent = next;
+			steps = next.steps;
+			i = -1;
+			continue;
+		}
+		if ('remember' in step) {
+			for (const [k, t] of Object.entries(step.remember)) ctx.memory[k] = scope.value(t);
+			continue;
+		}
+		if ('confirm' in step) {
+			return out({
+				say: scope.text(step.confirm),
+				pending: { intent: intent.id, step: i, kind: 'confirm' }
+			});
+		}
+		if ('ask' in step) {
+			const isSlot = ctx.flow.slots.some((s) => s.id === step.as);
+			return out({
+				say: scope.text(step.ask),
+				pending: { intent: intent.id, step: i, kind: isSlot ? 'slot' : 'answer', name: step.as }
+			});
+		}
+		if ('handoff' in step) {
+			const h = step.handoff;
+			return out({
+				trigger: {
+					kind: h.kind,
+					detail: scope.text(h.detail),
+					...(h.nextStep ? { nextStep: scope.text(h.nextStep) } : {}),
+					...(h.to ? { to: h.to } : {})
+				} as StepResult['trigger']
+			});
+		}
+		if ('say' in step) {
+			say.push(scope.text(step.say));
+			if (step.settle) ctx.settle(scope.text(step.settle));
+			if (step.stop) return out();
+			continue;
+		}
+		if ('settle' in step) {
+			ctx.settle(scope.text(step.settle));
+			continue;
+		}
+		if ('stop' in step) return out();
+	}
+	return out();
+}
+
+type Identity = { row: Row } | { say: string; trigger?: StepResult['trigger']; stop?: boolean };
+
+/**
+ * Makes sure the caller is verified by a secret. Returns their row, or what to say: exactly the
+ * missing facts (never one the call already has). An identifier only says which record to check;
+ * only the secret verifies.
+ */
+async function ensureIdentity(ctx: StepContext, scope: Scope): Promise<Identity> {
+	const tool = identityTool(ctx.flow);
+	if (!tool) return { say: 'I cannot check who you are here.', stop: true };
+	const known = ctx.caller();
+	if (known) {
+		// A caller verified on one record who names another gets no answer about either: the other
+		// record's holder has to verify for it.
+		const other = tool.identify.some((i) => {
+			const slot = ctx.flow.slots.find((s) => s.id === i.slot);
+			return ctx.turnEntities.some(
+				(e) => e.type === slot?.entity && !sameIdentifier(known[i.field], e.value, i.match)
+			);
+		});
+		if (other) return { say: scope.text(tool.prompts.otherRecord), stop: true };
+		return { row: known };
+	}
+	const args: Record<string, unknown> = {};
+	for (const i of tool.identify) {
+		const slot = ctx.flow.slots.find((s) => s.id === i.slot);
+		const value = slot ? slotValues(ctx, slot)[0] : undefined;
+		if (value !== undefined) args[i.arg ?? i.slot] = value;
+	}
+	const hasId = Object.keys(args).length > 0;
+	if (hasId && ctx.secret !== undefined) {
+		const outcome = await ctx.call(tool.id, { ...args, [tool.secret]: ctx.secret }, scope, false);
+		ctx.consumeSecret();
+		const row = ctx.caller();
+		if (outcome.ok && row) return { row };
+		if (outcome.refused === 'locked') {
+			return {
+				say: `${outcome.result} A person can check who you are another way.`,
+				stop: true,
+				trigger: {
+					kind: 'agent_limit',
+					detail: 'Verification is locked after too many failed attempts.',
+					nextStep: LOCKED_NEXT
+				}
+			};
+		}
+		return { say: `${outcome.result} ${scope.text(tool.prompts.retry)}` };
+	}
+	const missing: string[] = [];
+	if (!hasId) missing.push(tool.prompts.identifier);
+	if (ctx.secret === undefined) missing.push(tool.prompts.secret);
+	return { say: scope.with({ missing: missing.join(', and ') }).text(tool.prompts.ask) };
+}
+
+function sameIdentifier(stored: unknown, said: string, how?: 'exact' | 'digits-suffix'): boolean {
+	if (how === 'digits-suffix') {
+		const d = (s: unknown) =>
+			String(s ?? '')
+				.replace(/\D/g, '')
+				.slice(-10);
+		return d(stored) === d(said);
+	}
+	const n = (s: unknown) =>
+		String(s ?? '')
+			.toLowerCase()
+			.replace(/[^a-z0-9]/g, '');
+	return n(stored) === n(said);
+}
+
+/** Whether the caller's turn answers what was asked, so it is not routed elsewhere. */
+export function answers(
+	pending: Pending | undefined,
+	flow: Flow,
+	text: string,
+	found: { type: string }[],
+	secretGiven: boolean
+): boolean {
+	if (!pending) return false;
+	const tool = identityTool(flow);
+	const identifyTypes = (tool?.identify ?? [])
+		.map((i) => flow.slots.find((s) => s.id === i.slot)?.entity)
+		.filter((x): x is NonNullable<typeof x> => !!x);
+	switch (pending.kind) {
+		case 'identity': {
+			// An identifier, a secret or another fact the flow asks for; a name alone is not one.
+			const slotTypes = flow.slots.map((x) => x.entity as string);
+			return found.some((e) => slotTypes.includes(e.type)) || secretGiven;
+		}
+		case 'slot': {
+			const slot = flow.slots.find((s) => s.id === pending.name);
+			return found.some((e) => e.type === slot?.entity || identifyTypes.includes(e.type as never));
+		}
+		case 'answer':
+		case 'confirm': {
+			// "yes", "no thanks, just cancel it", "still not working" answer the question; "my phone
+			// has no signal" merely contains a "no" and is a new topic.
+			const answer =
+				/^\W*(yes|yeah|yep|yup|sure|ok|okay|no|nope|please|go ahead|do it|not now|it's still|still)\b/i.test(
+					text
+				) || text.split(/\s+/).length <= 4;
+			return (
+				answer &&
+				(saidYes(text) ||
+					saidNo(text) ||
+					/\b(still|not working|didn't|did not|doesn't)\b/i.test(text))
+			);
+		}
+	}
+}
