@@ -54,3 +54,5 @@ run('node scripts/vendor-assets.mjs');
 run('node scripts/fetch-models.mjs');
 // The flow's greetings and narrations, pre-rendered in the offline voice (static/phrases/).
 run('npx tsx scripts/prerender-phrases.ts');
+// The flow's routing model, trained now so the page never trains it (static/models/routing/).
+run('npx tsx scripts/build-routing-model.ts');

@@ -1,9 +1,11 @@
+import { assets } from '$app/paths';
 import type { ContextPackage, TranscriptEntry } from '$lib/agents/handoff/context-package';
 import { demoDataset, demoFlow } from '$lib/agents/demo';
 import { personaById } from '$lib/agents/flow';
 import { LlmResponder } from '$lib/agents/llm-responder';
 import { LlmRouter, type ChatEngine } from '$lib/agents/routing/llm-router';
 import { Router } from '$lib/agents/routing/router';
+import { fillRouter, pageModelSources, type RoutingModelReady } from '$lib/workers/routing-model';
 import { Session, type CallState, type FallbackChoice, type Outcome } from '$lib/agents/session';
 import { CallerLink, type CallerLinkStatus } from '$lib/rtc/transfer/caller-link';
 import type { Signaling } from '$lib/rtc/signaling/signaling';
@@ -37,12 +39,12 @@ function attempts() {
 	return sharedAttempts;
 }
 
-// One router per page, trained once. Training takes a few hundred milliseconds of main thread on a
-// 2-core device: it must not come between Call and the greeting, so it trains once the call has
-// started (when the greeting sounds, or at the first routed turn if that comes sooner), and a page
-// view trains nothing.
+// One router per page. Its model comes off the main thread once the call has started (see
+// #trainRouter); training in the page, a few hundred milliseconds on a 2-core device, happens only
+// if the first routed turn comes before the model, and a page view loads nothing.
 const sharedRouter = Router.deferred(demoFlow);
 const router = () => sharedRouter;
+let routerModel: Promise<RoutingModelReady> | null = null;
 
 export class CallController {
 	#session: Session | null = null;
@@ -256,16 +258,17 @@ export class CallController {
 		await this.#connectHumanLink(session);
 	}
 
-	/** Trains the router once the greeting is sounding (a voice call) or shown, in idle time. */
+	/**
+	 * Gets the router its model once the greeting is sounding (a voice call) or shown, off the main
+	 * thread: from this browser's IndexedDB (a returning visitor, a kiosk), else the model the build
+	 * made for this flow, else trained in a worker. Once per page; a page view fetches nothing. A
+	 * turn that comes first has the router train on the spot.
+	 */
 	#trainRouter(voice: VoiceAgent | null): void {
-		if (router().isTrained) return;
-		const train = () => {
-			if (typeof requestIdleCallback === 'function')
-				requestIdleCallback(() => router().trained(), { timeout: 1000 });
-			else router().trained();
-		};
-		if (voice) void voice.firstWords().then(train);
-		else train();
+		if (router().isTrained || routerModel) return;
+		const load = () => (routerModel ??= fillRouter(router(), this.flow, pageModelSources(assets)));
+		if (voice) void voice.firstWords().then(load);
+		else load();
 	}
 
 	/** The page's view of one call: session, voice and link news land here while it is the call. */

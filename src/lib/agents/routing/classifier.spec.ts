@@ -83,6 +83,25 @@ describe('TextClassifier', () => {
 			expect(b.inScope).toBeCloseTo(a.inScope, 1);
 		}
 	});
+
+	it('keeps every weight byte through its base64, whatever the length, and refuses a damaged one', () => {
+		// 2^4 features × 2 labels = 32 bytes and × 3 = 48: both paddings and none.
+		for (const labels of [
+			['billing', 'support'],
+			['billing', 'support', OUT_OF_SCOPE]
+		]) {
+			const small = TextClassifier.train(
+				examples.filter((e) => labels.includes(e.label)),
+				{ features: { ...clf.features, bits: 4 } }
+			);
+			const s = small.serialize();
+			const again = TextClassifier.deserialize(s).serialize();
+			expect(again.weights).toBe(s.weights);
+			expect(() =>
+				TextClassifier.deserialize({ ...s, weights: s.weights.replace(/^./, '!') })
+			).toThrow(/not base64/);
+		}
+	});
 });
 
 describe('thresholdForRecall', () => {

@@ -66,9 +66,13 @@ export const defaultTrainOptions: TrainOptions = {
 	seed: 7
 };
 
-/** A serializable snapshot of a trained model. Weights are int8 with one scale per class. */
+/**
+ * A serializable snapshot of a trained model. Weights are int8 with one scale per class; v3 keeps
+ * only the non-zero ones (most hashed features never occur in a flow's examples: 98 % of the demo
+ * flow's weights are zero), v2 kept them all and is still read.
+ */
 export type SerializedClassifier = {
-	format: 'baton-linear-v2';
+	format: 'baton-linear-v3' | 'baton-linear-v2';
 	labels: string[];
 	features: FeatureOptions;
 	temperature: number;
@@ -77,7 +81,11 @@ export type SerializedClassifier = {
 	combination: Combination;
 	scales: number[];
 	bias: number[];
-	weights: string; // base64 of Int8Array [feature][class]
+	/**
+	 * v3: base64 of the non-zero weights of the [feature][class] matrix in order, each as the
+	 * LEB128 gap from the previous one's position and an int8. v2: base64 of the whole int8 matrix.
+	 */
+	weights: string;
 	// The neighbour index is rebuilt from the texts: they are several times smaller than its postings.
 	examples: { text: string[]; label: number[] };
 };
@@ -446,7 +454,7 @@ export class TextClassifier {
 			for (let j = c; j < w.length; j += C) q[j] = Math.round(w[j]! / s);
 		}
 		return {
-			format: 'baton-linear-v2',
+			format: 'baton-linear-v3',
 			labels: [...this.labels],
 			features: this.features,
 			temperature: this.temperature,
@@ -455,21 +463,40 @@ export class TextClassifier {
 			combination: this.#combination,
 			scales,
 			bias: [...b],
-			weights: toBase64(new Uint8Array(q.buffer)),
+			weights: toBase64(sparseBytes(q)),
 			examples: { text: [...this.#examples.text], label: [...this.#examples.label] }
 		};
 	}
 
 	static deserialize(s: SerializedClassifier): TextClassifier {
-		if (s.format !== 'baton-linear-v2') {
+		if (s.format !== 'baton-linear-v3' && s.format !== 'baton-linear-v2') {
 			throw new Error(
 				`Unknown classifier format "${String(s.format)}": retrain it with this version.`
 			);
 		}
 		const C = s.labels.length;
-		const q = new Int8Array(fromBase64(s.weights).buffer);
-		const w = new Float32Array(q.length);
-		for (let j = 0; j < q.length; j++) w[j] = q[j]! * s.scales[j % C]!;
+		const bytes = fromBase64(s.weights);
+		const w = new Float32Array((1 << s.features.bits) * C);
+		if (s.format === 'baton-linear-v2') {
+			const q = new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+			if (q.length !== w.length) throw new Error(`expected ${w.length} weights, found ${q.length}`);
+			for (let j = 0; j < q.length; j++) w[j] = q[j]! * s.scales[j % C]!;
+		} else {
+			let j = -1;
+			for (let i = 0; i < bytes.length;) {
+				let gap = 0;
+				let shift = 0;
+				let byte: number;
+				do {
+					byte = bytes[i++]!;
+					gap += (byte & 0x7f) * 2 ** shift;
+					shift += 7;
+				} while (byte & 0x80 && i < bytes.length);
+				j += gap;
+				if (i >= bytes.length || j >= w.length) throw new Error('the weights are cut short');
+				w[j] = ((bytes[i++]! << 24) >> 24) * s.scales[j % C]!;
+			}
+		}
 		return new TextClassifier({
 			labels: s.labels,
 			features: s.features,
@@ -481,6 +508,30 @@ export class TextClassifier {
 			examples: s.examples
 		});
 	}
+}
+
+/** The non-zero int8 weights as (LEB128 gap from the previous one's position, value) pairs. */
+function sparseBytes(q: Int8Array): Uint8Array {
+	let out = new Uint8Array(1024);
+	let o = 0;
+	let last = -1;
+	for (let j = 0; j < q.length; j++) {
+		if (q[j] === 0) continue;
+		if (o + 8 > out.length) {
+			const grown = new Uint8Array(out.length * 2);
+			grown.set(out);
+			out = grown;
+		}
+		let gap = j - last;
+		last = j;
+		while (gap >= 0x80) {
+			out[o++] = (gap & 0x7f) | 0x80;
+			gap >>>= 7;
+		}
+		out[o++] = gap;
+		out[o++] = q[j]! & 0xff;
+	}
+	return out.subarray(0, o);
 }
 
 const IN_SCOPE_ROWS = 500;
@@ -578,17 +629,53 @@ export function thresholdForRecall(
 	return Math.min(1, scores[k - 1]! + 1e-9);
 }
 
+// Base64 by table: the platform's btoa/atob work on binary strings and are slow on megabytes in
+// Node (most of a second for a model), where this is a few milliseconds everywhere.
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const B64_INDEX = new Int16Array(128).fill(-1);
+for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
+
 function toBase64(bytes: Uint8Array): string {
-	let s = '';
-	for (let i = 0; i < bytes.length; i += 0x8000) {
-		s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+	const codes = new Uint8Array(Math.ceil(bytes.length / 3) * 4);
+	const table = new Uint8Array(64);
+	for (let i = 0; i < 64; i++) table[i] = B64.charCodeAt(i);
+	let o = 0;
+	let i = 0;
+	for (; i + 2 < bytes.length; i += 3) {
+		const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+		codes[o++] = table[n >>> 18]!;
+		codes[o++] = table[(n >>> 12) & 63]!;
+		codes[o++] = table[(n >>> 6) & 63]!;
+		codes[o++] = table[n & 63]!;
 	}
-	return btoa(s);
+	if (i < bytes.length) {
+		const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8);
+		codes[o++] = table[n >>> 18]!;
+		codes[o++] = table[(n >>> 12) & 63]!;
+		codes[o++] = i + 1 < bytes.length ? table[(n >>> 6) & 63]! : 61; // '='
+		codes[o++] = 61;
+	}
+	// Every code is ASCII, so UTF-8 decoding is exact.
+	return new TextDecoder().decode(codes);
 }
 
 function fromBase64(s: string): Uint8Array {
-	const bin = atob(s);
-	const out = new Uint8Array(bin.length);
-	for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-	return out;
+	let end = s.length;
+	while (end > 0 && s.charCodeAt(end - 1) === 61) end--;
+	const out = new Uint8Array(Math.floor((end * 3) / 4));
+	let o = 0;
+	let acc = 0;
+	let bits = 0;
+	for (let i = 0; i < end; i++) {
+		const c = s.charCodeAt(i);
+		const v = c < 128 ? B64_INDEX[c]! : -1;
+		if (v < 0) throw new Error(`the weights are not base64 (character ${i})`);
+		acc = (acc << 6) | v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = (acc >>> bits) & 0xff;
+		}
+	}
+	return out.subarray(0, o);
 }

@@ -1,4 +1,5 @@
-import { OUT_OF_SCOPE, TextClassifier, type Example, type TrainOptions } from './classifier';
+import { OUT_OF_SCOPE, TextClassifier, type TrainOptions } from './classifier';
+import { trainingExamples } from './routing-model';
 import type { Flow } from '../flow';
 
 // Stage one of triage: a classifier trained from the flow's own examples when the session starts.
@@ -35,7 +36,7 @@ export class Router {
 	}
 
 	static train(flow: Flow, options: Partial<TrainOptions> = {}): Router {
-		const train = () => TextClassifier.train(examplesOf(flow), options);
+		const train = () => TextClassifier.train(trainingExamples(flow), options);
 		return new Router(flow, train, train());
 	}
 
@@ -45,7 +46,22 @@ export class Router {
 	 * which must not come between the Call button and the greeting, and a page view needs none.
 	 */
 	static deferred(flow: Flow, options: Partial<TrainOptions> = {}): Router {
-		return new Router(flow, () => TextClassifier.train(examplesOf(flow), options));
+		return new Router(flow, () => TextClassifier.train(trainingExamples(flow), options));
+	}
+
+	/** A router over a classifier trained elsewhere: in a worker, at build time, on an earlier visit. */
+	static fromClassifier(flow: Flow, classifier: TextClassifier): Router {
+		return new Router(flow, () => classifier, classifier);
+	}
+
+	/**
+	 * Hands a deferred router the classifier trained elsewhere (see `routing-model.ts`), unless it
+	 * has one already. Returns whether it was taken.
+	 */
+	provide(classifier: TextClassifier): boolean {
+		if (this.#classifier) return false;
+		this.#classifier = classifier;
+		return true;
 	}
 
 	/** Whether the classifier has been trained yet. */
@@ -208,21 +224,4 @@ export class Router {
 
 function round(x: number): number {
 	return Math.round(x * 1000) / 1000;
-}
-
-/** The flow's examples, labelled by intent (or by persona, for one without intents). */
-function examplesOf(flow: Flow): Example[] {
-	const examples: Example[] = [];
-	for (const p of flow.personas) {
-		if (p.intents.length > 0) {
-			for (const i of p.intents)
-				for (const text of i.examples) examples.push({ text, label: i.id });
-		} else {
-			for (const text of p.examples) examples.push({ text, label: p.id });
-		}
-	}
-	for (const text of flow.outOfScope) examples.push({ text, label: OUT_OF_SCOPE });
-	// The flow's thresholds decide among personas; whether anything fits at all is the
-	// classifier's combined in-scope score against its threshold calibrated at train time.
-	return examples;
 }
