@@ -12,6 +12,7 @@ import {
 	type ToolDef
 } from './schema';
 import { dataIssues, type TableData } from './tables';
+import { changes } from '../tools/runtime';
 import { holesOf, TemplateSyntaxError } from './template';
 
 // Loading a flow file: validate its shape (valibot), then every reference it makes (a persona in
@@ -141,6 +142,14 @@ function issueToFlow(
 		if (isCond) return unionIssues(value, path, 'condition');
 	}
 	const last = path.at(-1);
+	if (issue.type === 'strict_object' && issue.expected === 'never')
+		return [
+			{
+				path: jsonPath(path),
+				message: `unknown key "${String(last)}"`,
+				fix: `Remove "${String(last)}" or check its spelling.`
+			}
+		];
 	let fix = 'Correct the value to the type shown.';
 	if (issue.type === 'strict_object' || /Invalid key/.test(issue.message))
 		fix = `Remove "${String(last)}" or check its spelling.`;
@@ -451,10 +460,19 @@ function checkTool(ctx: Ctx, tool: ToolDef, base: Roots, path: string): void {
 
 function inspect(input: unknown, data?: unknown): { issues: FlowIssue[]; file?: FlowFile } {
 	const parsed = v.safeParse(FlowFileSchema, input);
-	if (!parsed.success)
-		return { issues: dedupe(parsed.issues.flatMap((i) => issueToFlow(i, [], input))) };
-	const file = parsed.output;
+	const shape = parsed.success ? [] : parsed.issues.flatMap((i) => issueToFlow(i, [], input));
+	if (typeof input !== 'object' || input === null || Array.isArray(input))
+		return { issues: dedupe(shape) };
+	// With shape errors, the references are still checked wherever the shape allows, so one run
+	// lists every error; a part too malformed to read is skipped (its shape error stands).
+	const file = (
+		parsed.success ? parsed.output : lists(input as Record<string, unknown>)
+	) as FlowFile;
 	const ctx: Ctx = { issues: [], file, tables: new Map() };
+	const result = () => {
+		const issues = dedupe([...shape, ...ctx.issues]);
+		return issues.length === 0 && parsed.success ? { issues, file } : { issues };
+	};
 	const unique = (ids: string[], what: string, at: (i: number) => string) => {
 		const seen = new Set<string>();
 		ids.forEach((id, i) => {
@@ -472,49 +490,51 @@ function inspect(input: unknown, data?: unknown): { issues: FlowIssue[]; file?: 
 		(i) => `tables[${i}].id`
 	);
 	for (const t of tables) ctx.tables.set(t.id, t);
-	tables.forEach((t, i) => {
-		const names = t.fields.map((f) => f.name);
-		unique(names, 'field', (n) => `tables[${i}].fields[${n}].name`);
-		for (const [k, name] of [
-			['key', t.key],
-			['label', t.label],
-			['owner', t.owner]
-		] as const) {
-			if (name && !names.includes(name))
-				add(
-					ctx,
-					`tables[${i}].${k}`,
-					`table "${t.id}" has no field "${name}"`,
-					suggest(name, names, `fields of "${t.id}"`)
-				);
-		}
-		t.fields.forEach((f, n) => {
-			if (f.type === 'ref' && (!f.table || !ctx.tables.has(f.table)))
-				add(
-					ctx,
-					`tables[${i}].fields[${n}].table`,
-					`ref field "${f.name}" names ${f.table ? `a missing table "${f.table}"` : 'no table'}`,
-					suggest(f.table ?? '', ctx.tables.keys(), 'tables')
-				);
-			if (f.type !== 'ref' && f.table)
-				add(
-					ctx,
-					`tables[${i}].fields[${n}].table`,
-					`only a ref field names a table`,
-					'Give the field the type "ref", or remove "table".'
-				);
-		});
-		if (t.owner) {
-			const f = t.fields.find((x) => x.name === t.owner);
-			if (f && f.type !== 'ref')
-				add(
-					ctx,
-					`tables[${i}].owner`,
-					`owner "${t.owner}" is not a ref field`,
-					'Make it a ref to the table of callers.'
-				);
-		}
-	});
+	tables.forEach((t, i) =>
+		attempt(() => {
+			const names = t.fields.map((f) => f.name);
+			unique(names, 'field', (n) => `tables[${i}].fields[${n}].name`);
+			for (const [k, name] of [
+				['key', t.key],
+				['label', t.label],
+				['owner', t.owner]
+			] as const) {
+				if (name && !names.includes(name))
+					add(
+						ctx,
+						`tables[${i}].${k}`,
+						`table "${t.id}" has no field "${name}"`,
+						suggest(name, names, `fields of "${t.id}"`)
+					);
+			}
+			t.fields.forEach((f, n) => {
+				if (f.type === 'ref' && (!f.table || !ctx.tables.has(f.table)))
+					add(
+						ctx,
+						`tables[${i}].fields[${n}].table`,
+						`ref field "${f.name}" names ${f.table ? `a missing table "${f.table}"` : 'no table'}`,
+						suggest(f.table ?? '', ctx.tables.keys(), 'tables')
+					);
+				if (f.type !== 'ref' && f.table)
+					add(
+						ctx,
+						`tables[${i}].fields[${n}].table`,
+						`only a ref field names a table`,
+						'Give the field the type "ref", or remove "table".'
+					);
+			});
+			if (t.owner) {
+				const f = t.fields.find((x) => x.name === t.owner);
+				if (f && f.type !== 'ref')
+					add(
+						ctx,
+						`tables[${i}].owner`,
+						`owner "${t.owner}" is not a ref field`,
+						'Make it a ref to the table of callers.'
+					);
+			}
+		})
+	);
 
 	// Slots.
 	const slots = file.slots ?? [];
@@ -528,34 +548,36 @@ function inspect(input: unknown, data?: unknown): { issues: FlowIssue[]; file?: 
 		'slot entity type',
 		(i) => `slots[${i}].entity`
 	);
-	slots.forEach((s, i) => {
-		if (s.values) {
-			if (!ctx.tables.has(s.values.table))
-				add(
-					ctx,
-					`slots[${i}].values.table`,
-					`unknown table "${s.values.table}"`,
-					suggest(s.values.table, ctx.tables.keys(), 'tables')
-				);
-			else {
-				checkFields(
-					ctx,
-					s.values.table,
-					[s.values.field],
-					`Slot "${s.id}"`,
-					`slots[${i}].values.field`
-				);
-				if (s.values.alsoField)
+	slots.forEach((s, i) =>
+		attempt(() => {
+			if (s.values) {
+				if (!ctx.tables.has(s.values.table))
+					add(
+						ctx,
+						`slots[${i}].values.table`,
+						`unknown table "${s.values.table}"`,
+						suggest(s.values.table, ctx.tables.keys(), 'tables')
+					);
+				else {
 					checkFields(
 						ctx,
 						s.values.table,
-						[s.values.alsoField],
+						[s.values.field],
 						`Slot "${s.id}"`,
-						`slots[${i}].values.alsoField`
+						`slots[${i}].values.field`
 					);
+					if (s.values.alsoField)
+						checkFields(
+							ctx,
+							s.values.table,
+							[s.values.alsoField],
+							`Slot "${s.id}"`,
+							`slots[${i}].values.alsoField`
+						);
+				}
 			}
-		}
-	});
+		})
+	);
 
 	// Tools.
 	const tools = file.tools ?? [];
@@ -583,7 +605,7 @@ function inspect(input: unknown, data?: unknown): { issues: FlowIssue[]; file?: 
 		['caller', verify && verify.kind === 'verify' ? { table: verify.table } : {}]
 	]);
 	for (const s of slots) base.set(s.id, s.values ? { table: s.values.table } : {});
-	tools.forEach((t, i) => checkTool(ctx, t, base, `tools[${i}]`));
+	tools.forEach((t, i) => attempt(() => checkTool(ctx, t, base, `tools[${i}]`)));
 
 	// Personas and intents.
 	const personas = file.personas;
@@ -606,94 +628,138 @@ function inspect(input: unknown, data?: unknown): { issues: FlowIssue[]; file?: 
 		);
 	const intentIds: string[] = [];
 	const intentPaths: string[] = [];
-	personas.forEach((p, i) => {
-		const at = `personas[${i}]`;
-		const others = personaIds.filter((x) => x !== p.id);
-		p.handoffTo.forEach((to, n) => {
-			if (!personaIds.includes(to))
+	personas.forEach((p, i) =>
+		attempt(() => {
+			const at = `personas[${i}]`;
+			const others = personaIds.filter((x) => x !== p.id);
+			p.handoffTo.forEach((to, n) => {
+				if (!personaIds.includes(to))
+					add(
+						ctx,
+						`${at}.handoffTo[${n}]`,
+						`persona "${p.id}" hands to unknown persona "${to}"`,
+						suggest(to, others, 'personas')
+					);
+			});
+			if (p.handBackTo && !personaIds.includes(p.handBackTo))
 				add(
 					ctx,
-					`${at}.handoffTo[${n}]`,
-					`persona "${p.id}" hands to unknown persona "${to}"`,
-					suggest(to, others, 'personas')
+					`${at}.handBackTo`,
+					`unknown persona "${p.handBackTo}"`,
+					suggest(p.handBackTo, others, 'personas')
 				);
-		});
-		if (p.handBackTo && !personaIds.includes(p.handBackTo))
-			add(
-				ctx,
-				`${at}.handBackTo`,
-				`unknown persona "${p.handBackTo}"`,
-				suggest(p.handBackTo, others, 'personas')
-			);
-		(p.tools ?? []).forEach((t, n) => {
-			if (!toolById.has(t))
+			(p.tools ?? []).forEach((t, n) => {
+				if (!toolById.has(t))
+					add(
+						ctx,
+						`${at}.tools[${n}]`,
+						`persona "${p.id}" uses unknown tool "${t}"`,
+						suggest(t, toolById.keys(), 'tools')
+					);
+			});
+			if (
+				p.kind === 'specialist' &&
+				(p.intents ?? []).length === 0 &&
+				(p.examples ?? []).length === 0
+			)
 				add(
 					ctx,
-					`${at}.tools[${n}]`,
-					`persona "${p.id}" uses unknown tool "${t}"`,
-					suggest(t, toolById.keys(), 'tools')
+					`${at}.intents`,
+					`specialist "${p.id}" has no intents and no examples`,
+					'Give it intents with examples so callers can be routed to it.'
 				);
-		});
-		if (
-			p.kind === 'specialist' &&
-			(p.intents ?? []).length === 0 &&
-			(p.examples ?? []).length === 0
-		)
-			add(
-				ctx,
-				`${at}.intents`,
-				`specialist "${p.id}" has no intents and no examples`,
-				'Give it intents with examples so callers can be routed to it.'
-			);
-		const intentsHere = new Set((p.intents ?? []).map((x) => x.id));
-		(p.intents ?? []).forEach((intent, n) => {
-			intentIds.push(intent.id);
-			intentPaths.push(`${at}.intents[${n}].id`);
-			const roots: Roots = new Map(base);
-			// Names steps bring into scope: tool results (by tool id or `as`), answers to questions.
-			const addNames = (steps: StepDef[]) => {
-				for (const s of steps) {
-					if ('run' in s) roots.set(s.as ?? s.run, toolResultRoot(toolById.get(s.run)));
-					if ('ask' in s && 'as' in s) roots.set(s.as, {});
-				}
-			};
-			addNames(intent.steps ?? []);
-			// A `goto` continues with another intent's steps, whose names it may read.
-			for (const other of p.intents ?? []) addNames(other.steps ?? []);
-			(intent.steps ?? []).forEach((s, k) =>
-				checkStep(ctx, s, `${at}.intents[${n}].steps[${k}]`, {
-					roots,
-					persona: p.id,
-					personaTools: new Set(p.tools ?? []),
-					tools: toolById,
-					slots: new Set(slots.map((x) => x.id)),
-					intents: intentsHere,
-					personas: personaIds,
-					hasVerify: !!verify
-				})
-			);
-		});
-	});
+			const intentsHere = new Set((p.intents ?? []).map((x) => x.id));
+			(p.intents ?? []).forEach((intent, n) => {
+				intentIds.push(intent.id);
+				intentPaths.push(`${at}.intents[${n}].id`);
+				const roots: Roots = new Map(base);
+				// Names steps bring into scope: tool results (by tool id or `as`), answers to questions.
+				const addNames = (steps: StepDef[]) => {
+					for (const s of steps) {
+						if ('run' in s) roots.set(s.as ?? s.run, toolResultRoot(toolById.get(s.run)));
+						if ('ask' in s && 'as' in s) roots.set(s.as, {});
+					}
+				};
+				addNames(intent.steps ?? []);
+				// A `goto` continues with another intent's steps, whose names it may read.
+				for (const other of p.intents ?? []) addNames(other.steps ?? []);
+				// A step that changes something (a booking, a dispute, a plan) is asked for first.
+				let asked = false;
+				(intent.steps ?? []).forEach((s, k) => {
+					if ('confirm' in s) asked = true;
+					const tool = 'run' in s ? toolById.get(s.run) : undefined;
+					if (tool && changes(tool) && !asked)
+						add(
+							ctx,
+							`${at}.intents[${n}].steps[${k}]`,
+							`"${s.run}" changes something without a "confirm" step before it`,
+							'Add {"confirm": "…?", "declined": "…"} before it, so the caller says yes first.'
+						);
+				});
+				(intent.steps ?? []).forEach((s, k) =>
+					checkStep(ctx, s, `${at}.intents[${n}].steps[${k}]`, {
+						roots,
+						persona: p.id,
+						personaTools: new Set(p.tools ?? []),
+						tools: toolById,
+						slots: new Set(slots.map((x) => x.id)),
+						intents: intentsHere,
+						personas: personaIds,
+						hasVerify: !!verify
+					})
+				);
+			});
+		})
+	);
 	intentIds.forEach((id, i) => {
 		if (intentIds.indexOf(id) !== i)
 			add(ctx, intentPaths[i]!, `intent "${id}" is declared twice`, 'Give each intent its own id.');
 	});
-	personas.forEach((p, i) => {
-		if (p.greeting)
-			checkTemplate(
-				ctx,
-				p.greeting.replace(/\{company\}/g, '{company.name}'),
-				base,
-				`personas[${i}].greeting`
-			);
-	});
+	personas.forEach((p, i) =>
+		attempt(() => {
+			if (p.greeting)
+				checkTemplate(
+					ctx,
+					p.greeting.replace(/\{company\}/g, '{company.name}'),
+					base,
+					`personas[${i}].greeting`
+				);
+		})
+	);
 
 	// Data.
 	const rows = data ?? file.data;
 	if (data !== undefined && (typeof data !== 'object' || data === null || Array.isArray(data)))
 		add(ctx, 'data', 'the data file is not an object of tables', 'Give {"table": [rows…], …}.');
-	else if (rows) ctx.issues.push(...dataIssues(tables, rows as TableData));
-	return { issues: dedupe(ctx.issues), file };
+	else if (rows && typeof rows === 'object')
+		attempt(() => ctx.issues.push(...dataIssues(tables, rows as TableData)));
+	return result();
+}
+
+/** Runs one check; a part too malformed to read is left to its shape error. */
+function attempt(check: () => void): void {
+	try {
+		check();
+	} catch {
+		/* the shape error for this part is already listed */
+	}
+}
+
+/** The file's lists, each an array of objects, so the reference checks can walk a malformed file. */
+function lists(input: Record<string, unknown>): Record<string, unknown> {
+	const arr = (x: unknown) =>
+		Array.isArray(x) ? x.filter((e) => typeof e === 'object' && e !== null) : [];
+	return {
+		...input,
+		personas: arr(input.personas).map((p) => ({
+			...p,
+			handoffTo: Array.isArray(p.handoffTo) ? p.handoffTo : [],
+			intents: arr(p.intents)
+		})),
+		slots: arr(input.slots),
+		tables: arr(input.tables).map((t) => ({ ...t, fields: arr(t.fields) })),
+		tools: arr(input.tools)
+	};
 }
 
 function toolResultRoot(tool: ToolDef | undefined): Root {

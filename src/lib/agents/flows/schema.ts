@@ -10,7 +10,7 @@ import { ENTITY_TYPES } from '../handoff/context-package';
 
 const id = v.pipe(
 	v.string(),
-	v.regex(/^[a-z][a-z0-9_.-]*$/i, 'an id starts with a letter: letters, digits, _ . -'),
+	v.regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, 'an id starts with a letter: letters, digits, _ . -'),
 	v.maxLength(64)
 );
 const text = v.pipe(v.string(), v.minLength(1), v.maxLength(4000));
