@@ -102,3 +102,8 @@ export function triageOf(flow: Flow): Persona {
 export function humanOf(flow: Flow): Persona | undefined {
 	return flow.personas.find((x) => x.kind === 'human');
 }
+
+/** The flow's verify tool, whose table holds the callers. */
+export function identityTool(flow: Flow): Extract<ToolDef, { kind: 'verify' }> | undefined {
+	return flow.tools.find((t): t is Extract<ToolDef, { kind: 'verify' }> => t.kind === 'verify');
+}

@@ -687,12 +687,13 @@ function inspect(input: unknown, data?: unknown): { issues: FlowIssue[]; file?: 
 				let asked = false;
 				(intent.steps ?? []).forEach((s, k) => {
 					if ('confirm' in s) asked = true;
-					const tool = 'run' in s ? toolById.get(s.run) : undefined;
+					const run = 'run' in s ? s.run : undefined;
+					const tool = run ? toolById.get(run) : undefined;
 					if (tool && changes(tool) && !asked)
 						add(
 							ctx,
 							`${at}.intents[${n}].steps[${k}]`,
-							`"${s.run}" changes something without a "confirm" step before it`,
+							`"${run}" changes something without a "confirm" step before it`,
 							'Add {"confirm": "…?", "declined": "…"} before it, so the caller says yes first.'
 						);
 				});

@@ -1,6 +1,6 @@
 import { latest, type CallRecord } from '../call-record';
 import { parseContextPackage, type ContextPackage } from './context-package';
-import type { Flow, Persona } from '../flow';
+import { identityTool, type Flow, type Persona } from '../flow';
 import { uuid } from '../ids';
 import { scrub } from '../understanding/redact';
 import { buildSummary } from './summary';
@@ -19,7 +19,7 @@ const NEXT_STEP: Record<Trigger['kind'], string> = {
 		'Ask the caller in your own words what they need; two attempts to classify it failed.',
 	frustration:
 		'Acknowledge the frustration first, then resolve the open issue without re-asking for details.',
-	tool_failure: 'Look up the account manually; automated look-ups failed.',
+	tool_failure: "Look up the caller's records by hand; automated look-ups failed.",
 	sensitive_topic: 'Handle the sensitive matter per policy.',
 	workflow: 'Complete the step that requires a person.',
 	agent_limit: 'Complete the request the assistant could not.',
@@ -51,7 +51,7 @@ export function buildContextPackage(input: {
 		},
 		intent: { ...record.intent, confidence: clamp01(record.intent.confidence) },
 		trigger: { kind: trigger.kind, detail: scrub(trigger.detail) },
-		summary: scrub(buildSummary(record, trigger)),
+		summary: scrub(buildSummary(record, trigger, identityTool(input.flow)?.id)),
 		entities: record.entities.map((e) => ({ ...e })),
 		actions: record.actions.map((a) => ({ ...a, args: { ...a.args }, result: scrub(a.result) })),
 		resolved: record.resolved.map(scrub),

@@ -11,23 +11,28 @@ const TRIGGER_SENTENCE: Record<Trigger['kind'], string> = {
 	out_of_scope: 'Their request belongs with another team.',
 	low_confidence: 'The assistant could not tell what they needed after a clarifying question.',
 	frustration: 'They are frustrated with the call so far.',
-	tool_failure: 'Account look-ups failed repeatedly.',
+	tool_failure: 'Look-ups of their records failed repeatedly.',
 	sensitive_topic: 'The request involves a sensitive matter that needs a person.',
 	workflow: 'This step must be completed by a person.',
 	agent_limit: 'The assistant cannot complete this request.',
 	handback: 'A colleague returned the call with notes.'
 };
 
-export function buildSummary(record: CallRecord, trigger: Trigger): string {
+/** How the caller proved who they are, as an agent reads it ("PIN", "passcode"). */
+function secretName(by: string): string {
+	return by.length <= 4 ? by.toUpperCase() : by.replace(/[_-]+/g, ' ');
+}
+
+export function buildSummary(record: CallRecord, trigger: Trigger, verifyTool?: string): string {
 	const who = record.verified
-		? `${record.verified.name} (account ${record.verified.accountId}, verified by ${record.verified.by === 'pin' ? 'PIN' : 'zip code'})`
+		? `${record.verified.name ?? 'The caller'} (account ${record.verified.accountId}, verified by ${secretName(record.verified.by)})`
 		: 'The caller (not verified)';
 	const about =
 		record.intent.id === 'unknown'
 			? 'has not yet said what they need'
 			: `called about ${lowerFirst(record.intent.label)}`;
 	const sentences = [`${who} ${about}.`];
-	const facts = record.actions.filter((a) => a.ok && a.tool !== 'identity.verify').slice(-2);
+	const facts = record.actions.filter((a) => a.ok && a.tool !== verifyTool).slice(-2);
 	if (facts.length > 0) sentences.push(facts.map((a) => a.result).join(' '));
 	const triggerSentence =
 		trigger.kind === 'out_of_scope' && trigger.detail.startsWith('Triage routed')

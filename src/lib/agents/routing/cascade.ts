@@ -44,7 +44,8 @@ export function nextStep(input: {
 		text,
 		amounts,
 		cardGiven: input.turn.cardGiven,
-		largeAmount: t.largeAmount
+		largeAmount: t.largeAmount,
+		topics: input.flow.sensitiveTopics
 	});
 	if (sensitive && human)
 		return {

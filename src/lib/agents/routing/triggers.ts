@@ -55,6 +55,7 @@ function departmentWords(flow: Flow): [string, string[]][] {
 		.map((p) => [p.id, p.aliases?.length ? p.aliases : [p.id.toLowerCase()]]);
 }
 
+/** Regulated or high-stakes topics every deployment has, unless its flow declares its own. */
 const SENSITIVE: { topic: string; re: RegExp; nextStep: string }[] = [
 	{
 		topic: 'legal',
@@ -64,12 +65,12 @@ const SENSITIVE: { topic: string; re: RegExp; nextStep: string }[] = [
 	{
 		topic: 'fraud',
 		re: /\b(fraud|fraudulent|identity theft|stolen identity|stole my (?:identity|phone|number)|sim swap|hacked|someone else (is )?using|stolen phone|phone (was|got) stolen)\b/,
-		nextStep: 'Secure the account first: check for a SIM swap and lock the line.'
+		nextStep: 'Secure the account first: check for changes the caller did not make.'
 	},
 	{
 		topic: 'medical',
 		re: /\b(medical (device|alert|emergency)|life alert|pacemaker|hospital|911)\b/,
-		nextStep: 'Treat as urgent: restore service for the medical need first.'
+		nextStep: 'Treat as urgent: put the medical need first.'
 	},
 	{
 		topic: 'payment',
@@ -79,12 +80,16 @@ const SENSITIVE: { topic: string; re: RegExp; nextStep: string }[] = [
 	}
 ];
 
-/** Regulated or high-stakes topics: legal, fraud, medical, payments, large amounts. */
+/**
+ * Regulated or high-stakes topics: the flow's own (`sensitiveTopics`), else legal, fraud, medical
+ * and payments; card details said, and large amounts, always.
+ */
 export function sensitiveTopic(input: {
 	text: string;
 	amounts: number[];
 	cardGiven: boolean;
 	largeAmount: number;
+	topics?: readonly { topic: string; cue: string; nextStep: string }[];
 }): (Trigger & { nextStep: string }) | null {
 	const t = input.text.toLowerCase();
 	if (input.cardGiven) {
@@ -94,7 +99,15 @@ export function sensitiveTopic(input: {
 			nextStep: 'Take the payment over a secure line; the card number was removed from the record.'
 		};
 	}
-	for (const s of SENSITIVE) {
+	const topics =
+		input.topics && input.topics.length > 0
+			? input.topics.map((x) => ({
+					topic: x.topic,
+					re: new RegExp(x.cue, 'iu'),
+					nextStep: x.nextStep
+				}))
+			: SENSITIVE;
+	for (const s of topics) {
 		if (s.re.test(t)) return { kind: 'sensitive_topic', detail: s.topic, nextStep: s.nextStep };
 	}
 	const large = input.amounts.find((a) => a >= input.largeAmount);

@@ -1,4 +1,4 @@
-import type { Flow, Persona } from '../flow';
+import { identityTool, type Flow, type Persona } from '../flow';
 import type { Row, ToolDef } from '../flows/schema';
 import type { Scope } from '../flows/scope';
 import { norm } from '../flows/tables';
@@ -41,10 +41,7 @@ export type GuardOptions = {
 	onVerified(row: Row, by: string): void;
 };
 
-/** The flow's verify tool, whose table holds the callers. */
-export function identityTool(flow: Flow): Extract<ToolDef, { kind: 'verify' }> | undefined {
-	return flow.tools.find((t): t is Extract<ToolDef, { kind: 'verify' }> => t.kind === 'verify');
-}
+export { identityTool };
 
 /** The argument names a tool takes. */
 export function argNames(tool: ToolDef): string[] {
