@@ -63,7 +63,13 @@ async function stillOffline(context: BrowserContext, page: Page): Promise<void> 
  * the server and its broker are gone, not only the browser's network emulated away.
  */
 async function serve(): Promise<{ origin: string; close(): Promise<void> }> {
-	const server = await startServer({ port: PORT, host: '127.0.0.1', root: 'build' });
+	const server = await startServer({
+		port: PORT,
+		host: '127.0.0.1',
+		root: 'build',
+		// The test operator accounts (passwords in human-handoff.spec.ts).
+		operators: 'e2e/fixtures/operators.json'
+	});
 	let closed = false;
 	serving = {
 		origin: `http://127.0.0.1:${PORT}`,
@@ -146,7 +152,22 @@ test('offline after one visit: the page loads cross-origin isolated and a typed 
 	await page.screenshot({ path: 'test-results/offline-console.png', fullPage: true });
 });
 
-test('asking for a person while the broker is unreachable says so and offers a callback or the AI', async ({
+/** Callback requests waiting on the caller's device for an operator. */
+const waitingCallbacks = (page: Page) =>
+	page.evaluate(
+		() =>
+			new Promise<number>((ok, fail) => {
+				const open = indexedDB.open('baton');
+				open.onerror = () => fail(open.error);
+				open.onsuccess = () => {
+					const count = open.result.transaction('callbacks').objectStore('callbacks').count();
+					count.onsuccess = () => (open.result.close(), ok(count.result));
+					count.onerror = () => fail(count.error);
+				};
+			})
+	);
+
+test('a person asked for offline: a callback or the AI; the callback reaches the operator once the network is back, once, across a reload', async ({
 	context,
 	page
 }) => {
@@ -155,13 +176,49 @@ test('asking for a person while the broker is unreachable says so and offers a c
 	await goOffline(context, page, server);
 	await page.getByTestId('text-only').check();
 	await page.getByTestId('call-button').click();
+	// Asking for a person says plainly that the team cannot be reached, and offers a callback or
+	// the assistant; no queue to wait in.
 	await say(page, 'Let me talk to a real person please');
 	await expect(page.getByTestId('transcript')).toContainText('cannot reach our team');
+	await expect(page.getByRole('button', { name: 'Wait in the queue' })).toHaveCount(0);
 	await expect(page.getByRole('button', { name: 'Call me back' })).toBeVisible();
-	await expect(page.getByRole('button', { name: 'Keep going with the assistant' })).toBeVisible();
 	await page.getByRole('button', { name: 'Keep going with the assistant' }).click();
 	await say(page, 'I have a question about a charge on my bill');
 	await expect(page.getByTestId('owner')).toContainText('billing');
+	// Asked again, the caller takes the callback.
+	await say(page, 'my number is 415-555-0134, can I get a human');
+	await expect(page.getByRole('button', { name: 'Call me back' })).toBeVisible();
+	await page.getByRole('button', { name: 'Call me back' }).click();
+	await expect(page.getByTestId('transcript')).toContainText(
+		'kept on this device and goes to our team as soon as we can reach them'
+	);
+	await expect(page.getByTestId('call-state')).toHaveAttribute('data-state', 'ended');
+
+	// The page is reloaded, still with no network: the request is still there.
+	await page.reload();
+	await stillOffline(context, page);
+	expect(await waitingCallbacks(page)).toBe(1);
+
+	// The network and the server come back; an operator signs in.
+	const back = await serve();
+	await context.setOffline(false);
+	const operator = await context.newPage();
+	await operator.goto(`${back.origin}/operator?signal=mqtt`);
+	await operator.getByTestId('operator-id').fill('olivia');
+	await operator.getByTestId('operator-password').fill('olivia test password');
+	await operator.getByRole('button', { name: /sign in/i }).click();
+	const list = operator.getByTestId('callbacks');
+	await expect(list).toContainText('415-555-0134', { timeout: 30_000 });
+	await expect(list).toContainText('Callbacks to make (1)');
+	// Acknowledged: the caller's device no longer keeps it.
+	await expect.poll(() => waitingCallbacks(page)).toBe(0);
+
+	// Once: the caller's page reloaded online sends nothing again.
+	await page.reload();
+	await expect(page.getByTestId('network')).toHaveAttribute('data-online', 'true');
+	await page.waitForTimeout(1500);
+	await expect(list).toContainText('Callbacks to make (1)');
+	await expect(list.getByText('415-555-0134')).toHaveCount(1);
 });
 
 test('offline after keeping the voice: a voice call is greeted, heard and answered in the offline voice', async ({

@@ -1,7 +1,7 @@
 import { assets } from '$app/paths';
 import type { ContextPackage, TranscriptEntry } from '$lib/agents/handoff/context-package';
 import { demoDataset, demoFlow } from '$lib/agents/demo';
-import { personaById } from '$lib/agents/flow';
+import { personaById, triageOf } from '$lib/agents/flow';
 import { LlmResponder } from '$lib/agents/llm-responder';
 import { LlmRouter, type ChatEngine } from '$lib/agents/routing/llm-router';
 import { Router } from '$lib/agents/routing/router';
@@ -12,6 +12,7 @@ import type { Signaling } from '$lib/rtc/signaling/signaling';
 import { ManualSignaling } from '$lib/rtc/signaling/manual-signaling';
 import { openSignaling, type TransportChoice } from '$lib/rtc/signaling/transport';
 import { openBatonDB } from '$lib/storage/db';
+import type { AuditLog } from '$lib/storage/audit-log';
 import { callbackStore, type Kept } from '$lib/rtc/callbacks/callbacks';
 import { CallbackCourier } from '$lib/rtc/callbacks/courier';
 import { openBrowserAttempts } from '$lib/storage/attempts';
@@ -73,6 +74,8 @@ export class CallController {
 	/** Signaling could not be opened (no network, the broker down): tried again later. */
 	#signalingDown = false;
 	#courier: CallbackCourier | null = null;
+	/** Where each call's audit events are kept (a kiosk), if anywhere. */
+	#audit: AuditLog | null = null;
 	/** Where the last callback asked for with no way to reach the team was kept. */
 	#callbackKept = $state<Kept | 'failed' | null>(null);
 
@@ -253,6 +256,14 @@ export class CallController {
 		if (this.#signalingDown) void this.#retrySignaling();
 		const view = this.#view(session);
 		this.#unwire.push(wireCall(session, view, voice));
+		const audit = this.#audit;
+		if (audit) {
+			this.#unwire.push(
+				session.on((e) => {
+					if (e.type === 'audit') void audit.append(e.event).catch(() => {});
+				})
+			);
+		}
 		await session.start();
 		this.#trainRouter(voice);
 		await this.#connectHumanLink(session);
@@ -342,6 +353,34 @@ export class CallController {
 		// Joining the queue: the position comes from the other callers waiting on signaling.
 		const position = choice === 'queue' ? this.#link?.queuePosition : undefined;
 		await this.#session?.chooseFallback(choice, position ? { position } : {});
+	}
+
+	/** Keeps every call's audit events in `log` (a kiosk keeps its redacted audit trail). */
+	keepAudit(log: AuditLog): void {
+		this.#audit = log;
+	}
+
+	/** Forgets the last call: nothing of it stays on the page (a kiosk, before the next visitor). */
+	clear(): void {
+		if (this.active) this.hangUp();
+		for (const undo of this.#unwire.splice(0)) undo();
+		this.#link?.close();
+		this.#link = null;
+		this.#session = null;
+		this.#state = 'idle';
+		this.#transcript = [];
+		this.#owner = triageOf(this.flow).id;
+		this.#packages = [];
+		this.#narration = null;
+		this.#fallback = null;
+		this.#outcome = null;
+		this.#busy = false;
+		this.#linkStatus = { type: 'idle' };
+		this.#remoteAudio = null;
+		this.#timings = {};
+		this.#pairingCode = null;
+		this.#safetyCode = null;
+		this.#callbackKept = null;
 	}
 
 	hangUp(): void {

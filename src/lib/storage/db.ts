@@ -1,4 +1,5 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { AuditEvent } from '../agents/audit';
 
 // Baton's IndexedDB: what must survive a dropped link or a closed tab. Writes that protect call data
 // use `durability: 'strict'`, so a crash right after a write does not lose it.
@@ -40,6 +41,15 @@ export interface BatonDB extends DBSchema {
 			sent: boolean;
 		};
 	};
+	/**
+	 * A kiosk's record of its calls (audit-log.ts): the session's audit events, which carry no
+	 * caller's words, only ids, labels and numbers. The one thing a kiosk's reset keeps.
+	 */
+	audit: {
+		key: number;
+		value: AuditEvent & { seq?: number };
+		indexes: { callId: string };
+	};
 }
 
 export type Database = IDBPDatabase<BatonDB>;
@@ -48,7 +58,11 @@ export type Database = IDBPDatabase<BatonDB>;
 export const OPERATOR_DB = 'baton-operator';
 
 export async function openBatonDB(name = 'baton'): Promise<Database> {
-	return openDB<BatonDB>(name, 2, {
+	const db = await openDB<BatonDB>(name, 3, {
+		// A newer version of the app opened in another tab: let it upgrade.
+		blocking() {
+			db.close();
+		},
 		upgrade(db, oldVersion, _newVersion, tx) {
 			if (oldVersion < 1) {
 				db.createObjectStore('outbox', { keyPath: 'id' });
@@ -64,6 +78,13 @@ export async function openBatonDB(name = 'baton'): Promise<Database> {
 				outbox.createIndex('createdAt', 'createdAt');
 				tx.objectStore('received').createIndex('at', 'at');
 			}
+			if (oldVersion < 3) {
+				db.createObjectStore('audit', { keyPath: 'seq', autoIncrement: true }).createIndex(
+					'callId',
+					'callId'
+				);
+			}
 		}
 	});
+	return db;
 }
