@@ -1,10 +1,11 @@
 import { assets } from '$app/paths';
 import type { ContextPackage, TranscriptEntry } from '$lib/agents/handoff/context-package';
-import { demoDataset, demoFlow } from '$lib/agents/demo';
+import type { Flow } from '$lib/agents/flow';
 import { personaById, triageOf } from '$lib/agents/flow';
 import { LlmResponder } from '$lib/agents/llm-responder';
 import { LlmRouter, type ChatEngine } from '$lib/agents/routing/llm-router';
 import { Router } from '$lib/agents/routing/router';
+import { pageFlow } from './page-flow.svelte';
 import { fillRouter, pageModelSources, type RoutingModelReady } from '$lib/workers/routing-model';
 import { Session, type CallState, type FallbackChoice, type Outcome } from '$lib/agents/session';
 import { CallerLink, type CallerLinkStatus } from '$lib/rtc/transfer/caller-link';
@@ -43,9 +44,13 @@ function attempts() {
 // One router per page. Its model comes off the main thread once the call has started (see
 // #trainRouter); training in the page, a few hundred milliseconds on a 2-core device, happens only
 // if the first routed turn comes before the model, and a page view loads nothing.
-const sharedRouter = Router.deferred(demoFlow);
-const router = () => sharedRouter;
-let routerModel: Promise<RoutingModelReady> | null = null;
+// One router per flow (the default one, or a flow the page loaded with ?flow=), each with its model.
+const routers = new Map<Flow, { router: Router; model: Promise<RoutingModelReady> | null }>();
+function routing(flow: Flow) {
+	let r = routers.get(flow);
+	if (!r) routers.set(flow, (r = { router: Router.deferred(flow), model: null }));
+	return r;
+}
 
 export class CallController {
 	#session: Session | null = null;
@@ -139,8 +144,14 @@ export class CallController {
 		return this.#callbackKept;
 	}
 
-	readonly flow = demoFlow;
-	readonly company = demoFlow.company.name;
+	/** The company this page serves: the default flow, or the one ?flow= loaded. */
+	get flow(): Flow {
+		return pageFlow.flow;
+	}
+
+	get company(): string {
+		return pageFlow.flow.company.name;
+	}
 
 	get state() {
 		return this.#state;
@@ -236,8 +247,8 @@ export class CallController {
 		const verification = await attempts();
 		const session = new Session({
 			flow: this.flow,
-			dataset: demoDataset,
-			router: router(),
+			dataset: pageFlow.data,
+			router: routing(this.flow).router,
 			attempts: verification.limiter,
 			device: verification.device,
 			channel: this.#mode,
@@ -276,8 +287,9 @@ export class CallController {
 	 * turn that comes first has the router train on the spot.
 	 */
 	#trainRouter(voice: VoiceAgent | null): void {
-		if (router().isTrained || routerModel) return;
-		const load = () => (routerModel ??= fillRouter(router(), this.flow, pageModelSources(assets)));
+		const r = routing(this.flow);
+		if (r.router.isTrained || r.model) return;
+		const load = () => (r.model ??= fillRouter(r.router, this.flow, pageModelSources(assets)));
 		if (voice) void voice.firstWords().then(load);
 		else load();
 	}

@@ -107,3 +107,28 @@ export function humanOf(flow: Flow): Persona | undefined {
 export function identityTool(flow: Flow): Extract<ToolDef, { kind: 'verify' }> | undefined {
 	return flow.tools.find((t): t is Extract<ToolDef, { kind: 'verify' }> => t.kind === 'verify');
 }
+
+/** What the company helps with, in the caller's words: the flow's phrase, else its teams. */
+export function topicsOf(flow: Flow): string {
+	if (flow.phrases.topics) return flow.phrases.topics;
+	const teams = flow.personas.filter((p) => p.kind === 'specialist').map((p) => p.team ?? p.id);
+	return teams.length > 0 ? orList(teams) : 'your question';
+}
+
+/** Examples of requests, for a caller who is not sure what to say: the flow's, else its intents'. */
+export function examplesOf(flow: Flow): string {
+	if (flow.phrases.examples) return flow.phrases.examples;
+	const labels = flow.personas
+		.filter((p) => p.kind === 'specialist')
+		.map((p) => p.intents.find((i) => i.examples.length > 0)?.label)
+		.filter((l): l is string => !!l)
+		.slice(0, 3)
+		.map((l) => l.charAt(0).toLowerCase() + l.slice(1));
+	return labels.length > 0 ? orList(labels) : 'what you are calling about';
+}
+
+function orList(items: string[]): string {
+	return items.length <= 1
+		? items.join('')
+		: `${items.slice(0, -1).join(', ')}, or ${items.at(-1)}`;
+}

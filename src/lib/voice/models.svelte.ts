@@ -59,7 +59,8 @@ export class Models {
 	readonly phrases: PhraseBook;
 
 	readonly #config: VoiceConfig;
-	readonly #personas: readonly Persona[];
+	/** The personas whose voices a call may need (the page's flow can change before the call). */
+	readonly #personas: () => readonly Persona[];
 	#stt: WorkerClient<SttApi> | null = null;
 	#tts: WorkerClient<TtsApi> | null = null;
 	#gpuFound: Promise<boolean> | null = null;
@@ -70,10 +71,10 @@ export class Models {
 	#ortBytes: [number, number] = [0, 0];
 	#sttBytes: [number, number] = [0, 0];
 
-	constructor(page: URL, personas: readonly Persona[]) {
+	constructor(page: URL, personas: readonly Persona[] | (() => readonly Persona[])) {
 		this.#config = voiceConfig(page, assets);
 		this.stt.label = `Speech recognition (${this.#config.sttModel.replace('-', ' ')})`;
-		this.#personas = personas;
+		this.#personas = typeof personas === 'function' ? personas : () => personas;
 		this.phrases = new PhraseBook(phrasesUrl(this.#config, page.href));
 	}
 
@@ -230,7 +231,7 @@ export class Models {
 		this.startVoice();
 		if (!this.#tts) return;
 		const device = (await this.#detectGpu()) ? 'webgpu' : 'wasm';
-		const params = kokoroLoadParams(this.#config, location.href, this.#personas, device);
+		const params = kokoroLoadParams(this.#config, location.href, this.#personas(), device);
 		await this.#load('natural', () =>
 			this.#tts!.call('loadNatural', params, {
 				onProgress: (p) => this.#progress('natural', p)

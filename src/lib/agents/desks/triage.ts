@@ -1,5 +1,5 @@
 import type { CallControls } from './call-controls';
-import { humanOf, personaById, type Flow, type Persona } from '../flow';
+import { examplesOf, humanOf, personaById, topicsOf, type Persona } from '../flow';
 import { isVague } from '../understanding/caller-words';
 import type { LlmRouter } from '../routing/llm-router';
 import type { RouteDecision, Router } from '../routing/router';
@@ -242,29 +242,4 @@ export class TriageDesk {
 		if (route.intent && route.personaId === personaId) this.#c.record.intent = route.intent;
 		return this.#c.handoff(personaId, trigger, { intentFor: route });
 	}
-}
-
-/** What the company helps with, in the caller's words: the flow's phrase, else its teams. */
-function topicsOf(flow: Flow): string {
-	if (flow.phrases.topics) return flow.phrases.topics;
-	const teams = flow.personas.filter((p) => p.kind === 'specialist').map((p) => p.team ?? p.id);
-	return teams.length > 0 ? orList(teams) : 'your question';
-}
-
-/** Examples of requests, for a caller who is not sure what to say: the flow's, else its intents'. */
-function examplesOf(flow: Flow): string {
-	if (flow.phrases.examples) return flow.phrases.examples;
-	const labels = flow.personas
-		.filter((p) => p.kind === 'specialist')
-		.map((p) => p.intents.find((i) => i.examples.length > 0)?.label)
-		.filter((l): l is string => !!l)
-		.slice(0, 3)
-		.map((l) => l.charAt(0).toLowerCase() + l.slice(1));
-	return labels.length > 0 ? orList(labels) : 'what you are calling about';
-}
-
-function orList(items: string[]): string {
-	return items.length <= 1
-		? items.join('')
-		: `${items.slice(0, -1).join(', ')}, or ${items.at(-1)}`;
 }
