@@ -13,6 +13,8 @@ import type { Signaling } from '$lib/rtc/signaling/signaling';
 import { ManualSignaling } from '$lib/rtc/signaling/manual-signaling';
 import { openSignaling, type TransportChoice } from '$lib/rtc/signaling/transport';
 import { openBatonDB } from '$lib/storage/db';
+import { IdbKeptRecords, withKept } from '$lib/storage/kept-records';
+import type { TableData } from '$lib/agents/flows/tables';
 import type { AuditLog } from '$lib/storage/audit-log';
 import { callbackStore, type Kept } from '$lib/rtc/callbacks/callbacks';
 import { CallbackCourier } from '$lib/rtc/callbacks/courier';
@@ -50,6 +52,21 @@ function routing(flow: Flow) {
 	let r = routers.get(flow);
 	if (!r) routers.set(flow, (r = { router: Router.deferred(flow), model: null }));
 	return r;
+}
+
+/**
+ * What earlier calls of this flow kept in this browser (bookings, tickets), and where a new record
+ * goes; none where storage is unavailable (the call still runs, keeping records for itself).
+ */
+async function keptRecords(flow: Flow): Promise<{ store: IdbKeptRecords; rows: TableData } | null> {
+	if (typeof indexedDB === 'undefined' || !flow.tables.some((t) => t.keep)) return null;
+	try {
+		const keys = Object.fromEntries(flow.tables.map((t) => [t.id, t.key]));
+		const store = await IdbKeptRecords.open(flow.id, keys);
+		return { store, rows: await store.load() };
+	} catch {
+		return null;
+	}
 }
 
 export class CallController {
@@ -244,10 +261,12 @@ export class CallController {
 		// (cache reads, compiling), which would otherwise hold up its first words.
 		if (voice) void voice.firstWords().then(() => voice.models.prepare());
 		await this.#voice?.cancelSpeech();
-		const verification = await attempts();
+		const [verification, kept] = await Promise.all([attempts(), keptRecords(this.flow)]);
+		const keys = Object.fromEntries(this.flow.tables.map((t) => [t.id, t.key]));
 		const session = new Session({
 			flow: this.flow,
-			dataset: pageFlow.data,
+			dataset: kept ? withKept(pageFlow.data, kept.rows, keys) : pageFlow.data,
+			...(kept ? { kept: kept.store } : {}),
 			router: routing(this.flow).router,
 			attempts: verification.limiter,
 			device: verification.device,
