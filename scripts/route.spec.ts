@@ -97,6 +97,26 @@ describe('route CLI', () => {
 		expect(rows[2]).toMatchObject({ text: null, line: 3 });
 	});
 
+	it('routes with a flow file, and lists a broken flow’s errors', () => {
+		const f = files(
+			{ personas: [] },
+			'{"text": "how much do I owe"}\n{"text": "tell me a joke"}\n'
+		);
+		const r = run(['--flow', 'flows/northwind-mobile.json', '--input', f.i]);
+		expect(r.status).toBe(0);
+		const rows = r.stdout
+			.trim()
+			.split('\n')
+			.map((l) => JSON.parse(l));
+		expect(rows.map((x) => x.route)).toEqual(['billing', null]);
+		const bad = join(mkdtempSync(join(tmpdir(), 'baton-route-')), 'flow.json');
+		writeFileSync(bad, JSON.stringify({ version: 1, personas: [] }));
+		const b = run(['--flow', bad, '--input', f.i]);
+		expect(b.status).toBe(2);
+		expect(b.stderr).toContain('company');
+		expect(run(['--flow', bad, '--personas', f.p, '--input', f.i]).status).toBe(2);
+	});
+
 	it('explains an invalid personas file', () => {
 		const f = files({ personas: [{ id: 'x', examples: [] }] }, '');
 		const r = run(['--personas', f.p, '--input', f.i]);

@@ -1,4 +1,4 @@
-// Routing CLI: npm run --silent route -- --personas PERSONAS.json --input INPUT.jsonl [--threshold T]
+// Routing CLI: npm run --silent route -- (--personas PERSONAS.json | --flow FLOW.json) --input INPUT.jsonl [--threshold T]
 import { parseArgs } from 'node:util';
 import {
 	describeThreshold,
@@ -7,18 +7,21 @@ import {
 	trainFromPersonas
 } from '../src/lib/agents/cli/routing-cli';
 import { checkFile, InputError, MAX_JSONL_BYTES, readJson, readLines } from './cli-input';
+import { FlowFileError, loadFlow } from '../src/lib/agents/flows/load';
 
 function fail(message: string): never {
 	process.stderr.write(`route: ${message}\n`);
 	process.exit(2);
 }
 
-const usage = 'Usage: route --personas PERSONAS.json --input INPUT.jsonl [--threshold 0..1]';
-let values: { personas?: string; input?: string; threshold?: string };
+const usage =
+	'Usage: route (--personas PERSONAS.json | --flow FLOW.json) --input INPUT.jsonl [--threshold 0..1]';
+let values: { personas?: string; flow?: string; input?: string; threshold?: string };
 try {
 	({ values } = parseArgs({
 		options: {
 			personas: { type: 'string' },
+			flow: { type: 'string' },
 			input: { type: 'string' },
 			threshold: { type: 'string' }
 		}
@@ -26,7 +29,8 @@ try {
 } catch (e) {
 	fail(`${(e as Error).message}. ${usage}`);
 }
-if (!values.personas || !values.input) fail(`--personas and --input are required. ${usage}`);
+if (!values.input || !values.personas === !values.flow)
+	fail(`--input and one of --personas or --flow are required. ${usage}`);
 const inputPath = values.input;
 try {
 	checkFile(inputPath, MAX_JSONL_BYTES);
@@ -36,12 +40,27 @@ try {
 
 let file;
 try {
-	file = parsePersonasFile(readJson(values.personas));
+	if (values.flow) {
+		// A flow file's personas and their examples (intents' included), and its out-of-scope lines.
+		const { flow } = loadFlow(readJson(values.flow));
+		file = parsePersonasFile({
+			personas: flow.personas
+				.filter((p) => p.examples.length > 0)
+				.map((p) => ({ id: p.id, examples: p.examples })),
+			outOfScope: flow.outOfScope
+		});
+	} else file = parsePersonasFile(readJson(values.personas!));
 } catch (e) {
+	if (e instanceof FlowFileError)
+		fail(
+			`--flow ${values.flow} has ${e.issues.length} error(s); run flow:check on it:\n` +
+				e.issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')
+		);
+	const option = values.flow ? '--flow' : '--personas';
 	fail(
 		e instanceof InputError
-			? `--personas: ${e.message}`
-			: `--personas ${values.personas}: ${(e as Error).message}`
+			? `${option}: ${e.message}`
+			: `${option} ${values.flow ?? values.personas}: ${(e as Error).message}`
 	);
 }
 const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
