@@ -105,7 +105,7 @@ export const FieldSchema = v.strictObject({
 export const TableSchema = v.strictObject({
 	id,
 	key: described(id, 'The field that identifies a row.'),
-	/** The field that names a row to a caller ("Unlimited Plus" for the plan `unlimited-plus`). */
+	/** The field that names a row to a caller ("Gold Care" for the row `gold`). */
 	label: v.optional(id),
 	/** Rows belong to one caller: only the verified caller's rows are read, and never said to others. */
 	private: v.optional(v.boolean()),

@@ -3,8 +3,8 @@
 
 /**
  * Lower-cases a leading sentence word so a fact can sit mid-sentence ("To recap: your balance…").
- * A name keeps its capital: a word followed by another capitalised word ("Maria Lopez", "Unlimited
- * Plus"), a word with a digit or an inner capital ("iPhone", "DSP-0001"), or one in capitals ("PIN").
+ * A name keeps its capital: a word followed by another capitalised word ("Ann Able", "Gold
+ * Care"), a word with a digit or an inner capital ("iPhone", "DSP-0001"), or one in capitals ("PIN").
  */
 export function lowerFirst(s: string): string {
 	const m = /^(\S+)(\s+(\S+))?/.exec(s);

@@ -8,7 +8,7 @@ import { identityTool } from './tool-guard';
 // What an agent must not say to a caller: another caller's data. Every value of a private table's
 // row (a caller's own record, or a row that belongs to one) is protected unless the call is
 // verified for that caller, the caller said it first, or it is public: the same value appears in a
-// public table (a plan's price, an announced outage's zip) or its field is marked public. The
+// public table (a price listed for everyone, the zip of an announced incident) or its field is marked public. The
 // language model path checks every sentence with this before it is spoken; the injection
 // benchmark checks every agent line.
 

@@ -181,7 +181,7 @@ export function extractEntities(text: string, vocab?: Vocabulary): Extraction {
 	for (const m of text.matchAll(/\b[\w.+-]+@[\w-]+\.[\w.-]+\b/g)) add('email', m[0].toLowerCase());
 
 	// The flow's named things (a plan, a device, a treatment): its tables' values, longest first so
-	// "Unlimited Plus" wins over "Unlimited", then the formats its slots declare.
+	// "Gold Care Plus" wins over "Gold Care", then the formats its slots declare.
 	for (const group of vocab?.values ?? []) {
 		let rest = lower;
 		const names = group.names
