@@ -55,3 +55,34 @@ test('the demo flow named by ?flow= answers a call as the default does', async (
 	await say(page, 'what is my balance, account AC-10021 pin 4821');
 	await expect(page.getByTestId('transcript')).toContainText('Your balance is $94.00');
 });
+
+test('a dental clinic from its flow file: routes, verifies, answers from a tool, hands on with the context, then to a person', async ({
+	page
+}) => {
+	await page.goto('/?flow=/flows/bright-smile-dental.json&debug');
+	await expect(page.locator('h1')).toContainText('Bright Smile Dental');
+	await page.getByTestId('text-only').check();
+	await page.getByTestId('call-button').click();
+	await expect(page.getByTestId('transcript')).toContainText(
+		'Thank you for calling Bright Smile Dental'
+	);
+	await say(page, "I got a bill and I don't understand why I owe $180");
+	await expect(page.getByTestId('owner')).toContainText('billing');
+	await expect(page.getByTestId('transcript')).toContainText('patient number');
+	await say(page, "it's BSD-20417 and my passcode is 5150");
+	// The invoice comes from the clinic's own table, through the flow's template.
+	await expect(page.getByTestId('transcript')).toContainText('Invoice INV-318');
+	await expect(page.getByTestId('transcript')).not.toContainText('5150');
+	await say(page, 'does my insurance cover crowns?');
+	await expect(page.getByTestId('owner')).toContainText('insurance');
+	await expect(page.getByTestId('transcript')).toContainText(
+		"Dana Whitfield and you're already verified"
+	);
+	await expect(page.getByTestId('package-caller')).toContainText('BSD-20417');
+	await expect(page.getByTestId('package-caller')).toContainText('verified by passcode');
+	await say(page, 'I want to speak to a person please');
+	await expect(page.getByTestId('human-handoff')).toBeVisible();
+	await expect(page.getByTestId('package-trigger')).toHaveText('explicit_request');
+	await expect(page.getByTestId('package-caller')).toContainText('BSD-20417');
+	await page.screenshot({ path: 'test-results/dental-human-handoff.png', fullPage: true });
+});
