@@ -291,8 +291,8 @@ describe('the scripted dental calls', () => {
 				expect(check.leaksIn(t.text, session!.record), `${c.id}: ${t.text}`).toEqual([]);
 			const secrets = data.patients!.map((p) => String(p.passcode));
 			for (const secret of secrets) {
-				expect(JSON.stringify(c.packages), c.id).not.toContain(secret);
-				expect(JSON.stringify(c.transcript), c.id).not.toContain(secret);
+				expect(JSON.stringify(c.packages), String(c.id)).not.toContain(secret);
+				expect(JSON.stringify(c.transcript), String(c.id)).not.toContain(secret);
 			}
 		}
 		expect([...owners].sort()).toEqual([
