@@ -12,6 +12,12 @@ import { ToolGuard } from '../src/lib/agents/tools/tool-guard';
 import { AttemptLimiter } from '../src/lib/agents/tools/verification';
 import { record } from '../src/lib/testing/recording';
 
+/** A record as text without its ids and times: random hex can contain any four digits. */
+const words = (x: unknown) =>
+	JSON.stringify(x, (k, v) =>
+		['handoffId', 'callId', 'createdAt', 'at', 'startedAt'].includes(k) ? undefined : v
+	);
+
 // The README's "Make it yours" example, run through the real loader, router and session: a flow
 // written by someone else (a bike shop) routes, verifies, answers from its tools, books only after
 // a yes, and never says another customer's data. Nothing here is bike-shop code.
@@ -107,7 +113,7 @@ describe('the City Bikes example flow', () => {
 		);
 		expect(lastAgent(right)).toContain('So far: tune-up ($79.00), new brake pads ($15.00).');
 		// The PIN is checked and forgotten: not in the transcript, the actions or the log.
-		expect(JSON.stringify([right.record, right.audit])).not.toContain('7391');
+		expect(words([right.record, right.audit])).not.toContain('7391');
 	});
 
 	it('books a slot only after the caller says yes, and keeps the booking', async () => {
@@ -172,7 +178,7 @@ describe('the City Bikes example flow', () => {
 		expect(pkg.nextStep).toBe(
 			'Check repair CB-2043 (brake service on the Trail 5) under warranty and offer a free re-check.'
 		);
-		expect(JSON.stringify(pkg)).not.toContain('5817');
+		expect(words(pkg)).not.toContain('5817');
 		run.stop();
 	});
 

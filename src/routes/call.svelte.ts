@@ -356,7 +356,8 @@ export class CallController {
 			const db = await openBatonDB();
 			this.#link = new CallerLink({
 				// Copying codes by hand takes a while; a signaled operator answers in seconds.
-				acceptTimeoutMs: manual ? 5 * 60_000 : 30_000,
+				// The flow says how long a caller waits for an operator (manual pairing takes longer).
+				acceptTimeoutMs: manual ? 5 * 60_000 : this.flow.human.timeoutSeconds * 1000,
 				line: session.human,
 				signaling: this.#signaling,
 				db,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { demoCall } from '../../testing/calls';
+import { demoCall, demoRouter } from '../../testing/calls';
+import { demoDataset, demoFlow } from '../demo';
+import { Session } from '../session';
 import { record } from '../../testing/recording';
 
 describe('HumanDesk: the human line of a call, as a human link drives it', () => {
@@ -17,6 +19,24 @@ describe('HumanDesk: the human line of a call, as a human link drives it', () =>
 		expect(run.said('system').text).toBe("You're now connected with Dana.");
 		expect(call.state).toBe('with_human');
 		expect(call.human.waiting).toBeUndefined();
+	});
+
+	it('offers only the fallbacks the flow lists, in its words', async () => {
+		const flow = { ...demoFlow, human: { timeoutSeconds: 20, fallbacks: ['callback' as const] } };
+		const call = new Session({
+			flow,
+			dataset: demoDataset,
+			router: demoRouter(),
+			human: 'external'
+		});
+		await call.start();
+		await call.hear('let me talk to a person');
+		const run = record(call);
+		await call.human.declined('No one picked up in time.');
+		expect(run.next('fallback_offer').options).toEqual(['callback']);
+		expect(run.said('agent', 'triage').text).toBe(
+			"No one picked up in time. You can ask for a callback. Everything you've told us is saved."
+		);
 	});
 
 	it('offers queue, callback or the AI when no one can take the call, and takes the choice by voice', async () => {

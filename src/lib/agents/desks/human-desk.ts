@@ -87,16 +87,26 @@ export class HumanDesk implements HumanLink {
 		this.#awaitingChoice = true;
 		this.#unreachable = options.unreachable === true;
 		this.#c.setState('on_hold');
-		this.#c.emit({
-			type: 'fallback_offer',
-			options: this.#unreachable ? ['callback', 'ai'] : ['queue', 'callback', 'ai']
-		});
+		// The flow's fallbacks; with no way to reach the team there is no queue to wait in.
+		const offered = this.#c.flow.human.fallbacks.filter(
+			(o) => !(this.#unreachable && o === 'queue')
+		);
+		const choicesOffered: FallbackChoice[] = offered.length > 0 ? offered : ['ai'];
+		this.#c.emit({ type: 'fallback_offer', options: choicesOffered });
+		const ways: Record<FallbackChoice, string> = {
+			queue: 'wait in the queue',
+			callback: this.#unreachable
+				? "ask for a callback, which we'll pass on as soon as we can reach them"
+				: 'ask for a callback',
+			ai: 'keep going with me'
+		};
+		const words = choicesOffered.map((o) => ways[o]);
+		const choices =
+			words.length === 1 ? words[0] : `${words.slice(0, -1).join(', ')}, or ${words.at(-1)}`;
 		await this.#c.reply(
 			ai,
 			{
-				say: this.#unreachable
-					? `${reason} You can ask for a callback, which we'll pass on as soon as we can reach them, or keep going with me. Everything you've told us is saved.`
-					: `${reason} You can wait in the queue, ask for a callback, or keep going with me. Everything you've told us is saved.`,
+				say: `${reason} You can ${choices}. Everything you've told us is saved.`,
 				facts: []
 			},
 			{ keepState: true }

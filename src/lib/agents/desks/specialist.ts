@@ -1,7 +1,7 @@
 import type { CallControls } from './call-controls';
 import type { ContextPackage } from '../handoff/context-package';
 import { opening } from '../handoff/handoff';
-import { humanOf, type Persona } from '../flow';
+import { humanOf, topicsOf, type Persona } from '../flow';
 import type { Row } from '../flows/schema';
 import type { Scope } from '../flows/scope';
 import { holesOf } from '../flows/template';
@@ -162,7 +162,7 @@ export class SpecialistDesk {
 			this.#pending = undefined;
 			this.#c.awaiting = 'human_offer';
 			return this.#c.reply(owner, {
-				say: "That's outside what I can help with. I can connect you with a person, or help with anything else about your account. Would you like a person?",
+				say: `That's outside what I can help with. I can connect you with a person, or help with ${topicsOf(this.#c.flow)}. Would you like a person?`,
 				facts: []
 			});
 		} else if (this.#c.awaiting === 'human_offer' && saidYes(text) && human) {

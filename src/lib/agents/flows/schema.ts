@@ -428,7 +428,8 @@ export const PersonaSchema = v.strictObject({
 	handBackTo: v.optional(id),
 	tools: v.optional(v.array(id)),
 	intents: v.optional(v.array(IntentSchema)),
-	/** More caller utterances for this persona beyond its intents' examples. */
+	/** Caller utterances for a persona with no intents (routing learns from intents' examples when
+	 * a persona has them). */
 	examples: v.optional(v.array(text))
 });
 

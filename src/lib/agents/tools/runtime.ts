@@ -153,8 +153,9 @@ export class ToolRuntime {
 				const values: Row = {};
 				for (const [field, t] of Object.entries(tool.set)) {
 					const value = here.value(t);
-					if (value === undefined || value === '') return fail(`No value was given for ${field}.`);
-					values[field] = value;
+					if (value === undefined || value === '')
+						return fail('That change could not be made: something it needs is missing.');
+					values[field] = typed(this.tables.field(tool.table, field)?.type, value);
 				}
 				const bad = this.#badRef(tool.table, values, ctx);
 				if (bad) return fail(bad);
@@ -244,7 +245,8 @@ export class ToolRuntime {
 		const values: Row = {};
 		for (const [field, t] of Object.entries(tool.values)) {
 			const value = scope.value(t);
-			if (value !== undefined && value !== '') values[field] = value;
+			if (value !== undefined && value !== '')
+				values[field] = typed(this.tables.field(tool.table, field)?.type, value);
 		}
 		const rows = this.tables.rows(tool.table);
 		const bad = this.#badRef(tool.table, values, ctx);
@@ -263,7 +265,7 @@ export class ToolRuntime {
 		}
 		for (const f of def.fields) {
 			if (f.name !== def.key && !f.optional && values[f.name] === undefined)
-				return fail(`The ${def.id} record needs ${f.name}.`);
+				return fail('That could not be recorded: something it needs is missing.');
 		}
 		const taken = rows
 			.map((r) => String(r[def.key] ?? ''))
@@ -342,6 +344,17 @@ export class ToolRuntime {
 		}
 		return this.#ok(tool.result, scope, { reply });
 	}
+}
+
+/** A value written to a field as the field's type: "45" to a money field is 45, "true" is true. */
+function typed(type: string | undefined, value: unknown): unknown {
+	if (typeof value !== 'string') return value;
+	if (type === 'money' || type === 'number') {
+		const n = Number(value);
+		return value.trim() !== '' && Number.isFinite(n) ? n : value;
+	}
+	if (type === 'boolean') return value === 'true' ? true : value === 'false' ? false : value;
+	return value;
 }
 
 function classify(
