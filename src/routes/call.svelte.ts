@@ -43,11 +43,11 @@ function attempts() {
 	return sharedAttempts;
 }
 
-// One router per page. Its model comes off the main thread once the call has started (see
-// #trainRouter); training in the page, a few hundred milliseconds on a 2-core device, happens only
-// if the first routed turn comes before the model, and a page view loads nothing.
-// One router per flow (the default one, or a flow the page loaded with ?flow=), each with its model.
-const routers = new Map<Flow, { router: Router; model: Promise<RoutingModelReady> | null }>();
+// One router per flow the page serves (the default, or one loaded with ?flow=), each with its
+// model. The model comes off the main thread once the call has started (see #trainRouter);
+// training in the page, a few hundred milliseconds on a 2-core device, happens only if the first
+// routed turn comes before the model, and a page view loads nothing.
+const routers = new WeakMap<Flow, { router: Router; model: Promise<RoutingModelReady> | null }>();
 function routing(flow: Flow) {
 	let r = routers.get(flow);
 	if (!r) routers.set(flow, (r = { router: Router.deferred(flow), model: null }));

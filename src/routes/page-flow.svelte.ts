@@ -31,7 +31,7 @@ export class PageFlow {
 		};
 		let text: string;
 		try {
-			const res = await fetch(new URL(url, location.href), {
+			const res = await fetch(url, {
 				cache: 'no-cache',
 				signal: AbortSignal.timeout(FETCH_TIMEOUT_MS)
 			});
