@@ -75,7 +75,23 @@ export function extractEntities(text: string, vocab?: Vocabulary): Extraction {
 	for (const s of secrets) claim(s.start, s.end);
 	const pin = secrets.find((s) => s.kind === 'pin')?.digits;
 
-	// Ids: the flow's own identifiers in any spacing or case, then a generic id shape.
+	// The company's own identifier formats come first and claim what they match, so no generic
+	// rule reads "cb 2041" as an order 2041 or "BSD 99999" as a zip code.
+	const known = [
+		...(vocab?.ids ?? []),
+		...(vocab?.values.flatMap((g) => g.names.map((n) => n.value)) ?? [])
+	];
+	for (const p of vocab?.idPatterns ?? []) {
+		for (const m of text.matchAll(new RegExp(p.re.source, 'gi'))) {
+			if (m.index === undefined || isClaimed(m.index, m.index + m[0].length)) continue;
+			const said = p.value ? titleCaseGroups(p.value, m) : m[0];
+			add(p.type, known.find((k) => norm(k) === norm(said)) ?? said);
+			claim(m.index, m.index + m[0].length);
+		}
+	}
+
+	// Ids: the flow's own identifiers in any spacing or case, then a generic id shape (unless the
+	// flow declares its own formats for account ids).
 	const ids = vocab?.ids ?? [];
 	const phones = vocab?.phones ?? [];
 	{
@@ -96,7 +112,8 @@ export function extractEntities(text: string, vocab?: Vocabulary): Extraction {
 			}
 		}
 	}
-	for (const m of text.matchAll(/\b([A-Za-z]{1,4}[- ]?\d{4,10})\b/g)) {
+	const genericIds = !vocab?.idPatterns.some((p) => p.type === 'account_id');
+	for (const m of genericIds ? text.matchAll(/\b([A-Za-z]{1,4}[- ]?\d{4,10})\b/g) : []) {
 		const before = wordsBefore(text, m.index, 3);
 		const letters = m[1]!.match(/^[A-Za-z]+/)![0];
 		const dashed = /[A-Za-z]-\d/.test(m[1]!);

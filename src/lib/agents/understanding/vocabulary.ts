@@ -11,6 +11,8 @@ export type Vocabulary = {
 	ids: string[];
 	/** Known phone numbers, for their stored format. */
 	phones: string[];
+	/** The company's identifier formats (account, order, phone): read before any generic rule. */
+	idPatterns: { type: EntityType; re: RegExp; value?: string }[];
 	values: {
 		type: EntityType;
 		/** Each value with the ways a caller may say it. */
@@ -24,9 +26,19 @@ function strings(x: unknown): string[] {
 	return typeof x === 'string' || typeof x === 'number' ? [String(x)] : [];
 }
 
+/** Entity types that are identifiers: a flow's formats for them are read first. */
+const ID_TYPES = new Set<EntityType>(['account_id', 'phone', 'order_id']);
+
 export function vocabularyOf(flow: Flow, data: TableData): Vocabulary {
-	const vocab: Vocabulary = { ids: [], phones: [], values: [] };
+	const vocab: Vocabulary = { ids: [], phones: [], idPatterns: [], values: [] };
 	for (const slot of flow.slots) {
+		if (ID_TYPES.has(slot.entity))
+			for (const p of slot.patterns ?? [])
+				vocab.idPatterns.push({
+					type: slot.entity,
+					re: new RegExp(p.match, 'i'),
+					...(p.value !== undefined ? { value: p.value } : {})
+				});
 		const rows = slot.values ? (data[slot.values.table] ?? []) : [];
 		const names: { value: string; said: string[] }[] = [];
 		for (const row of rows) {
@@ -44,6 +56,11 @@ export function vocabularyOf(flow: Flow, data: TableData): Vocabulary {
 		}
 		if (slot.entity === 'phone') {
 			vocab.phones.push(...names.map((n) => n.value));
+			continue;
+		}
+		if (ID_TYPES.has(slot.entity)) {
+			if (names.length > 0)
+				vocab.values.push({ type: slot.entity, names: dedupe(names), patterns: [] });
 			continue;
 		}
 		const patterns = (slot.patterns ?? []).map((p) => ({
