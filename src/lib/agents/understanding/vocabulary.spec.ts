@@ -32,7 +32,7 @@ describe("a flow's vocabulary", () => {
 	it('knows the demo company’s ids, phones, plans and devices', () => {
 		const demo = vocab('flows/northwind-mobile.json');
 		const found = extractEntities(
-			'account ac 10021, phone 415 555 0134, on Unlimited Plus, my pixel 7 pro',
+			'account ac 10021, phone 415 555 0134, on Unlimited Plus, my pixel 9 pro',
 			demo
 		).entities;
 		expect(found).toEqual(
@@ -40,7 +40,7 @@ describe("a flow's vocabulary", () => {
 				{ type: 'account_id', value: 'AC-10021' },
 				{ type: 'phone', value: '415-555-0134' },
 				{ type: 'plan', value: 'Unlimited Plus' },
-				{ type: 'device', value: 'Pixel 7 Pro' }
+				{ type: 'device', value: 'Pixel 9 Pro' }
 			])
 		);
 	});
