@@ -115,7 +115,10 @@ export async function runIntent(
 			trigger: { kind: 'agent_limit', detail: `No steps handle the intent "${intentId}".` }
 		};
 	}
-	// A fresh run forgets what was kept from an earlier run of the same steps.
+	// A fresh run forgets what an earlier run of the same steps found, so a step skipped by its
+	// `when` cannot leave a stale result for a later one to read; a resumed run keeps it.
+	const resuming = resume !== undefined && resume.intent === intent.id;
+	if (!resuming) forget(ctx, intent);
 	const scope = scopeFor(ctx);
 	const say: string[] = [];
 	const facts: string[] = [];
@@ -208,6 +211,7 @@ export async function runIntent(
 			if (!next?.steps) continue;
 			intent = next;
 			steps = next.steps;
+			for (const name of forget(ctx, next)) scope.set(name, undefined);
 			i = -1;
 			continue;
 		}
@@ -252,6 +256,15 @@ export async function runIntent(
 		if ('stop' in step) return out();
 	}
 	return out();
+}
+
+/** Drops the results and answers `intent`'s steps keep; returns their names. */
+function forget(ctx: StepContext, intent: Intent): string[] {
+	const names = (intent.steps ?? []).flatMap((s) =>
+		'run' in s ? [s.as ?? s.run] : 'ask' in s && 'as' in s ? [s.as] : []
+	);
+	for (const n of names) delete ctx.results[n];
+	return names;
 }
 
 type Identity = { row: Row } | { say: string; trigger?: StepResult['trigger']; stop?: boolean };
