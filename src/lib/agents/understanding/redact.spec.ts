@@ -78,6 +78,19 @@ describe('redaction: the failures found by probing', () => {
 		expect(redact(text).text).toBe(text);
 	});
 
+	it('keeps what comes before a passcode said with its digits', () => {
+		expect(redact('503-555-0142, passcode 2468').text).toBe('503-555-0142, passcode [PIN removed]');
+		expect(redact('BSD-20858, passcode 1111').text).toBe('BSD-20858, passcode [PIN removed]');
+		expect(redact('sorry, my passcode is 4403').text).toBe('sorry, my passcode is [PIN removed]');
+		expect(redact('repair C B 2041, access code 7391').text).toBe(
+			'repair C B 2041, access code [PIN removed]'
+		);
+		// A password said before its cue is still one.
+		expect(redact('hunter2, that is my password').text).toBe(
+			'[password removed], that is my password'
+		);
+	});
+
 	it('keeps the account id said after a PIN', () => {
 		expect(redact('pin is 4821 account AC-10021').text).toBe(
 			'pin is [PIN removed] account AC-10021'

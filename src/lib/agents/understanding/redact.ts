@@ -461,6 +461,8 @@ function passwordCuts(r: Reader): Cut[] {
 			cuts.push({ kind: 'password', start: value[0]!.start, end: value.at(-1)!.end, digits: '' });
 			continue;
 		}
+		// A passcode said with its digits ("…, passcode 2468") is a PIN: what came before it is not.
+		if (cue.kind === 'passcode' && digitsOnly) continue;
 		// Backward: "sunshine99, that's my password", "hotdog is the passcode".
 		let b = cue.first - 1;
 		while (
