@@ -31,6 +31,7 @@ import { ToolRuntime, type FetchLike, type KeptRecords } from './tools/runtime';
 import { Tables } from './flows/tables';
 import type { Row } from './flows/schema';
 import { vocabularyOf, type Vocabulary } from './understanding/vocabulary';
+import { addPasscodeCues } from './understanding/redact-cues';
 import { AttemptLimiter } from './tools/verification';
 import { TriageDesk } from './desks/triage';
 import type { Trigger } from './routing/triggers';
@@ -157,6 +158,8 @@ export class Session {
 			at: () => this.#at()
 		};
 		this.#triage = new TriageDesk(controls, options.router, options.llmRouter);
+		// What this company's callers call their secret is read as one, and redacted as one.
+		addPasscodeCues(identityTool(this.flow)?.secretWords ?? []);
 		const people = identityTool(this.flow)?.table;
 		const fieldOfType = (type: string) =>
 			this.flow.tables.find((t) => t.id === people)?.fields.find((f) => f.type === type)?.name;

@@ -207,6 +207,9 @@ export const ToolSchema = v.variant('kind', [
 		),
 		/** The secret field the caller's secret must equal (a PIN, a passcode). */
 		secret: id,
+		/** What callers call the secret, beyond "PIN", "passcode" and "access code": digits said
+		 * after any of these are taken once for verification and never kept. */
+		secretWords: v.optional(v.array(shortText)),
 		result: template,
 		prompts: v.strictObject({
 			identifier: shortText,

@@ -265,10 +265,29 @@ const PHRASES: [CueKind, string[]][] = [
 
 const LEXICON = new Map<string, CueKind>();
 for (const [kind, phrases] of PHRASES) for (const p of phrases) LEXICON.set(p, kind);
-export const LONGEST_CUE = Math.max(...[...LEXICON.keys()].map((p) => p.split(' ').length));
+export let LONGEST_CUE = Math.max(...[...LEXICON.keys()].map((p) => p.split(' ').length));
 
 export function cueOf(phrase: string): CueKind | undefined {
 	return LEXICON.get(phrase);
+}
+
+/**
+ * What a flow's callers call their secret ("member code", "pickup code"): each phrase reads like
+ * "passcode", so digits after it are taken once for verification and removed everywhere. A phrase
+ * that already names another secret or label keeps its meaning. Only ever adds: more is redacted.
+ */
+export function addPasscodeCues(phrases: readonly string[]): void {
+	for (const raw of phrases) {
+		const phrase = raw
+			.toLowerCase()
+			.replace(/[^a-z0-9' ]+/g, ' ')
+			.replace(/\s+/g, ' ')
+			.trim();
+		const words = phrase.split(' ').length;
+		if (!phrase || words > 4 || LEXICON.has(phrase)) continue;
+		LEXICON.set(phrase, 'passcode');
+		LONGEST_CUE = Math.max(LONGEST_CUE, words);
+	}
 }
 
 /** Words that may sit between a cue and its value: "my pin, um, it's 4821". */
