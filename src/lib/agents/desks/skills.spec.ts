@@ -30,6 +30,21 @@ describe('skills', () => {
 		expect(s.record.actions.find((a) => a.tool === 'sales.changePlan')).toMatchObject({ ok: true });
 	});
 
+	it('never asks the same question word for word to a turn that gave nothing', async () => {
+		const s = await runCall([
+			'what is my balance',
+			'why do you need that',
+			'I really just want to know'
+		]);
+		const asks = s.record.transcript.filter((t) => t.role === 'agent' && t.personaId === 'billing');
+		const [, second, third] = asks.map((t) => t.text);
+		expect(second).toMatch(/^Sorry, I need this first\. To look at your account I need/);
+		expect(third).toMatch(/^I still need that to go on\. To look at your account I need/);
+		// An answer that gives something is answered plainly, not as a repeat.
+		await s.hear('my account is AC-10021');
+		expect(lastAgent(s)).toBe('To look at your account I need your account PIN.');
+	});
+
 	it('reads yes and no the way callers say them', () => {
 		expect(['yes', 'yeah sure', 'yep, go ahead'].every(saidYes)).toBe(true);
 		expect(['no', 'nope', "no that's all"].every(saidNo)).toBe(true);

@@ -32,6 +32,11 @@ export class SpecialistDesk {
 	#results: Record<string, unknown> = {};
 	#pending: Pending | undefined;
 	#toolFailureHandled = false;
+	/** The last words the steps said, and how many times in a row they came out the same. */
+	#lastSaid = '';
+	#repeats = 0;
+	/** The caller said a secret in the turn being answered. */
+	#secretThisTurn = false;
 
 	constructor(controls: CallControls, guard: ToolGuard, caller: () => Row | undefined) {
 		this.#c = controls;
@@ -56,6 +61,7 @@ export class SpecialistDesk {
 	/** A secret (a PIN) the caller just said; kept for one verification attempt only. */
 	givePin(pin: string): void {
 		this.#secret = pin;
+		this.#secretThisTurn = true;
 	}
 
 	/** What the persona is waiting for, in a word: identity, a slot's id, confirm or answer. */
@@ -73,8 +79,17 @@ export class SpecialistDesk {
 		prefix = '',
 		resume?: Pending
 	): Promise<void> {
+		const gaveSomething = found.length > 0 || this.#secretThisTurn;
+		this.#secretThisTurn = false;
 		const result = await runIntent(intentId, this.#context(persona, text, found), resume);
 		this.#pending = result.pending;
+		// The same question twice in a row, to a turn that gave nothing it asked for, is not asked
+		// word for word: the caller hears that it is still needed.
+		const repeated = !gaveSomething && result.say !== '' && result.say === this.#lastSaid;
+		this.#repeats = repeated ? this.#repeats + 1 : 0;
+		this.#lastSaid = result.say;
+		if (repeated)
+			result.say = `${this.#repeats > 1 ? 'I still need that to go on.' : 'Sorry, I need this first.'} ${result.say}`;
 		return this.afterSteps(persona, result, prefix);
 	}
 

@@ -88,7 +88,14 @@ export function checkTemplate(ctx: Ctx, template: string, roots: Roots, path: st
 		holes = holesOf(template);
 	} catch (e) {
 		if (e instanceof TemplateSyntaxError) {
-			add(ctx, path, `template: ${e.message}`, 'Write holes as {path} or {path|filter:arg}.');
+			add(
+				ctx,
+				path,
+				`template: ${e.message}`,
+				/unknown filter/.test(e.message)
+					? 'Use one of the filters listed, e.g. {row.price|money}.'
+					: 'Write holes as {path} or {path|filter:arg}.'
+			);
 			return;
 		}
 		throw e;

@@ -105,13 +105,22 @@ export function issueToFlow(
 				fix: `Remove "${String(last)}" or check its spelling.`
 			}
 		];
+	if (issue.received === 'undefined')
+		return [
+			{
+				path: jsonPath(path),
+				message: `"${String(last)}" is missing`,
+				fix: `Add "${String(last)}" (flows/flow.schema.json describes it).`
+			}
+		];
 	let fix = 'Correct the value to the type shown.';
-	if (issue.type === 'strict_object' || /Invalid key/.test(issue.message))
-		fix = `Remove "${String(last)}" or check its spelling.`;
+	if (issue.type === 'strict_object' || issue.type === 'object')
+		fix =
+			'Write it as an object with its keys, e.g. { "field": … }; flows/flow.schema.json lists them.';
+	else if (issue.type === 'array') fix = 'Write it as a list: [ … ].';
 	else if (issue.type === 'picklist' || issue.type === 'literal')
 		fix = `Use one of the allowed values${issue.expected ? `: ${issue.expected}` : ''}.`;
 	else if (issue.type === 'min_length') fix = 'Add at least one entry.';
 	else if (issue.type === 'regex' || issue.type === 'check') fix = 'Correct the text.';
-	else if (issue.received === 'undefined') fix = `Add "${String(last)}".`;
 	return [{ path: jsonPath(path), message: issue.message, fix }];
 }
