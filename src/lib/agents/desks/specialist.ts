@@ -272,15 +272,11 @@ export class SpecialistDesk {
 			return this.#c.handoff(human.id, failed);
 		}
 		if (result.trigger) {
-			const to = (result.trigger as { to?: string }).to ?? human?.id;
-			if (to) {
+			const { nextStep, to, ...trigger } = result.trigger;
+			const target = to ?? human?.id;
+			if (target) {
 				await this.#c.reply(owner, { say: prefix + result.say, facts: result.facts });
-				const { nextStep, ...trigger } = result.trigger as Trigger & {
-					nextStep?: string;
-					to?: string;
-				};
-				delete (trigger as { to?: string }).to;
-				return this.#c.handoff(to, trigger, nextStep ? { nextStep } : {});
+				return this.#c.handoff(target, trigger, nextStep ? { nextStep } : {});
 			}
 		}
 		return this.#c.reply(owner, { say: prefix + result.say, facts: result.facts });

@@ -240,7 +240,7 @@ export async function runIntent(
 					detail: scope.text(h.detail),
 					...(h.nextStep ? { nextStep: scope.text(h.nextStep) } : {}),
 					...(h.to ? { to: h.to } : {})
-				} as StepResult['trigger']
+				}
 			});
 		}
 		if ('say' in step) {

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { ENTITY_TYPES } from '../handoff/context-package';
+import { ENTITY_TYPES, TRIGGER_KINDS } from '../handoff/context-package';
 
 // The flow file: one JSON document that makes Baton one company's. Everything a deployment
 // changes lives here (personas, intents, slots, tables and their rows, tools, thresholds, the
@@ -341,18 +341,6 @@ export const ToolSchema = v.variant('kind', [
 ]);
 
 // ---- Intents and their steps -------------------------------------------------------------------
-
-const TRIGGER_KINDS = [
-	'explicit_request',
-	'out_of_scope',
-	'low_confidence',
-	'frustration',
-	'tool_failure',
-	'sensitive_topic',
-	'workflow',
-	'agent_limit',
-	'handback'
-] as const;
 
 const when = { when: v.optional(ConditionSchema) };
 

@@ -1,6 +1,7 @@
 import type { Row, ToolDef } from '../flows/schema';
 import { holds, Scope } from '../flows/scope';
 import { norm, type Tables } from '../flows/tables';
+import { MONTHS } from '../understanding/entities';
 
 // Tools as data: a flow names a few generic kinds (verify, lookup, list, pick, match, compare,
 // update, create, http) over its tables, and words each result with a template. This runs them.
@@ -379,21 +380,6 @@ function fieldMatches(value: unknown, want: unknown, how: string): boolean {
 			return norm(value) === norm(want);
 	}
 }
-
-const MONTHS = [
-	'january',
-	'february',
-	'march',
-	'april',
-	'may',
-	'june',
-	'july',
-	'august',
-	'september',
-	'october',
-	'november',
-	'december'
-];
 
 /** A stored date and a date as said ("2026-11-03" or "November 3") name the same day. */
 export function sameDay(stored: string, said: string): boolean {

@@ -15,7 +15,8 @@ export type Extraction = {
 	pin?: string;
 };
 
-const MONTHS = [
+/** Month names, lower case, January first. */
+export const MONTHS = [
 	'january',
 	'february',
 	'march',
