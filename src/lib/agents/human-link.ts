@@ -32,8 +32,12 @@ export interface HumanLink {
 	callbackAsked(): Promise<void>;
 	/** The line dropped mid-call (the operator's tab closed, the network went): back to the AI. */
 	lost(): Promise<void>;
-	/** The operator returns the caller to an AI persona, with notes. */
-	handBack(input: { to: string; notes: string[] }): Promise<void>;
+	/**
+	 * The operator returns the caller to an AI persona. `notes` are for the team only: they go in
+	 * the call record and the next package, and are never said or shown to the caller. `callerLine`,
+	 * if any, is what the persona taking the call says to the caller for the operator.
+	 */
+	handBack(input: { to: string; notes: string[]; callerLine?: string }): Promise<void>;
 	/** The operator finished the call. */
 	hungUp(): void;
 	/** Timings the link measured for a handoff, kept in the audit log. */

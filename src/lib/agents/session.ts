@@ -379,7 +379,13 @@ export class Session {
 			return; // external: the human link answers through `human`.
 		}
 		this.#takeOwnership(to);
-		return this.#specialist.takeOver(to, pkg, trigger, options.intentFor?.intent ?? undefined);
+		return this.#specialist.takeOver(
+			to,
+			pkg,
+			trigger,
+			options.intentFor?.intent ?? undefined,
+			options.callerLine
+		);
 	}
 
 	/** Fills `{company}` in flow text with the company's name. */

@@ -12,7 +12,13 @@ import type { Trigger } from '../routing/triggers';
 
 export type Reply = { say: string; facts: string[]; package?: ContextPackage };
 
-export type HandoffOptions = { intentFor?: RouteDecision; nextStep?: string; notes?: string[] };
+export type HandoffOptions = {
+	intentFor?: RouteDecision;
+	nextStep?: string;
+	notes?: string[];
+	/** On a hand-back: the operator's words for the caller, said by the persona taking the call. */
+	callerLine?: string;
+};
 
 export interface CallControls {
 	readonly flow: Flow;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { demoCall, demoRouter } from '../../testing/calls';
 import { demoDataset, demoFlow } from '../demo';
 import { Session } from '../session';
+import { asSentence } from './human-desk';
 import { record } from '../../testing/recording';
 
 describe('HumanDesk: the human line of a call, as a human link drives it', () => {
@@ -128,21 +129,57 @@ describe('HumanDesk: the human line of a call, as a human link drives it', () =>
 		expect(run.said('agent', 'billing').text).toMatch(/^I'm back with you/);
 	});
 
-	it('the operator hands back with notes, and the AI opens with them', async () => {
+	// Regression: the operator's private note ("Customer upset - be gentle") was read aloud to the
+	// caller by the persona taking the call back.
+	it('keeps the operator’s note for the team: in the record and the package, never said', async () => {
 		const call = demoCall('external');
 		await call.start();
 		await call.hear('let me talk to a person');
 		call.human.accepted();
 		const run = record(call);
-		await call.human.handBack({ to: 'support', notes: ['Reset the network settings'] });
+		const note = 'Customer upset - be gentle';
+		await call.human.handBack({ to: 'support', notes: [note] });
 		const pkg = run.skipTo('handoff').package;
-		expect(pkg).toMatchObject({
-			trigger: { kind: 'handback' },
-			notes: ['Reset the network settings']
-		});
-		expect(run.skipTo('transcript').entry.text).toContain(
-			'my colleague noted: Reset the network settings'
+		expect(pkg).toMatchObject({ trigger: { kind: 'handback' }, notes: [note] });
+		expect(call.record.notes).toEqual([note]);
+		run.skipTo('owner');
+		const opening = run.said('agent', 'support').text;
+		expect(opening).toMatch(/How can I help from here\?$/);
+		// Nothing the caller hears or reads carries the note or its words, streamed or whole.
+		const words = run.events.flatMap((e) =>
+			e.type === 'transcript' ? [e.entry.text] : e.type === 'agent_chunk' ? [e.text] : []
 		);
+		expect(words.join(' ')).not.toMatch(/upset|gentle/i);
+	});
+
+	it('says the operator’s line for the caller, in the receiving persona’s voice', async () => {
+		const call = demoCall('external');
+		await call.start();
+		await call.hear('let me talk to a person');
+		call.human.accepted();
+		const run = record(call);
+		await call.human.handBack({
+			to: 'billing',
+			notes: ['Waived the late fee; caller was annoyed'],
+			callerLine: '  I waived the   late fee for you '
+		});
+		run.skipTo('owner');
+		const said = run.said('agent', 'billing').text;
+		expect(said).toContain('I waived the late fee for you. How can I help from here?');
+		expect(said).not.toContain('annoyed');
+		expect(call.packages.at(-1)?.notes).toEqual(['Waived the late fee; caller was annoyed']);
+	});
+
+	it('keeps no empty note and adds no caller line when none was written', async () => {
+		const call = demoCall('external');
+		await call.start();
+		await call.hear('let me talk to a person');
+		call.human.accepted();
+		const run = record(call);
+		await call.human.handBack({ to: 'billing', notes: ['  '], callerLine: ' ' });
+		expect(run.skipTo('handoff').package.notes).toEqual([]);
+		run.skipTo('owner');
+		expect(run.said('agent', 'billing').text).not.toMatch(/\s\./);
 	});
 
 	it('records the human link’s timings in the audit log', async () => {
@@ -154,5 +191,14 @@ describe('HumanDesk: the human line of a call, as a human link drives it', () =>
 			handoffId: 'h1',
 			packageOnConsoleMs: 42
 		});
+	});
+});
+
+describe('asSentence: the operator’s line for the caller, as one sentence', () => {
+	it('trims, joins spaces and ends with a full stop unless it already ends a sentence', () => {
+		expect(asSentence('  your refund  is on its way ')).toBe('your refund is on its way.');
+		expect(asSentence('All sorted!')).toBe('All sorted!');
+		expect(asSentence('Anything else?')).toBe('Anything else?');
+		expect(asSentence(' \n ')).toBe('');
 	});
 });

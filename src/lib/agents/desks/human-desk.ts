@@ -186,13 +186,16 @@ export class HumanDesk implements HumanLink {
 		});
 	}
 
-	async handBack(input: { to: string; notes: string[] }): Promise<void> {
+	/** Notes go in the record (and so the package) only; the caller hears only `callerLine`. */
+	async handBack(input: { to: string; notes: string[]; callerLine?: string }): Promise<void> {
 		if (this.#c.owner.kind !== 'human') return;
-		this.#c.record.notes.push(...input.notes);
-		return this.#c.handoff(input.to, {
-			kind: 'handback',
-			detail: 'Operator handed the call back.'
-		});
+		this.#c.record.notes.push(...input.notes.map((n) => n.trim()).filter(Boolean));
+		const line = asSentence(input.callerLine ?? '');
+		return this.#c.handoff(
+			input.to,
+			{ kind: 'handback', detail: 'Operator handed the call back.' },
+			line ? { callerLine: line } : {}
+		);
 	}
 
 	hungUp(): void {
@@ -202,4 +205,11 @@ export class HumanDesk implements HumanLink {
 	timing(t: HumanTiming): void {
 		this.#c.log({ type: 'human_timing', ...t });
 	}
+}
+
+/** The operator's line as one spoken sentence: trimmed, one space between words, a full stop. */
+export function asSentence(text: string): string {
+	const t = text.replace(/\s+/g, ' ').trim();
+	if (!t) return '';
+	return /[.!?]$/.test(t) ? t : `${t}.`;
 }

@@ -101,7 +101,8 @@ export class SpecialistDesk {
 		to: Persona,
 		pkg: ContextPackage,
 		trigger: Trigger,
-		intent: RouteDecision['intent'] | undefined
+		intent: RouteDecision['intent'] | undefined,
+		callerLine?: string
 	): Promise<void> {
 		const record = this.#c.record;
 		this.#pending = undefined;
@@ -116,7 +117,9 @@ export class SpecialistDesk {
 			);
 			return this.runSteps(to, intentId, lastCaller?.text ?? '', found, say + ' ');
 		}
-		if (trigger.kind === 'handback') say += ' How can I help from here?';
+		// The operator's notes stay with the team; only the line they wrote for the caller is said.
+		if (trigger.kind === 'handback')
+			say += `${callerLine ? ` ${callerLine}` : ''} How can I help from here?`;
 		return this.#c.reply(to, { say, facts: [], package: pkg });
 	}
 

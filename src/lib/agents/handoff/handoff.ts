@@ -111,9 +111,6 @@ export function opening(to: Persona, pkg: ContextPackage, knownPhrase?: string):
 	if (knownPhrase) known.push(knownPhrase);
 	const lastResolved = pkg.resolved[pkg.resolved.length - 1];
 	if (lastResolved) known.push(lowerFirst(lastResolved).replace(/\.$/, ''));
-	if (pkg.trigger.kind === 'handback' && pkg.notes.length > 0) {
-		known.push(`my colleague noted: ${pkg.notes[pkg.notes.length - 1]!.replace(/\.$/, '')}`);
-	}
 	const greeting = to.greeting ? to.greeting + ' ' : '';
 	const about =
 		pkg.intent.id !== 'unknown'
