@@ -34,6 +34,12 @@ const NO_TOPIC = new Set(
 	)
 );
 
+/** The caller says they do not know, rather than mumbling. */
+const UNSURE = /\b(not sure|don'?t know|do not know|no idea|unsure|dunno)\b/i;
+/** A greeting, perhaps after a hesitation: "uh hi", "hello there", "good morning". */
+const GREETING =
+	/^\W*(?:(?:uh+|um+|er+|oh|well|yeah|so|ok(?:ay)?)\W+)*(?:hi|hello|hey|hiya|howdy|good (?:morning|afternoon|evening))\b/i;
+
 function withoutDecline(text: string): string {
 	return text.replace(LEADING_DECLINE, '').trim();
 }
@@ -141,6 +147,26 @@ export class TriageDesk {
 				detail: `Triage routed to ${route.personaId} (${route.intent?.id ?? 'unknown'}, ${route.confidence.toFixed(2)}).`
 			});
 		}
+		// Nothing named at all ("uh hi", "not sure"): a greeting is answered with an invitation and
+		// counts for nothing; otherwise the caller hears the company's own topics to choose from,
+		// not two guesses read into words that hold none.
+		if (!topical(withoutDecline(text)) || isVague(text)) {
+			const greeting = GREETING.test(text) && this.#lowConfidenceTurns === 0;
+			if (!greeting) this.#lowConfidenceTurns++;
+			if (this.#lowConfidenceTurns >= t.lowConfidenceTurns && human) {
+				return this.#lowConfidence(human.id);
+			}
+			const specialists = this.#c.flow.personas
+				.filter((p) => p.kind === 'specialist')
+				.map((p) => p.id);
+			this.#clarify = { options: specialists, text: '' };
+			return this.#c.reply(triage, {
+				say: greeting
+					? `Hi! What can I help you with today? For example, ${examplesOf(this.#c.flow)}.`
+					: `${UNSURE.test(text) ? "No problem, let's find the right place." : "Sorry, I didn't quite catch that."} Is it about ${topicsOf(this.#c.flow)}?`,
+				facts: []
+			});
+		}
 		// Unsure: the LLM gets one chance to decide before the caller is asked a question.
 		if (this.llmRouter) {
 			const turn = this.#c.record.transcript.length - 1;
@@ -182,10 +208,7 @@ export class TriageDesk {
 		}
 		this.#lowConfidenceTurns++;
 		if (this.#lowConfidenceTurns >= t.lowConfidenceTurns && human) {
-			return this.#c.handoff(human.id, {
-				kind: 'low_confidence',
-				detail: `Routing confidence stayed below ${t.route} for ${this.#lowConfidenceTurns} turns.`
-			});
+			return this.#lowConfidence(human.id);
 		}
 		const options = route.alternatives
 			.filter((a) => a.personaId !== human?.id)
@@ -200,10 +223,21 @@ export class TriageDesk {
 		return this.#c.reply(triage, { say: question, facts: [] });
 	}
 
+	#lowConfidence(human: string): Promise<void> {
+		return this.#c.handoff(human, {
+			kind: 'low_confidence',
+			detail: `Routing confidence stayed below ${this.#c.flow.thresholds.route} for ${this.#lowConfidenceTurns} turns.`
+		});
+	}
+
 	/** The answer to a clarifying question: the option it picks, if it picks one clearly. */
 	#pickClarified(text: string, asked: { options: string[]; text: string }): RouteDecision | null {
 		const opts = asked.options;
 		const lower = text.toLowerCase();
+		// The company's topics were offered, not two guesses: only the caller's words can pick.
+		if (asked.text === '') {
+			return topical(text) && !NEITHER.test(lower) ? this.#readAnswer(text, '', opts) : null;
+		}
 		let ordinal: string | undefined;
 		if (/\b(first|former|the first one)\b/.test(lower)) ordinal = opts[0];
 		else if (/\b(second|latter|the second one|other one)\b/.test(lower)) ordinal = opts[1];

@@ -83,9 +83,35 @@ describe('nextStep', () => {
 		expect(next).toMatchObject({ type: 'handoff', to: 'human', trigger: { kind: 'frustration' } });
 	});
 
-	it('ends on goodbye, unless the persona is waiting for an answer', () => {
+	it('ends on a farewell, even mid-question; thanks or a no end it only when nothing was asked', () => {
 		expect(step('ok thanks, bye')).toEqual({ type: 'goodbye' });
-		expect(step('ok thanks, bye', { awaiting: true })).toEqual({ type: 'desk' });
+		expect(step('ok thanks, bye', { awaiting: true })).toEqual({ type: 'goodbye' });
+		expect(step("no that's all, thank you", { awaiting: true })).toEqual({ type: 'goodbye' });
+		expect(step('no thanks')).toEqual({ type: 'goodbye' });
+		expect(step('great, thank you so much')).toEqual({ type: 'goodbye' });
+		// "No thanks" to a question answers it; the desk reads it.
+		expect(step('no thanks', { awaiting: true })).toEqual({ type: 'desk' });
+		expect(step('no thanks, just cancel it', { awaiting: true })).toEqual({ type: 'desk' });
+	});
+
+	it('hears a closing whatever topic the classifier reads into it', () => {
+		const support: RouteDecision = {
+			...noRoute,
+			personaId: 'support',
+			intent: { id: 'support.outage', label: 'An outage', confidence: 0.9 },
+			confidence: 0.9
+		};
+		expect(step("no that's all, thanks", { route: support })).toEqual({ type: 'goodbye' });
+		expect(step("that's everything, I'm all set", { route: support })).toEqual({
+			type: 'goodbye'
+		});
+		// A question after the thanks is a question.
+		expect(step('thanks, but when will my refund show up', { route: support })).toEqual({
+			type: 'desk'
+		});
+		expect(step('ok bye', { turn: { found: [{ type: 'zip', value: '60614' }] } })).toEqual({
+			type: 'desk'
+		});
 	});
 
 	it('reads a bare yes or no to "anything else?"', () => {

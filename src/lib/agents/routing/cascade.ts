@@ -2,7 +2,7 @@ import type { HandoffOptions } from '../desks/call-controls';
 import type { Sentiment } from '../handoff/context-package';
 import { saidNo, saidYes } from '../desks/skills';
 import { humanOf, type Flow, type Persona } from '../flow';
-import { GOODBYE } from '../understanding/caller-words';
+import { closes } from '../understanding/caller-words';
 import type { Intake } from '../understanding/intake';
 import type { RouteDecision } from './router';
 import { explicitRequest, frustration, sensitiveTopic, type Trigger } from './triggers';
@@ -57,10 +57,9 @@ export function nextStep(input: {
 	const upset = frustration(input.turn.sentiment, input.callSentiment, t.frustration);
 	if (upset && human) return { type: 'handoff', to: human.id, trigger: upset };
 
-	const clearTopic = route.personaId !== null && route.confidence >= t.route;
-	// "I'm done with you guys" is a caller about to leave, not one saying goodbye.
-	const doneWith = /\b(?:done|finished|through) with\b/i.test(text);
-	if (GOODBYE.test(text) && !doneWith && found.length === 0 && !input.awaiting && !clearTopic) {
+	// A closing holds no topic, whatever the classifier makes of "no that's all, thanks"; at triage,
+	// which has asked nothing yet, only a farewell ends the call.
+	if (found.length === 0 && closes(text, input.awaiting || owner.kind === 'triage')) {
 		return { type: 'goodbye' };
 	}
 	// "Anything else?" answered with a bare yes or no.

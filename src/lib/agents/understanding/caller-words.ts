@@ -1,8 +1,30 @@
 // What a caller's words mean apart from any topic: goodbyes, choices after a failed human
 // handoff, and utterances that are only hedges and filler.
 
-export const GOODBYE =
-	/\b(bye|goodbye|that's all|that is all|that's it|nothing else|no,? thanks?|i'm done|hang up)\b/i;
+/** Words that end a call whatever was asked: nobody says "bye" to answer a question. */
+const FAREWELL =
+	/\b(bye|goodbye|bye bye|see (?:ya|you)|take care|have a (?:good|nice|great) (?:one|day|night|evening|weekend)|hang up|that(?:'s| is| was| will be) (?:all|it|everything)|nothing else|(?:i'?m|i am|we'?re|we are) (?:all )?(?:set|good|done|fine)|all set|all good)\b/i;
+/** Thanks and a plain "no": a closing only when nothing was asked. */
+const THANKS = /\b(thanks|thank you|thank u|thx|cheers|appreciate it|no|nope|nah)\b/i;
+/** What a closing may hold besides its closing words, none of which names a topic. */
+const CLOSING_WORDS = new Set(
+	"no nope nah ok okay alright all right great perfect awesome cool lovely fine good well oh so and yes yeah yep thanks thank you u thx cheers appreciate it very much so lot a that that's thats is was will be all it everything nothing else for now today i i'm im am we we're were are set done needed need wanted what just bye goodbye see ya take care have nice great one day night evening weekend hang up too really much helpful help been has you've youve".split(
+		' '
+	)
+);
+
+/**
+ * Whether a turn closes the call: farewells ("ok thanks, bye", "no that's all") with nothing
+ * else in them, and, when nothing was asked, thanks or a plain no ("no thanks", "great, thank
+ * you"). "Thanks, but when is my refund?" is a question, not a closing.
+ */
+export function closes(text: string, awaiting: boolean): boolean {
+	const words = text.toLowerCase().match(/[a-z']+/g) ?? [];
+	if (words.length === 0 || !words.every((w) => CLOSING_WORDS.has(w) || FILLER.has(w)))
+		return false;
+	if (/\b(?:done|finished|through) with\b/i.test(text)) return false;
+	return FAREWELL.test(text) || (!awaiting && THANKS.test(text));
+}
 export const CHOICE_QUEUE = /\b(queue|wait|hold|stay on the line)\b/i;
 export const CHOICE_CALLBACK = /\b(call ?back|call me|ring me)\b/i;
 export const CHOICE_AI = /\b(back|assistant|ai|bot|keep going|continue|you)\b/i;
