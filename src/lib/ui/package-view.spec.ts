@@ -1,0 +1,271 @@
+import { describe, expect, it } from 'vitest';
+import type { ContextPackage, TranscriptEntry } from '$lib/agents/handoff/context-package';
+import { demoDataset, demoFlow } from '$lib/agents/demo';
+import { demoCall } from '$lib/testing/calls';
+import {
+	clock,
+	headerLine,
+	holdStart,
+	keyPhrases,
+	recordsInQuestion,
+	sentences,
+	story,
+	type Records
+} from './package-view';
+
+const records: Records = { flow: demoFlow, data: demoDataset };
+const at = '2026-11-26T10:00:00.000Z';
+const caller = (text: string): TranscriptEntry => ({ role: 'caller', text, at });
+const agent = (text: string): TranscriptEntry => ({
+	role: 'agent',
+	personaId: 'billing',
+	text,
+	at
+});
+
+function pkg(over: Partial<ContextPackage> = {}): ContextPackage {
+	return {
+		v: 1,
+		handoffId: 'h1',
+		callId: 'c1',
+		createdAt: at,
+		from: { personaId: 'billing', kind: 'ai' },
+		to: { personaId: 'human', kind: 'human' },
+		caller: {
+			name: 'James Carter',
+			accountId: 'AC-10022',
+			verified: true,
+			verifiedBy: 'pin',
+			language: 'en',
+			channel: 'text'
+		},
+		intent: { id: 'billing.dispute', label: 'Disputing a charge', confidence: 0.9 },
+		trigger: { kind: 'explicit_request', detail: 'Caller asked for a person.' },
+		summary: 'James Carter called about disputing a charge.',
+		entities: [],
+		actions: [],
+		resolved: [],
+		sentiment: { label: 'frustrated', score: -0.5 },
+		nextStep: 'Pick up where the assistant left off.',
+		hops: [],
+		transcript: [],
+		notes: [],
+		...over
+	};
+}
+
+describe('headerLine: who, the account, what they want, what is done, mood', () => {
+	it('reads the verified caller’s plan, balance and due date from the company’s records', () => {
+		const parts = headerLine(pkg(), records);
+		const byLabel = Object.fromEntries(parts.map((p) => [p.label, p.value]));
+		expect(byLabel.caller).toBe('James Carter · AC-10022, verified by PIN');
+		expect(byLabel.plan).toBe('Unlimited');
+		expect(byLabel.balance).toBe('$130.00');
+		expect(byLabel['due date']).toBe('Dec 1');
+		expect(byLabel.wants).toBe('Disputing a charge');
+		expect(byLabel.done).toBe('nothing yet');
+		expect(parts.find((p) => p.label === 'mood')).toEqual({
+			label: 'mood',
+			value: 'frustrated',
+			tone: 'warn'
+		});
+		// Never the secret.
+		expect(parts.map((p) => p.value).join(' ')).not.toContain('7310');
+	});
+
+	it('an unverified caller with no records: what the package says, and no invented facts', () => {
+		const parts = headerLine(
+			pkg({ caller: { verified: false, language: 'en', channel: 'voice' }, actions: [] }),
+			records
+		);
+		expect(parts[0]).toMatchObject({ value: 'Name not given, not verified', tone: 'warn' });
+		expect(parts.map((p) => p.label)).not.toContain('plan');
+	});
+
+	it('lists what was done by tool, without the verification', () => {
+		const parts = headerLine(
+			pkg({
+				actions: [
+					{ tool: 'identity.verify', args: {}, ok: true, result: 'Verified.' },
+					{ tool: 'billing.flagDispute', args: {}, ok: true, result: 'Dispute DSP-1 opened.' },
+					{ tool: 'support.outage', args: {}, ok: false, result: 'Failed.' }
+				]
+			}),
+			records
+		);
+		expect(parts.find((p) => p.label === 'done')?.value).toBe('flag dispute ✓, outage ✗');
+	});
+});
+
+describe('recordsInQuestion: the rows an operator checks, as small tables', () => {
+	it('shows the caller’s charges with the repeat the flow’s own rule finds, their outage and devices', () => {
+		const tables = recordsInQuestion(pkg(), records);
+		const charges = tables.find((t) => t.id === 'charges')!;
+		expect(charges.rows.map((r) => r.key)).toEqual(['CH-5101', 'CH-5102']);
+		expect(charges.rows[1]).toMatchObject({ inQuestion: true, flag: 'repeats CH-5101' });
+		expect(charges.rows[0]!.flag).toBe('');
+		expect(charges.columns.map((c) => c.label)).toEqual(['id', 'date', 'amount', 'description']);
+		expect(charges.rows[1]!.cells).toEqual([
+			'CH-5102',
+			'Nov 2',
+			'$65.00',
+			'Unlimited plan monthly'
+		]);
+		// The outage at the account's zip code.
+		expect(tables.find((t) => t.id === 'outages')?.rows.map((r) => r.key)).toEqual(['OUT-1']);
+		expect(tables.find((t) => t.id === 'devices')?.rows.map((r) => r.key)).toEqual([
+			'Pixel 8',
+			'home hotspot'
+		]);
+	});
+
+	it('does not flag a monthly charge a month after the last as a repeat', () => {
+		const tables = recordsInQuestion(
+			pkg({ caller: { ...pkg().caller, accountId: 'AC-10025', name: 'Grace Kim' } }),
+			records
+		);
+		const charges = tables.find((t) => t.id === 'charges')!;
+		expect(charges.rows).toHaveLength(3);
+		expect(charges.rows.every((r) => r.flag === '')).toBe(true);
+	});
+
+	it('marks a charge the call named as in question, and never shows another account’s rows', () => {
+		const tables = recordsInQuestion(
+			pkg({
+				caller: { ...pkg().caller, accountId: 'AC-10021', name: 'Maria Lopez' },
+				summary: 'The $49.00 charge on 2026-11-03 (CH-5002) is the annual renewal. Also CH-5101.'
+			}),
+			records
+		);
+		const charges = tables.find((t) => t.id === 'charges')!;
+		expect(charges.rows.map((r) => [r.key, r.inQuestion])).toEqual([
+			['CH-5001', false],
+			['CH-5002', true]
+		]);
+		expect(tables.flatMap((t) => t.rows.map((r) => r.key))).not.toContain('CH-5101');
+	});
+
+	it('an unverified caller gets only what the call itself named in public tables', () => {
+		const tables = recordsInQuestion(
+			pkg({
+				caller: { verified: false, language: 'en', channel: 'text' },
+				entities: [{ type: 'zip', value: '11201', turn: 1 }]
+			}),
+			records
+		);
+		expect(tables.map((t) => t.id)).toEqual(['outages']);
+		expect(tables[0]!.rows[0]!.cells).toContain('Home internet outage in Brooklyn Heights');
+	});
+
+	it('with no records to read, there is no table', () => {
+		expect(recordsInQuestion(pkg(), undefined)).toEqual([]);
+	});
+});
+
+describe('story: what happened, each sentence once', () => {
+	it('says the dispute sentence once, though the summary, settled and actions all hold it', () => {
+		const dispute =
+			'Dispute DSP-1 opened for the $65.00 charge on 2026-11-02 (CH-5102); a credit is reviewed within 3 business days.';
+		const lines = story(
+			pkg({
+				summary: `James Carter called about disputing a charge. ${dispute}`,
+				resolved: [dispute],
+				actions: [{ tool: 'billing.flagDispute', args: {}, ok: true, result: dispute }]
+			})
+		);
+		const all = lines.map((l) => l.text).join(' ');
+		expect(all.split('Dispute DSP-1 opened').length - 1).toBe(1);
+		expect(lines.map((l) => l.kind)).toEqual(['summary', 'action']);
+		expect(lines[1]).toMatchObject({ text: 'flag dispute', ok: true });
+	});
+
+	it('splits sentences after a full stop, not inside an amount', () => {
+		expect(sentences('It was $65.00 on Nov 2. Then a refund! Done?')).toEqual([
+			'It was $65.00 on Nov 2.',
+			'Then a refund!',
+			'Done?'
+		]);
+	});
+});
+
+describe('keyPhrases: the caller’s own words that matter', () => {
+	it('keeps history and feeling, leaves out verification, courtesies and asking for a person', () => {
+		const phrases = keyPhrases([
+			caller('uh hi'),
+			caller('I was charged twice for the same thing on my bill'),
+			agent('To look at your account I need your account number and PIN.'),
+			caller('AC-10022 pin [PIN removed]'),
+			caller('yes please'),
+			caller("I've called three times already about this and nobody fixed it, I want a person")
+		]);
+		expect(phrases).toEqual([
+			'I was charged twice for the same thing on my bill',
+			"I've called three times already about this and nobody fixed it"
+		]);
+	});
+
+	it('works on calls it was not written for: stakes, deadlines, anger', () => {
+		const phrases = keyPhrases([
+			caller('My internet has been down since last Tuesday.'),
+			caller('I work from home so I need it fixed by Friday'),
+			caller('thanks'),
+			caller('Honestly this is ridiculous, I will switch to another carrier if it happens again'),
+			caller('The router is the white one.')
+		]);
+		expect(phrases).toContain('My internet has been down since last Tuesday.');
+		expect(phrases).toContain('I work from home so I need it fixed by Friday');
+		expect(phrases.some((p) => p.includes('switch to another carrier'))).toBe(true);
+		expect(phrases).not.toContain('The router is the white one.');
+		expect(phrases).not.toContain('thanks');
+	});
+
+	it('keeps a clause said twice once, at most four, only the caller’s lines', () => {
+		const said = 'I have called five times about this bill';
+		const phrases = keyPhrases([
+			caller(said),
+			caller(said),
+			agent('I have called five times about nothing, said the agent'),
+			caller('I need this fixed today'),
+			caller('I will cancel my account'),
+			caller('This keeps happening every month'),
+			caller('Nobody ever calls me back, never')
+		]);
+		expect(phrases).toHaveLength(4);
+		expect(phrases.filter((p) => p === said)).toHaveLength(1);
+		expect(phrases.join(' ')).not.toContain('said the agent');
+	});
+
+	it('finds nothing in a call with nothing to quote', () => {
+		expect(keyPhrases([caller('hi'), caller('what is my balance'), caller('ok thanks')])).toEqual(
+			[]
+		);
+	});
+});
+
+describe('time on hold', () => {
+	it('counts from the handoff, or from the arrival when the sender’s clock runs ahead', () => {
+		const received = Date.parse(at) + 2000;
+		expect(holdStart(pkg(), received)).toBe(Date.parse(at));
+		expect(holdStart(pkg({ createdAt: '2026-11-26T10:05:00.000Z' }), received)).toBe(received);
+		expect(clock(0)).toBe('0:00');
+		expect(clock(65_400)).toBe('1:05');
+		expect(clock(3_723_000)).toBe('1:02:03');
+	});
+});
+
+describe('with a real call’s package', () => {
+	it('the duplicate charge is marked on a package the demo flow builds', async () => {
+		const call = demoCall('external');
+		await call.start();
+		await call.hear('I was charged twice, account AC-10022 pin 7310');
+		await call.hear('Let me talk to a real person please');
+		const last = call.packages.at(-1)!;
+		expect(last.to.kind).toBe('human');
+		const charges = recordsInQuestion(last, records).find((t) => t.id === 'charges')!;
+		expect(charges.rows.find((r) => r.flag)).toMatchObject({ key: 'CH-5102', inQuestion: true });
+		const text = story(last)
+			.map((l) => l.text)
+			.join(' ');
+		for (const s of sentences(text)) expect(text.split(s).length - 1).toBe(1);
+	});
+});

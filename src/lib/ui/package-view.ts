@@ -1,0 +1,436 @@
+import type { ContextPackage, TranscriptEntry } from '$lib/agents/handoff/context-package';
+import type { Flow } from '$lib/agents/flow';
+import { identityTool } from '$lib/agents/flow';
+import type { Condition, FieldDef, Row, TableDef } from '$lib/agents/flows/schema';
+import type { TableData } from '$lib/agents/flows/tables';
+import { scoreTurn } from '$lib/agents/understanding/sentiment';
+
+// What an operator reads first about a handed-over caller, built from the context package and the
+// company's records the console can read: a one-line header, the records in question as small
+// tables (with the row the flow's own rules call a repeat marked), the caller's own key phrases,
+// the story with no sentence said twice, and how long they have waited. Pure: the views render it.
+
+/** The company's records as the console reads them: the flow's table definitions and rows. */
+export type Records = { flow: Pick<Flow, 'tables' | 'tools'>; data: TableData };
+
+export type HeaderPart = { label: string; value: string; tone?: 'warn' | 'good' };
+
+/** How the caller proved who they are, in words an operator reads at a glance. */
+export function verifiedLabel(by: string | undefined): string {
+	const words: Record<string, string> = { pin: 'PIN', zip: 'billing zip code' };
+	return by ? (words[by] ?? by) : 'an agent';
+}
+
+const money = (n: number) => `$${n.toFixed(2)}`;
+
+/** A field's value for the eye: money with its sign, dates short, lists joined. */
+export function cell(field: FieldDef | undefined, value: unknown): string {
+	if (value === undefined || value === null || value === '') return '';
+	if (Array.isArray(value)) return value.join(', ');
+	switch (field?.type) {
+		case 'money':
+			return typeof value === 'number' ? money(value) : String(value);
+		case 'date':
+			return shortDate(String(value), false);
+		case 'datetime':
+			return shortDate(String(value), true);
+		case 'secret':
+			return '';
+		default:
+			return String(value);
+	}
+}
+
+function shortDate(iso: string, withTime: boolean): string {
+	const t = Date.parse(iso);
+	if (Number.isNaN(t)) return iso;
+	const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(iso);
+	return new Date(t).toLocaleString('en-US', {
+		month: 'short',
+		day: 'numeric',
+		...(withTime && !dateOnly ? { hour: 'numeric', minute: '2-digit' } : {}),
+		// A date without a time is a calendar day, wherever the console is.
+		...(dateOnly ? { timeZone: 'UTC' } : {})
+	});
+}
+
+/** The caller's own row (the verify tool's table, by the package's account id), if readable. */
+export function callerRow(pkg: ContextPackage, records: Records | undefined): Row | undefined {
+	const id = pkg.caller.accountId;
+	const table = records && identityTool(records.flow as Flow)?.table;
+	if (!id || !records || !table) return undefined;
+	const def = records.flow.tables.find((t) => t.id === table);
+	return def ? records.data[table]?.find((r) => String(r[def.key]) === id) : undefined;
+}
+
+/** The name a row goes by: its table's label field, else a field named `name`, else its key. */
+function rowName(def: TableDef, row: Row): string {
+	const label = def.label ?? (def.fields.some((f) => f.name === 'name') ? 'name' : def.key);
+	return String(row[label] ?? row[def.key] ?? '');
+}
+
+/** `planId` → "plan": a field's name as a label. */
+function fieldLabel(name: string): string {
+	return name
+		.replace(/Id$/, '')
+		.replace(/([a-z])([A-Z])/g, '$1 $2')
+		.toLowerCase();
+}
+
+/** A tool id or name as words: `billing.flagDispute` → "flag dispute". */
+export function toolWords(tool: string): string {
+	return fieldLabel(tool.split('.').at(-1) ?? tool);
+}
+
+/**
+ * The one-line header: who (and how verified), the account's facts (plan, balance, due date…),
+ * what they want, what is done, and their mood.
+ */
+export function headerLine(pkg: ContextPackage, records?: Records): HeaderPart[] {
+	const c = pkg.caller;
+	const who = [c.name ?? 'Name not given', c.accountId].filter(Boolean).join(' · ');
+	const parts: HeaderPart[] = [
+		{
+			label: 'caller',
+			value: `${who}, ${c.verified ? `verified by ${verifiedLabel(c.verifiedBy)}` : 'not verified'}`,
+			tone: c.verified ? 'good' : 'warn'
+		}
+	];
+	const row = callerRow(pkg, records);
+	const table = records && identityTool(records.flow as Flow)?.table;
+	const def = records?.flow.tables.find((t) => t.id === table);
+	if (row && def && records) {
+		for (const f of def.fields) {
+			if (f.name === def.key || f.type === 'secret' || f.type === 'list') continue;
+			if (['name', 'phone', 'email', 'address', 'zip', 'pattern'].includes(f.type)) continue;
+			const value = row[f.name];
+			if (f.type === 'ref' && f.table) {
+				const target = records.flow.tables.find((t) => t.id === f.table);
+				const ref = target && records.data[f.table]?.find((r) => r[target.key] === value);
+				if (target && ref) parts.push({ label: fieldLabel(f.name), value: rowName(target, ref) });
+				continue;
+			}
+			const shown = cell(f, value);
+			if (shown) parts.push({ label: fieldLabel(f.name), value: shown });
+		}
+	}
+	if (c.phone) parts.push({ label: 'phone', value: c.phone });
+	parts.push({
+		label: 'wants',
+		value: pkg.intent.id === 'unknown' ? pkg.trigger.detail : pkg.intent.label
+	});
+	const done = pkg.actions
+		.filter((a) => a.tool !== identityTool((records?.flow ?? { tools: [] }) as Flow)?.id)
+		.filter((a) => !/verif/i.test(a.tool))
+		.map((a) => `${toolWords(a.tool)} ${a.ok ? '✓' : '✗'}`);
+	parts.push({ label: 'done', value: done.length ? [...new Set(done)].join(', ') : 'nothing yet' });
+	parts.push({
+		label: 'mood',
+		value: pkg.sentiment.label,
+		...(pkg.sentiment.label === 'frustrated' || pkg.sentiment.label === 'distressed'
+			? { tone: 'warn' as const }
+			: {})
+	});
+	parts.push({ label: 'channel', value: c.channel });
+	return parts;
+}
+
+export type RecordTable = {
+	id: string;
+	title: string;
+	columns: { name: string; label: string }[];
+	rows: { key: string; cells: string[]; inQuestion: boolean; flag: string }[];
+};
+
+/** Every string a package holds, where an id it names may appear. */
+function packageText(pkg: ContextPackage): string {
+	return [
+		pkg.summary,
+		...pkg.resolved,
+		pkg.trigger.detail,
+		...pkg.entities.map((e) => e.value),
+		...pkg.actions.flatMap((a) => [a.result, ...Object.values(a.args).map((v) => String(v))]),
+		...pkg.transcript.map((t) => t.text)
+	].join('\n');
+}
+
+/** Whether `text` names `key` as a whole token (an id with a digit; plain words are too common). */
+function names(text: string, key: string): boolean {
+	if (!/\d/.test(key)) return false;
+	const esc = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+	return new RegExp(`(^|[^A-Za-z0-9])${esc}($|[^A-Za-z0-9])`, 'i').test(text);
+}
+
+type Repeats = { same: string[]; withinDays?: number; dateField?: string; why: string };
+
+/** The flow's own rule for a row that repeats another in `table` (a duplicate charge), if any. */
+function repeatRule(flow: Records['flow'], table: string): Repeats | undefined {
+	const find = (c: Condition | undefined): Condition | undefined => {
+		if (!c) return undefined;
+		if ('repeats' in c) return c;
+		if ('all' in c) return c.all.map(find).find(Boolean);
+		if ('any' in c) return c.any.map(find).find(Boolean);
+		return undefined;
+	};
+	for (const tool of flow.tools) {
+		if (!('table' in tool) || tool.table !== table || !('where' in tool)) continue;
+		const c = find(tool.where as Condition | undefined);
+		if (c && 'repeats' in c) return { ...c.repeats, why: tool.description ?? toolWords(tool.id) };
+	}
+	return undefined;
+}
+
+/** The earlier row `row` repeats under the rule, or undefined. */
+function repeatOf(rule: Repeats, row: Row, rows: Row[]): Row | undefined {
+	const field = rule.dateField ?? 'date';
+	const time = (x: Row) => Date.parse(String(x[field] ?? ''));
+	const t = time(row);
+	return rows.find((other) => {
+		if (other === row) return false;
+		const earlier =
+			time(other) < t || (time(other) === t && rows.indexOf(other) < rows.indexOf(row));
+		if (!earlier || !rule.same.every((f) => String(other[f]) === String(row[f]))) return false;
+		return (
+			rule.withinDays === undefined || Math.abs(t - time(other)) / 86_400_000 <= rule.withinDays
+		);
+	});
+}
+
+/** At most this many rows per table, newest first, always keeping the ones in question. */
+const MAX_ROWS = 6;
+
+/**
+ * The records in question, one small table each: the caller's own rows of each table that belongs
+ * to them (charges, open disputes), the rows of other tables the call names or that share a value
+ * with the caller (an outage at their zip code), and their list fields (devices). Rows the package
+ * names are marked in question; a row that repeats an earlier one by the flow's own rule is flagged.
+ */
+export function recordsInQuestion(
+	pkg: ContextPackage,
+	records: Records | undefined
+): RecordTable[] {
+	if (!records) return [];
+	const text = packageText(pkg);
+	const callers = identityTool(records.flow as Flow)?.table;
+	const me = callerRow(pkg, records);
+	const meDef = records.flow.tables.find((t) => t.id === callers);
+	const zips = new Set(
+		[
+			...pkg.entities.filter((e) => e.type === 'zip').map((e) => e.value),
+			...(me && meDef
+				? meDef.fields.filter((f) => f.type === 'zip').map((f) => String(me[f.name] ?? ''))
+				: [])
+		].filter(Boolean)
+	);
+	const tables: RecordTable[] = [];
+	for (const def of records.flow.tables) {
+		if (def.id === callers) continue;
+		const rows = records.data[def.id] ?? [];
+		const ownerField = def.owner && def.fields.find((f) => f.name === def.owner);
+		const mine = (r: Row) =>
+			!!ownerField && ownerField.table === callers && !!me && meDef !== undefined
+				? String(r[ownerField.name]) === String(me[meDef.key])
+				: false;
+		const named = (r: Row) => names(text, String(r[def.key] ?? ''));
+		const atZip = (r: Row) =>
+			def.fields.some((f) => f.type === 'zip' && zips.has(String(r[f.name] ?? '')));
+		// A private table of someone else's rows is never shown, even when an id is named.
+		const shown = rows.filter((r) => (def.private ? mine(r) : named(r) || atZip(r) || mine(r)));
+		if (shown.length === 0) continue;
+		const rule = repeatRule(records.flow, def.id);
+		const columns = def.fields
+			.filter((f) => f.type !== 'secret' && f.name !== def.owner && f.type !== 'pattern')
+			.map((f) => ({ name: f.name, label: fieldLabel(f.name) }));
+		const built = shown.map((r) => {
+			const copy = rule ? repeatOf(rule, r, shown) : undefined;
+			return {
+				key: String(r[def.key] ?? ''),
+				cells: columns.map((c) =>
+					cell(
+						def.fields.find((f) => f.name === c.name),
+						r[c.name]
+					)
+				),
+				inQuestion: named(r) || atZip(r) || copy !== undefined,
+				flag: copy ? `repeats ${String(copy[def.key])}` : ''
+			};
+		});
+		// The ones in question first, then the newest, within the limit.
+		const ordered = [
+			...built.filter((b) => b.inQuestion),
+			...built.filter((b) => !b.inQuestion).reverse()
+		].slice(0, Math.max(MAX_ROWS, built.filter((b) => b.inQuestion).length));
+		const kept = built.filter((b) => ordered.includes(b));
+		tables.push({ id: def.id, title: fieldLabel(def.id), columns, rows: kept });
+	}
+	if (me && meDef) {
+		for (const f of meDef.fields.filter((x) => x.type === 'list')) {
+			const items = (me[f.name] as unknown[] | undefined) ?? [];
+			if (items.length === 0) continue;
+			const said = pkg.entities
+				.filter((e) => e.type === 'device')
+				.map((e) => e.value.toLowerCase());
+			tables.push({
+				id: f.name,
+				title: fieldLabel(f.name),
+				columns: [{ name: f.name, label: fieldLabel(f.name).replace(/s$/, '') }],
+				rows: items.map((it) => ({
+					key: String(it),
+					cells: [String(it)],
+					inQuestion: said.includes(String(it).toLowerCase()) || names(text, String(it)),
+					flag: ''
+				}))
+			});
+		}
+	}
+	return tables;
+}
+
+/** A sentence as compared for repeats: letters and digits only, lower case. */
+const norm = (s: string) =>
+	s
+		.toLowerCase()
+		.replace(/[^a-z0-9]+/g, ' ')
+		.trim();
+
+/** Sentences of a text, split after . ! or ? before a capital, a digit or a quote. */
+export function sentences(text: string): string[] {
+	return text
+		.split(/(?<=[.!?])\s+(?=["'“$A-Z0-9])/)
+		.map((s) => s.trim())
+		.filter(Boolean);
+}
+
+export type StoryLine = { kind: 'summary' | 'settled' | 'action'; text: string; ok?: boolean };
+
+/**
+ * What happened, each sentence once: the summary's sentences, then what was settled, then each
+ * action's result, skipping any sentence already said above (the dispute sentence used to appear
+ * three times). An action whose result is all repeats is still listed by its tool, with no text.
+ */
+export function story(pkg: ContextPackage): StoryLine[] {
+	const seen = new Set<string>();
+	const fresh = (text: string) =>
+		sentences(text)
+			.filter((s) => {
+				const k = norm(s);
+				if (!k || seen.has(k)) return false;
+				seen.add(k);
+				return true;
+			})
+			.join(' ');
+	const lines: StoryLine[] = [];
+	const summary = fresh(pkg.summary);
+	if (summary) lines.push({ kind: 'summary', text: summary });
+	for (const r of pkg.resolved) {
+		const t = fresh(r);
+		if (t) lines.push({ kind: 'settled', text: t });
+	}
+	for (const a of pkg.actions) {
+		const t = fresh(a.result);
+		lines.push({ kind: 'action', text: `${toolWords(a.tool)}${t ? `: ${t}` : ''}`, ok: a.ok });
+	}
+	return lines;
+}
+
+/** Clause boundaries inside a caller's turn. */
+const CLAUSES =
+	/(?<=[.!?;])\s+|,\s+(?=(?:and|but|so|because|and now|which|i|i'm|i've|it|it's|this|that|my|you|your|nobody|no one)\b)/i;
+
+/** Marks of a clause that says something the next person should hear in the caller's words. */
+const WEIGHTS: [RegExp, number][] = [
+	// History: they have been here before, or it has gone on for a while.
+	[/\b(already|again|still|keeps?|kept|every (time|month|day|week)|each time)\b/i, 1],
+	[
+		/\b(\d+|one|two|three|four|five|six|several|many|multiple|a few)\s+(times|calls|days|weeks|months|hours|years)\b/i,
+		1.2
+	],
+	[/\b(since|for)\s+(last|the past|\d+|a|two|three|several)\b/i, 0.6],
+	// What is at stake for them.
+	[/\b(cancel|leave|leaving|switch(ing)?|close my account|complain|complaint|lawyer|report)\b/i, 1],
+	[
+		/\b(need|have to|must|can'?t|cannot|unable|won'?t|doesn'?t|didn'?t|never|nobody|no one)\b/i,
+		0.5
+	],
+	[
+		/\b(today|tonight|tomorrow|by (monday|tuesday|wednesday|thursday|friday|saturday|sunday|the \d+)|before|deadline|asap|right now)\b/i,
+		0.6
+	],
+	// Something wrong, in their words.
+	[
+		/\b(down|broken|not working|stopped|dropp(ing|ed|s)|wrong|overcharged|charged|lost|missing)\b/i,
+		0.5
+	],
+	// Facts in their own words: money, dates, numbers.
+	[/(\$\s?\d|\b\d+(\.\d+)?\s?(dollars|bucks)\b|\btwice\b|\bdouble\b|\bduplicate\b)/i, 0.8]
+];
+
+/** Asking for a person, courtesies and hedges: the trigger says so already. */
+const SKIP =
+	/^(hi|hello|hey|yes|yeah|yep|no|nope|ok(ay)?|thanks?( you)?|sure|please|fine|right|uh+|um+)\b[\s,.!?]*$|\b(talk|speak) (to|with) (a|an|the|someone|somebody|real|live)\b|\b(a|real|live) (person|human|agent|operator|representative)\b|\[[A-Z ]+removed\]/i;
+
+/**
+ * The caller's own words that matter, at most `max`, in the order said: clauses of their turns
+ * that tell history ("called three times already"), stakes ("I'll cancel"), a need or deadline,
+ * money or a count, or strong feeling (the sentiment lexicon). Verification turns, requests for a
+ * person and courtesies are left out; a clause said twice is kept once.
+ */
+export function keyPhrases(transcript: readonly TranscriptEntry[], max = 4): string[] {
+	const picked: { text: string; score: number; order: number }[] = [];
+	let order = 0;
+	let first = true;
+	const seen = new Set<string>();
+	for (const t of transcript) {
+		if (t.role !== 'caller') continue;
+		for (const raw of t.text.split(CLAUSES)) {
+			const clause = raw
+				.trim()
+				.replace(/^(and|but|so)\s+/i, '')
+				.replace(/[,;]$/, '');
+			order++;
+			const words = clause.split(/\s+/).filter(Boolean);
+			if (words.length < 3 || SKIP.test(clause)) continue;
+			// Mostly ids and digits: a verification turn, not words to quote.
+			if (words.filter((w) => /\d/.test(w)).length / words.length > 0.3) continue;
+			const k = norm(clause);
+			if (seen.has(k)) continue;
+			seen.add(k);
+			// The first thing they said about their problem, in their words.
+			let score = first && words.length >= 5 ? 0.5 : 0;
+			if (words.length >= 5) first = false;
+			for (const [re, w] of WEIGHTS) if (re.test(clause)) score += w;
+			score += Math.max(0, -scoreTurn(clause).score) * 1.5;
+			if (score >= 1) picked.push({ text: trimClause(clause), score, order });
+		}
+	}
+	return picked
+		.sort((a, b) => b.score - a.score || a.order - b.order)
+		.slice(0, max)
+		.sort((a, b) => a.order - b.order)
+		.map((p) => p.text);
+}
+
+/** A long clause cut at a word boundary, so a quote stays a glance. */
+function trimClause(text: string, max = 90): string {
+	if (text.length <= max) return text;
+	const cut = text.slice(0, max);
+	return `${cut.slice(0, cut.lastIndexOf(' '))}…`;
+}
+
+/** "1:05", "12:30", "1:02:03": a duration for a clock on screen. */
+export function clock(ms: number): string {
+	const s = Math.max(0, Math.floor(ms / 1000));
+	const h = Math.floor(s / 3600);
+	const m = Math.floor((s % 3600) / 60);
+	const ss = String(s % 60).padStart(2, '0');
+	return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+/**
+ * When the caller went on hold: the handoff to a person, by the package's clock; a package dated
+ * in this console's future (another machine's clock runs ahead) counts from its arrival here.
+ */
+export function holdStart(pkg: ContextPackage, receivedAt: number): number {
+	const created = Date.parse(pkg.createdAt);
+	return Number.isNaN(created) || created > receivedAt ? receivedAt : created;
+}
