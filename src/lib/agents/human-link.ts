@@ -38,6 +38,8 @@ export interface HumanLink {
 	 * if any, is what the persona taking the call says to the caller for the operator.
 	 */
 	handBack(input: { to: string; notes: string[]; callerLine?: string }): Promise<void>;
+	/** The person typed a line to the caller: shown on the caller's page, kept in the transcript. */
+	said(text: string): void;
 	/** The operator finished the call. */
 	hungUp(): void;
 	/** Timings the link measured for a handoff, kept in the audit log. */

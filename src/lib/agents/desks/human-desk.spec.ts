@@ -182,6 +182,20 @@ describe('HumanDesk: the human line of a call, as a human link drives it', () =>
 		expect(run.said('agent', 'billing').text).not.toMatch(/\s\./);
 	});
 
+	it('shows the person’s typed line to the caller while they have the call, and only then', async () => {
+		const call = demoCall('external');
+		await call.start();
+		await call.hear('let me talk to a person');
+		call.human.said('Are you still there?');
+		expect(call.record.transcript.some((t) => t.role === 'human')).toBe(false);
+		call.human.accepted('Dana');
+		const run = record(call);
+		call.human.said('  Hi, I have your details here.  ');
+		expect(run.said('human', 'human')).toMatchObject({ text: 'Hi, I have your details here.' });
+		call.human.said('   ');
+		expect(call.record.transcript.filter((t) => t.role === 'human')).toHaveLength(1);
+	});
+
 	it('records the human link’s timings in the audit log', async () => {
 		const call = demoCall('external');
 		await call.start();

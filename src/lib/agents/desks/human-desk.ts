@@ -198,6 +198,12 @@ export class HumanDesk implements HumanLink {
 		);
 	}
 
+	said(text: string): void {
+		const t = text.trim();
+		if (!t || this.#c.owner.kind !== 'human' || this.#c.state !== 'with_human') return;
+		this.#c.push({ role: 'human', personaId: this.#c.owner.id, text: t, at: this.#c.at() });
+	}
+
 	hungUp(): void {
 		this.#c.end('human');
 	}

@@ -21,7 +21,14 @@ export const SignalSchema = v.variant('type', [
 		key: v.optional(b64(120))
 	}),
 	v.object({ type: v.literal('who'), from: peerId }),
-	v.object({ type: v.literal('ring'), from: peerId, to: peerId, callId: v.string() }),
+	v.object({
+		type: v.literal('ring'),
+		from: peerId,
+		to: peerId,
+		callId: v.string(),
+		/** How long the caller waits for an accept: the console counts it down. */
+		acceptMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3_600_000)))
+	}),
 	v.object({
 		type: v.literal('description'),
 		from: peerId,

@@ -32,6 +32,7 @@ function line(pkg?: ContextPackage): HumanLink & { did: string[] } {
 		callbackAsked: async () => void did.push('callback'),
 		lost: async () => void did.push('lost'),
 		handBack: async ({ to }) => void did.push(`handback ${to}`),
+		said: (text) => void did.push(`said ${text}`),
 		hungUp: () => void did.push('hung up'),
 		timing: () => {}
 	};

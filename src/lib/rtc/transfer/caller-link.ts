@@ -193,17 +193,16 @@ export class CallerLink {
 		this.#peer = peer;
 		this.#link = link;
 		link.on((e) => void this.#onLink(e, operator));
+		const acceptMs = this.#o.acceptTimeoutMs ?? 30_000;
 		this.#o.signaling.send({
 			type: 'ring',
 			from: this.selfId,
 			to: operator.from,
-			callId: pkg.callId
+			callId: pkg.callId,
+			acceptMs
 		});
 		await link.sendReliable('package', pkg);
-		this.#timer = setTimeout(
-			() => void this.#fail('No one picked up in time.'),
-			this.#o.acceptTimeoutMs ?? 30_000
-		);
+		this.#timer = setTimeout(() => void this.#fail('No one picked up in time.'), acceptMs);
 	}
 
 	async #onLink(e: Parameters<Parameters<Link['on']>[0]>[0], operator: Presence): Promise<void> {
@@ -242,9 +241,12 @@ export class CallerLink {
 			}
 		} else if (env.type === 'handback') {
 			this.#connected = false;
-			await line.handBack({ to: env.payload.to, notes: env.payload.notes });
+			const { to, notes, callerLine } = env.payload;
+			await line.handBack({ to, notes, ...(callerLine ? { callerLine } : {}) });
 			this.#status({ type: 'idle' });
 			this.#peer?.close();
+		} else if (env.type === 'text' && this.#connected) {
+			line.said(env.payload.text);
 		} else if (env.type === 'hangup' && this.#connected) {
 			// The person finished the call.
 			this.#connected = false;

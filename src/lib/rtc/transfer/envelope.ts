@@ -17,6 +17,48 @@ const TranscriptSchema = v.strictObject({
 
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(100));
 
+/** Longest note an operator may hand back with a call, and longest line for the caller. */
+export const MAX_NOTE_CHARS = 2000;
+export const MAX_CALLER_LINE_CHARS = 500;
+
+/**
+ * The operator's hand-back: `notes` are for the team (the call record and the next package, never
+ * said or shown to the caller); `callerLine` is what the persona taking the call says for them.
+ */
+export const HandbackSchema = v.strictObject({
+	handoffId: v.string(),
+	to: id,
+	notes: v.pipe(
+		v.array(
+			v.pipe(
+				v.string(),
+				v.maxLength(MAX_NOTE_CHARS, `A note is at most ${MAX_NOTE_CHARS} characters.`)
+			)
+		),
+		v.maxLength(20, 'At most 20 notes go with one hand-back.')
+	),
+	callerLine: v.optional(
+		v.pipe(
+			v.string(),
+			v.maxLength(
+				MAX_CALLER_LINE_CHARS,
+				`The line for the caller is at most ${MAX_CALLER_LINE_CHARS} characters.`
+			)
+		)
+	)
+});
+
+/** A line the person types to a caller (a text caller has no audio to hear them by). */
+export const OperatorTextSchema = v.strictObject({
+	text: v.pipe(
+		v.string(),
+		v.trim(),
+		v.minLength(1, 'Type something to send.'),
+		v.maxLength(MAX_NOTE_CHARS, `A message is at most ${MAX_NOTE_CHARS} characters.`)
+	),
+	at: v.string()
+});
+
 const Payloads = {
 	package: ContextPackageSchema,
 	ack: v.strictObject({
@@ -33,11 +75,8 @@ const Payloads = {
 		handoffId: v.string(),
 		name: v.optional(v.pipe(v.string(), v.maxLength(100)))
 	}),
-	handback: v.strictObject({
-		handoffId: v.string(),
-		to: id,
-		notes: v.array(v.pipe(v.string(), v.maxLength(2000)))
-	}),
+	handback: HandbackSchema,
+	text: OperatorTextSchema,
 	hangup: v.strictObject({ reason: v.pipe(v.string(), v.maxLength(200)) }),
 	chunk: v.strictObject({
 		of: id,
@@ -70,6 +109,7 @@ const EnvelopeSchema = v.variant('type', [
 	message('transcript'),
 	message('operator'),
 	message('handback'),
+	message('text'),
 	message('hangup'),
 	message('chunk')
 ]);
@@ -120,6 +160,21 @@ export function parseEnvelope(raw: unknown, maxBytes = MAX_MESSAGE_BYTES): Envel
 	const r = v.safeParse(EnvelopeSchema, json);
 	if (!r.success) throw new ValidationError({ what: 'envelope', issues: describeIssues(r.issues) });
 	return r.output as Envelope;
+}
+
+/**
+ * A payload checked before it is sent, so the sender can say what is wrong and keep what was
+ * typed; the receiver checks it again (`parseEnvelope`).
+ */
+export function checkPayload<T extends 'handback' | 'text'>(type: T, payload: unknown): Payload<T> {
+	const r = v.safeParse(Payloads[type], payload);
+	if (!r.success) {
+		throw new ValidationError({
+			what: type === 'handback' ? 'The hand-back' : 'The message',
+			issues: r.issues.map((i) => i.message)
+		});
+	}
+	return r.output as Payload<T>;
 }
 
 export function envelope<T extends MessageType>(
