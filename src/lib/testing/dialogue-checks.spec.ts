@@ -154,6 +154,29 @@ describe('the generic checks', () => {
 		expect(kinds(stock)).toEqual([]);
 	});
 
+	it('flag a receiving persona that repeats the last answer word for word, not a recap in a goodbye', () => {
+		const answer =
+			'The second sixty-five dollar charge, on November 2nd, repeats the one on November 1st.';
+		const proof = transcript([
+			['billing', `${answer} Anything else?`],
+			['caller', 'i want to upgrade'],
+			['sales', `Hello, Sofia from plans and upgrades. I see that ${answer.toLowerCase()}`]
+		]);
+		expect(kinds(proof)).toEqual(['repeat']);
+		const short = transcript([
+			['billing', `${answer} Anything else?`],
+			['caller', 'i want to upgrade'],
+			['sales', 'Hello, Sofia from plans and upgrades. I see Ben sorted out the double charge.']
+		]);
+		expect(kinds(short)).toEqual([]);
+		const recap = transcript([
+			['billing', `${answer} Anything else?`],
+			['caller', 'no thats all bye'],
+			['billing', `To recap: ${answer} Goodbye!`]
+		]);
+		expect(kinds(recap)).toEqual([]);
+	});
+
 	it('flag raw ISO dates and times and zero cents, not spoken ones or real cents', () => {
 		for (const raw of [
 			'Your balance is $94, due on 2026-12-05.',

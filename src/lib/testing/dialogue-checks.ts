@@ -18,8 +18,11 @@ import type { Router } from '../agents/routing/router';
 //                     else all its arguments), e.g. two disputes for one charge.
 //   no-yes            a changing tool ran in a turn where the caller did not say yes to a question
 //                     the agent had just asked ("Anything else?" is not such a question).
-//   repeat            an agent line said word for word twice in the call, or a question of five or
-//                     more words asked word for word twice (the stock "anything else?" excepted).
+//   repeat            an agent line said word for word twice in the call, a question of five or
+//                     more words asked word for word twice, or ten words in a row of one line said
+//                     again in another (an answer repeated as proof of context, an offer read out
+//                     again); the stock "anything else?" is excepted, and so is the recap in a
+//                     goodbye (the closing check holds it to its length).
 //                     The transfer line is not excepted: a second transfer to the same team can be
 //                     worded as a return ("Taking you back to Ben").
 //   raw-format        a raw ISO date or time ("2026-11-24", "T09:15", "09:15:00Z") or an amount
@@ -421,6 +424,8 @@ export function sentences(text: string): string[] {
 
 const YES =
 	/^(?:(?:uh|um|oh|well|ok|okay|yeah)[, ]+)*(?:yes|yeah|yep|yup|ya|sure|ok|okay|please|go ahead|do it|please do|do that|sounds good|that works|absolutely|definitely|of course|correct|right|alright|all right|let'?s do (?:it|that)|that would be (?:great|good)|i'?d like that|why not)\b/i;
+/** Words in a row that, said again in another line, are a passage repeated word for word. */
+const PASSAGE = 10;
 const ANYTHING_ELSE = /\b(?:anything|something) else\b|\belse (?:can|could|may) i\b/i;
 const CALLER_CLOSES =
 	/\b(?:bye|goodbye|that'?s (?:all|it|everything)|thats (?:all|it|everything)|that is (?:all|it|everything)|nothing else|(?:i'?m|im) (?:all )?(?:good|set|done)|all set|have a (?:good|nice|great) (?:day|one|night))\b/i;
@@ -492,6 +497,10 @@ export function genericFindings(run: CallRun, flow: Flow): Finding[] {
 	// repeat
 	const lineSeen = new Map<string, RunLine>();
 	const questionSeen = new Map<string, RunLine>();
+	const passageSeen = new Map<string, RunLine>();
+	const closingTurns = new Set(
+		run.lines.filter((l) => l.role === 'caller' && callerCloses(l.text)).map((l) => l.turn)
+	);
 	for (const l of agent) {
 		const w = words(l.text).toLowerCase();
 		const before = lineSeen.get(w);
@@ -515,6 +524,28 @@ export function genericFindings(run: CallRun, flow: Flow): Finding[] {
 					message: `asked word for word again in reply to turn ${l.turn} (first in reply to turn ${q.turn}): ${quote(s)}`
 				});
 			else questionSeen.set(k, l);
+		}
+		// A passage of an earlier line said again inside a longer one (an answer repeated as
+		// proof of context, an offer read out again).
+		const tokens = words(l.text)
+			.toLowerCase()
+			.split(' ')
+			.map((t) => t.replace(/^[^\w$]+|[^\w%]+$/g, ''))
+			.filter(Boolean);
+		// A goodbye's recap restates what was done; it is held to its length (closing), not here.
+		let flagged = closingTurns.has(l.turn);
+		for (let i = 0; i + PASSAGE <= tokens.length; i++) {
+			const gram = tokens.slice(i, i + PASSAGE).join(' ');
+			const first = passageSeen.get(gram);
+			if (!flagged && first && first !== l && !ANYTHING_ELSE.test(gram)) {
+				flagged = true;
+				out.push({
+					kind: 'repeat',
+					turn: l.turn,
+					message: `repeats "${gram}…" from the reply to turn ${first.turn}, word for word: ${quote(l.text)}`
+				});
+			}
+			if (!first) passageSeen.set(gram, l);
 		}
 	}
 
