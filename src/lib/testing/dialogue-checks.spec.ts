@@ -334,6 +334,11 @@ describe('the per-call checks', () => {
 			expect(date.test(s), s).toBe(true);
 		for (const s of ['2026-11-02', 'November 22nd', 'December 2nd'])
 			expect(date.test(s), s).toBe(false);
+		// The calls take place on Tuesday November 24th: a near day may be said by its name.
+		for (const s of ['due Saturday', 'due November 28th'])
+			expect(meaning('@date:2026-11-28').test(s), s).toBe(true);
+		expect(meaning('@date:2026-11-25').test('expected fixed by tomorrow')).toBe(true);
+		expect(meaning('@date:2026-12-08').test('due Tuesday')).toBe(false);
 		for (const s of [
 			'within 3 business days',
 			'in two to three days',

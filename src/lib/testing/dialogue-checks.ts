@@ -50,7 +50,8 @@ import type { Router } from '../agents/routing/router';
 // RE is a case-insensitive regular expression matched against lines; write meanings with
 // alternatives, not the engine's wording. These macros expand inside RE:
 //   @amount:65 @amount:12.5  the amount as said or written: $65, 65 dollars, sixty-five dollars
-//   @date:2026-11-02         the day as said: November 2nd, Nov 2, the second of November
+//   @date:2026-11-02         the day as said: November 2nd, Nov 2, the second of November; for a
+//                            day within a week of the call, also its name (Saturday) or tomorrow
 //   @timespan                a span of time: 3 business days, within a week, 24 hours, next bill
 //   @eta                     a time something is expected: 6 pm, tonight, tomorrow, in two hours
 //   @closing                 a goodbye: bye, take care, have a good day, thanks for calling
@@ -375,8 +376,18 @@ function dateRe(arg: string): string {
 	if (!m || !month || day < 1 || day > 31) throw new Error(`@date:${arg} is not a YYYY-MM-DD date`);
 	const mon = `(?:${month}|${month.slice(0, 3)}\\.?)`;
 	const d = `(?:${day}(?:st|nd|rd|th)?|${ordinalWordRe(day)})`;
-	return `(?:\\b${mon} (?:the )?${d}\\b|\\b(?:the )?${d} of ${mon}\\b)`;
+	// A day within a week of the call may be said by its name ("due Saturday"), or as today,
+	// tomorrow or yesterday.
+	const days = Math.round((Date.parse(`${arg}T12:00:00Z`) - Date.parse(CALL_TIME)) / 86_400_000);
+	const near: string[] = [];
+	if (Math.abs(days) <= 6) near.push(`\\b${WEEKDAYS[new Date(`${arg}T12:00:00Z`).getUTCDay()]}\\b`);
+	if (days === 0) near.push('\\btoday\\b');
+	if (days === 1) near.push('\\btomorrow\\b');
+	if (days === -1) near.push('\\byesterday\\b');
+	return `(?:\\b${mon} (?:the )?${d}\\b|\\b(?:the )?${d} of ${mon}\\b${near.map((n) => `|${n}`).join('')})`;
 }
+
+const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 
 const NUM =
 	'(?:\\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a few|a couple of)';
