@@ -56,6 +56,12 @@ import type { Router } from '../agents/routing/router';
 //   @eta                     a time something is expected: 6 pm, tonight, tomorrow, in two hours
 //   @closing                 a goodbye: bye, take care, have a good day, thanks for calling
 //   @person                  a person: a person, a human, a specialist, a colleague, someone
+// Data the checks lean on: refund timing (the dispute's review time and when the credit shows) and
+// a technician's follow-up time are in the flow's wording, not in a table; needs data: a field for
+// them (e.g. on the disputes and tickets tables) so every answer reads the same fact. Needs data:
+// the company's time zone; the outages' times are UTC, so @eta accepts any time of day rather than
+// the local one a caller in Chicago or Brooklyn would hear.
+//
 // Each call also has `tags` naming the situations it covers (see DIALOGUE_TAGS). Every call takes
 // place at CALL_TIME (noon, November 24th 2026, while the demo's three outages are on), with a
 // person available, its own verification attempts, and its own copy of the data.
