@@ -39,7 +39,7 @@ const failing: { id: string; findings: Finding[]; detail: string }[] = [];
 const byKind = new Map<CheckKind, { calls: number; findings: number }>();
 for (const call of calls) {
 	const run = await runDialogueCall(call, env);
-	const findings = checkCall(run, call, demoFlow);
+	const findings = checkCall(run, call, demoFlow, demoDataset);
 	if (!findings.length) continue;
 	failing.push({ id: call.id, findings, detail: describeFindings(run, findings) });
 	for (const kind of new Set(findings.map((f) => f.kind))) {

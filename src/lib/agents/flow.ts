@@ -1,5 +1,5 @@
 import { FlowError } from '../errors';
-import type { FlowFile, SlotDef, StepDef, TableDef, ToolDef } from './flows/schema';
+import type { AnswerDef, FlowFile, SlotDef, StepDef, TableDef, ToolDef } from './flows/schema';
 
 // A flow is one company's configuration: personas, their tools and voices, the thresholds that
 // drive triggers, and the hop policy. Changing who handles what is an edit here, not to code.
@@ -29,6 +29,8 @@ export type Persona = {
 	/** Caller utterances that belong to this persona; the classifier trains on them. */
 	examples: string[];
 	intents: Intent[];
+	/** Questions answered from what the call holds, without running steps again. */
+	answers: AnswerDef[];
 	tools: string[];
 	voice: { id: string; fallback: string };
 	handoffTo: string[];

@@ -30,7 +30,7 @@ describe('the conversation test set', () => {
 
 	it.each(calls)('$id', async (call) => {
 		const run = await runDialogueCall(call, env);
-		const findings = checkCall(run, call, demoFlow);
+		const findings = checkCall(run, call, demoFlow, demoDataset);
 		if (findings.length)
 			throw new Error(
 				`${call.id}: ${findings.length} check(s) failed (${call.about})\n\n${describeFindings(run, findings)}`

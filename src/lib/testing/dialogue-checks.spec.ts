@@ -204,6 +204,63 @@ describe('the generic checks', () => {
 		expect(kinds(transcript([['billing', 'Your billing balance is ready.']]))).toEqual([]);
 	});
 
+	it('flag the key of a company record said to the caller, not their account or a new number', () => {
+		const said = (text: string) =>
+			genericFindings(transcript([['billing', text]]), demoFlow, demoDataset).map((f) => f.kind);
+		expect(said('The $65 charge on November 2nd (CH-5102) is a duplicate.')).toEqual([
+			'internal-id'
+		]);
+		expect(said('That is outage out-1 in Lincoln Park.')).toEqual(['internal-id']);
+		expect(said('Thanks, account AC-10022 is verified.')).toEqual([]);
+		expect(said('Your dispute number is DSP-0001.')).toEqual([]);
+	});
+
+	it('flag a persona taking over with a run-on proof of context, and a summary written to the caller', () => {
+		const handoffs = [
+			{ from: 'billing', to: 'sales', turn: 1, summary: 'Caller wants to upgrade.' }
+		];
+		const runOn = transcript(
+			[
+				['billing', 'Anything else?'],
+				['caller', 'i want to upgrade'],
+				[
+					'sales',
+					"Hello, Sofia from plans and upgrades. I can see you're Maria Lopez and you're already verified, you're on the Standard plan and your balance is $94, due December 5th, and the $49 charge on November 3rd is the annual renewal of your device protection, and you want to upgrade."
+				]
+			],
+			{ handoffs }
+		);
+		expect(kinds(runOn)).toEqual(['intro']);
+		const twoSentences = transcript(
+			[
+				['billing', 'Anything else?'],
+				['caller', 'i want to upgrade'],
+				[
+					'sales',
+					"Hello, Sofia from plans and upgrades. I can see you're Maria Lopez and verified. I understand this is about changing or upgrading your plan. Which plan would you like?"
+				]
+			],
+			{ handoffs }
+		);
+		expect(kinds(twoSentences)).toEqual(['intro']);
+		const short = transcript(
+			[
+				['billing', 'Anything else?'],
+				['caller', 'i want to upgrade'],
+				[
+					'sales',
+					"Hello, Sofia from plans here. Maria, I can see you'd like more than Standard. Which plan? Let's try Unlimited at sixty-five dollars a month: unlimited data, fifteen gigabytes of hotspot and HD streaming, twenty dollars more than you pay now, starting today if you like."
+				]
+			],
+			{ handoffs }
+		);
+		expect(kinds(short)).toEqual([]);
+		short.handoffs[0]!.summary = 'Caller called about changing or upgrading your plan.';
+		expect(kinds(short)).toEqual(['summary']);
+		short.handoffs[0]!.summary = 'One. Two. Three. Four.';
+		expect(kinds(short)).toEqual(['summary']);
+	});
+
 	it('flag a persona introducing itself twice', () => {
 		const twice = transcript([
 			['billing', 'Hi, this is Ben from billing. What can I do?'],

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { TRIGGER_KINDS } from '../agents/handoff/context-package';
 import type { Dataset } from '../agents/dataset';
-import type { Flow } from '../agents/flow';
+import { identityTool, type Flow } from '../agents/flow';
 import type { ToolDef } from '../agents/flows/schema';
 import { jsonLines } from '../agents/cli/jsonl';
 import { simulateCall } from '../agents/cli/simulator';
@@ -28,9 +28,15 @@ import type { Router } from '../agents/routing/router';
 //   raw-format        a raw ISO date or time ("2026-11-24", "T09:15", "09:15:00Z") or an amount
 //                     with zero cents ("$45.00") in anything said to the caller.
 //   internal-id       a tool id, an intent id or a trigger kind ("billing.flagDispute",
-//                     "agent_limit"), an unfilled template ("{row.id}") or a program word
-//                     ("undefined", "NaN", "[object Object]") in anything said to the caller.
-//   intro             a persona introducing itself ("this is Ben", "Sam from …") more than once.
+//                     "agent_limit"), the key of one of the company's records ("CH-5102", "OUT-1";
+//                     not the caller's own account, nor a number made in this call that the caller
+//                     may note, like a dispute's), an unfilled template ("{row.id}") or a program
+//                     word ("undefined", "NaN", "[object Object]") in anything said to the caller.
+//   intro             a persona introducing itself ("this is Ben", "Sam from …") more than once, or
+//                     showing what it knows of the call, when it takes it over, in more than one
+//                     sentence ("I can see …", "I understand …") or in one over 30 words.
+//   summary           a handoff package's summary that speaks to the caller ("your plan") or runs
+//                     over three sentences (it is written for the team, DESIGN §4).
 //   closing           the caller closed ("no that's all", "thanks bye") and the reply to it is not
 //                     a goodbye, asks a question, runs over four sentences (a recap is at most two),
 //                     or the call was handed on afterwards.
@@ -97,6 +103,7 @@ export const GENERIC_KINDS = [
 	'raw-format',
 	'internal-id',
 	'intro',
+	'summary',
 	'closing'
 ] as const;
 export const CALL_KINDS = [
@@ -202,7 +209,7 @@ export type CallRun = {
 	id: string;
 	lines: RunLine[];
 	actions: RunAction[];
-	handoffs: { from: string; to: string; turn: number }[];
+	handoffs: { from: string; to: string; turn: number; summary?: string }[];
 	/** Owners in order. */
 	owners: string[];
 	outcome: Outcome;
@@ -256,7 +263,8 @@ export async function runDialogueCall(
 					handoffs.push({
 						from: e.package.from.personaId,
 						to: e.package.to.personaId,
-						turn
+						turn,
+						summary: e.package.summary
 					});
 				}
 			});
@@ -441,6 +449,11 @@ export function sentences(text: string): string[] {
 
 const YES =
 	/^(?:(?:uh|um|oh|well|ok|okay|yeah)[, ]+)*(?:yes|yeah|yep|yup|ya|sure|ok|okay|please|go ahead|do it|please do|do that|sounds good|that works|absolutely|definitely|of course|correct|right|alright|all right|let'?s do (?:it|that)|that would be (?:great|good)|i'?d like that|why not)\b/i;
+/** A sentence in which a persona taking over shows what it knows of the call. */
+const CONTEXT =
+	/\b(?:I can see|I see|I understand|I have the details|I've got the details|you're calling about|you are calling about|you called about|you've been|you were)\b/i;
+/** The longest such sentence, in words: one short sentence names what matters. */
+const LONGEST_CONTEXT = 30;
 /** Words in a row that, said again in another line, are a passage repeated word for word. */
 const PASSAGE = 10;
 const ANYTHING_ELSE = /\b(?:anything|something) else\b|\belse (?:can|could|may) i\b/i;
@@ -473,10 +486,11 @@ function toolById(flow: Flow, id: string): ToolDef | undefined {
 	return flow.tools.find((t) => t.id === id);
 }
 
+const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const quote = (s: string, max = 160) => `"${s.length > max ? s.slice(0, max - 1) + '…' : s}"`;
 
 /** The checks every call gets (see the top of this file). */
-export function genericFindings(run: CallRun, flow: Flow): Finding[] {
+export function genericFindings(run: CallRun, flow: Flow, dataset?: Dataset): Finding[] {
 	const out: Finding[] = [];
 	const said = run.lines.filter(spoken);
 	const agent = run.lines.filter((l) => l.role === 'agent');
@@ -572,9 +586,17 @@ export function genericFindings(run: CallRun, flow: Flow): Finding[] {
 		...flow.personas.flatMap((p) => p.intents.map((i) => i.id)),
 		...TRIGGER_KINDS
 	]);
-	const idRe = new RegExp(
-		`(?<![\\w.-])(?:${[...ids].map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(?![\\w-])`
-	);
+	const idRe = new RegExp(`(?<![\\w.-])(?:${[...ids].map(literal).join('|')})(?![\\w-])`);
+	// Keys of the company's records (a charge, an outage, an offer), not the caller's own account
+	// and not a record made in this call (a dispute or ticket number the caller may note down).
+	const people = identityTool(flow)?.table;
+	const recordIds = flow.tables
+		.filter((t) => t.id !== people && dataset?.[t.id])
+		.flatMap((t) => dataset![t.id]!.map((row) => String(row[t.key] ?? '')))
+		.filter((id) => /\d/.test(id) && id.length >= 3);
+	const recordRe = recordIds.length
+		? new RegExp(`(?<![\\w-])(?:${recordIds.map(literal).join('|')})(?![\\w-])`, 'i')
+		: undefined;
 	for (const l of said) {
 		const raw =
 			/\b\d{4}-\d{2}-\d{2}\b/.exec(l.text) ??
@@ -588,6 +610,7 @@ export function genericFindings(run: CallRun, flow: Flow): Finding[] {
 			});
 		const internal =
 			idRe.exec(l.text) ??
+			recordRe?.exec(l.text) ??
 			/\{[\w.|:' -]+\}|\bundefined\b|\bNaN\b|\[object \w+\]|\bnull\b/.exec(l.text);
 		if (internal)
 			out.push({
@@ -600,7 +623,7 @@ export function genericFindings(run: CallRun, flow: Flow): Finding[] {
 	// intro
 	for (const p of flow.personas) {
 		if (p.kind === 'human' || !p.name.trim()) continue;
-		const n = p.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+		const n = literal(p.name);
 		const intro = new RegExp(
 			`\\b(?:this is|I am|I'm|it's|my name is|I'm|here is)\\s+${n}\\b|\\b${n}\\s+(?:from|here)\\b`,
 			'i'
@@ -612,6 +635,36 @@ export function genericFindings(run: CallRun, flow: Flow): Finding[] {
 				turn: own[1]!.turn,
 				message: `${p.name} introduced themselves ${own.length} times (again in reply to turn ${own[1]!.turn}): ${quote(own[1]!.text)}`
 			});
+	}
+
+	// A persona taking the call over shows it knows the story in a short sentence, not a run-on.
+	for (const h of run.handoffs) {
+		const first = agent.find((l) => l.personaId === h.to && l.turn === h.turn);
+		if (!first) continue;
+		const context = sentences(first.text).filter((x) => CONTEXT.test(x));
+		const long = context.find((x) => x.split(' ').length > LONGEST_CONTEXT);
+		if (context.length > 1 || long)
+			out.push({
+				kind: 'intro',
+				turn: h.turn,
+				message: `${h.to} proves it knows the story ${
+					long
+						? `in a sentence of ${long.split(' ').length} words`
+						: `in ${context.length} sentences`
+				}: ${quote(first.text, 240)}`
+			});
+		if (h.summary !== undefined) {
+			const second = /\b(?:you|your|yours|you're|you've)\b/i.exec(h.summary);
+			const count = sentences(h.summary).length;
+			if (second || count > 3)
+				out.push({
+					kind: 'summary',
+					turn: h.turn,
+					message: `the package summary for ${h.to} ${
+						second ? `speaks to the caller ("${second[0]}")` : `runs to ${count} sentences`
+					}: ${quote(h.summary, 240)}`
+				});
+		}
 	}
 
 	// closing
@@ -742,8 +795,13 @@ export function expectedFindings(run: CallRun, expect: readonly Check[]): Findin
 }
 
 /** Every finding for one call: generic checks, then its own. */
-export function checkCall(run: CallRun, call: Pick<DialogueCall, 'expect'>, flow: Flow): Finding[] {
-	return [...genericFindings(run, flow), ...expectedFindings(run, call.expect)];
+export function checkCall(
+	run: CallRun,
+	call: Pick<DialogueCall, 'expect'>,
+	flow: Flow,
+	dataset?: Dataset
+): Finding[] {
+	return [...genericFindings(run, flow, dataset), ...expectedFindings(run, call.expect)];
 }
 
 /** The transcript around `turn` (the whole call when none), one line each, for a failure message. */

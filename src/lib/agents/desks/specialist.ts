@@ -3,14 +3,16 @@ import type { ContextPackage } from '../handoff/context-package';
 import { opening } from '../handoff/handoff';
 import { humanOf, topicsOf, type Persona } from '../flow';
 import type { Row } from '../flows/schema';
-import type { Scope } from '../flows/scope';
+import { holds, type Scope } from '../flows/scope';
 import { holesOf } from '../flows/template';
 import type { RouteDecision } from '../routing/router';
 import { saidYes } from './skills';
 import {
 	answers,
+	lastQuestion,
 	runIntent,
 	scopeFor,
+	type Asked,
 	type Pending,
 	type StepContext,
 	type StepResult
@@ -35,6 +37,8 @@ export class SpecialistDesk {
 	/** The last words the steps said, and how many times in a row they came out the same. */
 	#lastSaid = '';
 	#repeats = 0;
+	/** The question the steps asked last, with its other wordings. */
+	#asked: Asked | undefined;
 	/** The caller said a secret in the turn being answered. */
 	#secretThisTurn = false;
 
@@ -83,13 +87,16 @@ export class SpecialistDesk {
 		this.#secretThisTurn = false;
 		const result = await runIntent(intentId, this.#context(persona, text, found), resume);
 		this.#pending = result.pending;
-		// The same question twice in a row, to a turn that gave nothing it asked for, is not asked
-		// word for word: the caller hears that it is still needed.
-		const repeated = !gaveSomething && result.say !== '' && result.say === this.#lastSaid;
+		this.#asked = result.asked;
+		// A question asked before in the call is asked in other words; the same words twice in a row,
+		// to a turn that gave nothing, tell the caller what is still needed.
+		const say = result.asked ? this.#reworded(result.say, result.asked) : result.say;
+		const repeated = !gaveSomething && say !== '' && say === this.#lastSaid;
 		this.#repeats = repeated ? this.#repeats + 1 : 0;
-		this.#lastSaid = result.say;
-		if (repeated)
-			result.say = `${this.#repeats > 1 ? 'I still need that to go on.' : 'Sorry, I need this first.'} ${result.say}`;
+		this.#lastSaid = say;
+		result.say = repeated
+			? `${this.#repeats > 1 ? 'I still need that to go on.' : 'Sorry, I need this first.'} ${say}`
+			: this.#notVerbatim(say);
 		return this.afterSteps(persona, result, prefix);
 	}
 
@@ -112,6 +119,12 @@ export class SpecialistDesk {
 		const lastCaller = [...record.transcript].reverse().find((t) => t.role === 'caller');
 		if (intentId && trigger.kind !== 'handback') {
 			if (intent && intent.id === intentId) record.intent = intent;
+			const answered = this.#answers(to, lastCaller?.text ?? '');
+			if (answered.length > 0) {
+				say = `${say} ${answered.join(' ')} Anything else I can help with?`;
+				this.#lastSaid = say;
+				return this.#c.reply(to, { say, facts: [], package: pkg });
+			}
 			const found = record.entities.filter(
 				(e) => e.turn === (lastCaller ? record.transcript.indexOf(lastCaller) : -1)
 			);
@@ -140,7 +153,7 @@ export class SpecialistDesk {
 		owner: Persona,
 		text: string,
 		route: RouteDecision,
-		found: { type: string }[],
+		found: { type: string; value?: string }[],
 		continuing: boolean
 	): Promise<void> {
 		const t = this.#c.flow.thresholds;
@@ -172,6 +185,23 @@ export class SpecialistDesk {
 		if (continuing && pending && owner.intents.some((i) => i.id === pending.intent)) {
 			return this.runSteps(owner, pending.intent, text, found, '', pending);
 		}
+		// An answer of another kind than asked ("zip 60614" to "which device?") is used where one of
+		// the persona's intents needs it (check for an outage there) rather than ignored.
+		if (pending && pending.kind !== 'identity' && found.length > 0) {
+			const other = this.#intentNeeding(owner, found, pending);
+			if (other) return this.runSteps(owner, other, text, found);
+		}
+		// A question the call already holds the answer to ("when will I get the money back?") is
+		// answered, and whatever was asked before still stands; no step runs again.
+		const answered = this.#answers(owner, text);
+		if (answered.length > 0) {
+			const asked = this.#pending && this.#asked ? this.#again(this.#asked) : undefined;
+			const say = this.#notVerbatim(
+				`${answered.join(' ')} ${asked ?? 'Anything else I can help with?'}`
+			);
+			this.#lastSaid = say;
+			return this.#c.reply(owner, { say, facts: [] });
+		}
 		let intentId = this.#c.record.intent.id;
 		if (!continuing && route.personaId === owner.id && route.intent && route.confidence >= 0.5) {
 			intentId = route.intent.id;
@@ -193,6 +223,88 @@ export class SpecialistDesk {
 			intentId = owner.intents[0]?.id ?? intentId;
 		}
 		return this.runSteps(owner, intentId, text, found);
+	}
+
+	/** Another of the persona's intents whose first need this turn's facts fill. */
+	#intentNeeding(
+		persona: Persona,
+		found: { type: string; value?: string }[],
+		pending: Pending
+	): string | undefined {
+		const types = new Set(found.map((e) => e.type));
+		for (const intent of persona.intents) {
+			if (intent.id === pending.intent) continue;
+			const need = intent.steps?.find((s) => 'need' in s);
+			const slot =
+				need && 'need' in need ? this.#c.flow.slots.find((x) => x.id === need.need) : undefined;
+			if (!slot || slot.id === pending.name || !types.has(slot.entity)) continue;
+			// A value the call already had was already used; saying it again is not news.
+			const record = this.#c.record;
+			const turn = record.transcript.length - 1;
+			const fresh = found.some(
+				(e) =>
+					e.type === slot.entity &&
+					!record.entities.some((x) => x.type === e.type && x.value === e.value && x.turn < turn)
+			);
+			if (fresh) return intent.id;
+		}
+		return undefined;
+	}
+
+	/** Everything said to the caller so far, sentence by sentence. */
+	#saidSentences(): Set<string> {
+		return new Set(
+			this.#c.record.transcript
+				.filter((t) => t.role === 'agent')
+				.flatMap((t) => sentencesOf(t.text).map(key))
+		);
+	}
+
+	/** `say` with its question in other words when that question was asked before in the call. */
+	#reworded(say: string, asked: Asked): string {
+		const q = lastQuestion(asked.text) ?? asked.text;
+		if (!say.includes(q) || !this.#saidSentences().has(key(q))) return say;
+		return say.replace(q, this.#again(asked));
+	}
+
+	/** The question again, in words not yet said in this call: the flow's own, then plainer ones. */
+	#again(asked: Asked): string {
+		const said = this.#saidSentences();
+		const label = asked.label;
+		const candidates = [
+			...(asked.again ? [asked.again] : []),
+			...(label
+				? [
+						`Sorry, I still need the ${label} to go on. What is it?`,
+						`I can't go on without the ${label}; tell me, or ask for a person and I'll connect you.`
+					]
+				: ['Would you like that?', 'Shall I go ahead?', 'Just a yes or a no, please.'])
+		];
+		const fresh = candidates.find((c) => sentencesOf(c).every((x) => !said.has(key(x))));
+		return fresh ?? candidates.at(-1)!;
+	}
+
+	/** A whole reply said before, word for word, is said as a reminder rather than again. */
+	#notVerbatim(say: string): string {
+		const before = this.#c.record.transcript.some((t) => t.role === 'agent' && t.text === say);
+		return before && say ? `As I said, ${say.charAt(0).toLowerCase()}${say.slice(1)}` : say;
+	}
+
+	/** The persona's answers to the questions in the caller's words, one per question. */
+	#answers(persona: Persona, text: string): string[] {
+		if (persona.answers.length === 0) return [];
+		const scope = scopeFor(this.#context(persona, text, []));
+		const done = new Set<string>();
+		const out: string[] = [];
+		for (const a of persona.answers) {
+			if (done.has(a.id) || !new RegExp(a.said, 'iu').test(text)) continue;
+			if (a.when && !holds(a.when, scope)) continue;
+			const said = scope.text(a.say).trim();
+			if (!said) continue;
+			done.add(a.id);
+			out.push(said);
+		}
+		return out;
 	}
 
 	/** True when the turn answers what the persona asked for, so it is not re-routed. */
@@ -285,3 +397,9 @@ export class SpecialistDesk {
 		return this.#c.reply(owner, { say: prefix + result.say, facts: result.facts });
 	}
 }
+
+function sentencesOf(text: string): string[] {
+	return (text.match(/[^.?!]+[.?!]+|[^.?!]+$/g) ?? []).map((x) => x.trim()).filter(Boolean);
+}
+
+const key = (sentence: string) => sentence.toLowerCase().replace(/\s+/g, ' ');

@@ -21,6 +21,9 @@ export type StepResult = {
 	trigger?: Trigger & { nextStep?: string };
 };
 
+/** The question a step asked, as worded, and in other words for a second asking. */
+export type Asked = { text: string; again?: string; label?: string };
+
 /** What the persona asked the caller, so the next turn can answer it. */
 export type Pending = {
 	intent: string;
@@ -106,7 +109,7 @@ export async function runIntent(
 	intentId: string,
 	ctx: StepContext,
 	resume?: Pending
-): Promise<StepResult & { pending?: Pending }> {
+): Promise<StepResult & { pending?: Pending; asked?: Asked }> {
 	let intent = intentOf(ctx.persona, intentId);
 	if (!intent?.steps || intent.steps.length === 0) {
 		return {
@@ -122,11 +125,17 @@ export async function runIntent(
 	const scope = scopeFor(ctx);
 	const say: string[] = [];
 	const facts: string[] = [];
-	const out = (extra: Partial<StepResult & { pending: Pending }> = {}) => ({
+	const out = (extra: Partial<StepResult & { pending: Pending; asked: Asked }> = {}) => ({
 		say: [...say, ...(extra.say ? [extra.say] : [])].join(' ').replace(/\s+/g, ' ').trim(),
 		facts,
 		...(extra.trigger ? { trigger: extra.trigger } : {}),
-		...(extra.pending ? { pending: extra.pending } : {})
+		...(extra.pending ? { pending: extra.pending } : {}),
+		...(extra.asked ? { asked: extra.asked } : {})
+	});
+	const asking = (text: string, again?: string, label?: string): Asked => ({
+		text,
+		...(again ? { again: scope.text(again) } : {}),
+		...(label ? { label } : {})
 	});
 	let i = 0;
 	if (resume && resume.intent === intent.id) {
@@ -138,8 +147,9 @@ export async function runIntent(
 				if (answer !== 'yes') {
 					// Neither yes nor no: the question stands, asked shorter rather than word for word.
 					return out({
-						say: 'Sorry, is that a yes or a no? Shall I go ahead?',
-						pending: resume
+						say: 'Sorry, is that a yes or a no?',
+						pending: resume,
+						asked: { text: 'Sorry, is that a yes or a no?', again: 'Just a yes or a no, please.' }
 					});
 				}
 				i = resume.step + 1;
@@ -184,9 +194,11 @@ export async function runIntent(
 				value = scope.value(t);
 			}
 			if (value === undefined || value === '') {
+				const ask = scope.text(step.ask);
 				return out({
-					say: scope.text(step.ask),
-					pending: { intent: intent.id, step: i, kind: 'slot', name: slot.id }
+					say: ask,
+					pending: { intent: intent.id, step: i, kind: 'slot', name: slot.id },
+					asked: asking(ask, step.again, slot.label)
 				});
 			}
 			scope.set(slot.id, value);
@@ -220,16 +232,20 @@ export async function runIntent(
 			continue;
 		}
 		if ('confirm' in step) {
+			const confirm = scope.text(step.confirm);
 			return out({
-				say: scope.text(step.confirm),
-				pending: { intent: intent.id, step: i, kind: 'confirm' }
+				say: confirm,
+				pending: { intent: intent.id, step: i, kind: 'confirm' },
+				asked: asking(lastQuestion(confirm) ?? confirm, step.again)
 			});
 		}
 		if ('ask' in step) {
-			const isSlot = ctx.flow.slots.some((s) => s.id === step.as);
+			const slot = ctx.flow.slots.find((s) => s.id === step.as);
+			const ask = scope.text(step.ask);
 			return out({
-				say: scope.text(step.ask),
-				pending: { intent: intent.id, step: i, kind: isSlot ? 'slot' : 'answer', name: step.as }
+				say: ask,
+				pending: { intent: intent.id, step: i, kind: slot ? 'slot' : 'answer', name: step.as },
+				asked: asking(ask, step.again, slot?.label)
 			});
 		}
 		if ('handoff' in step) {
@@ -375,4 +391,13 @@ export function answers(
 			);
 		}
 	}
+}
+
+/** The last question in what was said ("… Which device is giving you trouble?"). */
+export function lastQuestion(said: string): string | undefined {
+	const sentences = said.match(/[^.?!]+[.?!]+/g) ?? [];
+	return sentences
+		.reverse()
+		.find((x) => x.trim().endsWith('?'))
+		?.trim();
 }

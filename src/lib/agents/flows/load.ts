@@ -7,6 +7,7 @@ import { changes } from '../tools/runtime';
 import {
 	add,
 	checkFields,
+	checkCondition,
 	checkStep,
 	checkTemplate,
 	checkTool,
@@ -306,6 +307,18 @@ function inspect(input: unknown, data?: unknown): { issues: FlowIssue[]; file?: 
 					})
 				);
 			});
+			// Answers read what any of the persona's steps may have found.
+			const answerRoots: Roots = new Map(base);
+			for (const intent of p.intents ?? [])
+				for (const s of intent.steps ?? []) {
+					if ('run' in s) answerRoots.set(s.as ?? s.run, toolResultRoot(toolById.get(s.run)));
+					if ('ask' in s && 'as' in s) answerRoots.set(s.as, {});
+				}
+			(p.answers ?? []).forEach((a, n) => {
+				const path = `${at}.answers[${n}]`;
+				checkTemplate(ctx, a.say, answerRoots, `${path}.say`);
+				if (a.when) checkCondition(ctx, a.when, answerRoots, `${path}.when`);
+			});
 		})
 	);
 	intentIds.forEach((id, i) => {
@@ -389,6 +402,7 @@ function build(file: FlowFile): Flow {
 			greeting: p.greeting,
 			examples: [...intents.flatMap((i) => i.examples), ...(p.examples ?? [])],
 			intents,
+			answers: p.answers ?? [],
 			tools: p.tools ?? [],
 			voice: { id: p.voice.kokoro, fallback: p.voice.offline },
 			handoffTo: p.handoffTo,

@@ -397,6 +397,7 @@ export function checkStep(ctx: Ctx, s: StepDef, path: string, c: StepCtx): void 
 				);
 		}
 	}
+	if ('again' in s && s.again) checkTemplate(ctx, s.again, c.roots, `${path}.again`);
 	if ('say' in s) checkTemplate(ctx, s.say, c.roots, `${path}.say`);
 	if ('settle' in s && s.settle) checkTemplate(ctx, s.settle, c.roots, `${path}.settle`);
 	if ('ask' in s && 'as' in s) checkTemplate(ctx, s.ask, c.roots, `${path}.ask`);

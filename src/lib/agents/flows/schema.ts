@@ -343,6 +343,9 @@ export const ToolSchema = v.variant('kind', [
 // ---- Intents and their steps -------------------------------------------------------------------
 
 const when = { when: v.optional(ConditionSchema) };
+/** The question in other words, for when it has been asked before in the call: a caller never
+ * hears the same question twice word for word. Without it a short generic form is used. */
+const again = v.optional(template);
 
 export const StepSchema = v.union([
 	v.strictObject({ ...when, verify: v.literal(true) }),
@@ -353,7 +356,8 @@ export const StepSchema = v.union([
 		from: v.optional(v.array(template)),
 		/** A value the slot must meet (not the caller's current plan). */
 		accept: v.optional(ConditionSchema),
-		ask: template
+		ask: template,
+		again
 	}),
 	v.strictObject({
 		...when,
@@ -372,8 +376,8 @@ export const StepSchema = v.union([
 		stop: v.optional(v.literal(true))
 	}),
 	v.strictObject({ ...when, settle: template }),
-	v.strictObject({ ...when, ask: template, as: id }),
-	v.strictObject({ ...when, confirm: template, declined: template }),
+	v.strictObject({ ...when, ask: template, as: id, again }),
+	v.strictObject({ ...when, confirm: template, declined: template, again }),
 	v.strictObject({
 		...when,
 		handoff: v.strictObject({
@@ -399,6 +403,17 @@ export const IntentSchema = v.strictObject({
 	steps: v.optional(v.array(StepSchema))
 });
 
+/**
+ * One answer: when the caller's words match `said` and `when` holds, `say` is the reply. Answers
+ * sharing an id are one question: the first whose `when` holds is said.
+ */
+export const AnswerSchema = v.strictObject({
+	id,
+	said: regexSource,
+	when: v.optional(ConditionSchema),
+	say: template
+});
+
 // ---- Personas ----------------------------------------------------------------------------------
 
 export const PersonaSchema = v.strictObject({
@@ -419,6 +434,9 @@ export const PersonaSchema = v.strictObject({
 	handBackTo: v.optional(id),
 	tools: v.optional(v.array(id)),
 	intents: v.optional(v.array(IntentSchema)),
+	/** Questions the persona answers from what the call already holds ("when will I get the money
+	 * back?", "when will it be fixed?"), at any point, without starting its steps again. */
+	answers: v.optional(v.array(AnswerSchema)),
 	/** Caller utterances for a persona with no intents (routing learns from intents' examples when
 	 * a persona has them). */
 	examples: v.optional(v.array(text))
@@ -483,4 +501,5 @@ export type ToolDef = v.InferOutput<typeof ToolSchema>;
 export type StepDef = v.InferOutput<typeof StepSchema>;
 export type IntentDef = v.InferOutput<typeof IntentSchema>;
 export type PersonaDef = v.InferOutput<typeof PersonaSchema>;
+export type AnswerDef = v.InferOutput<typeof AnswerSchema>;
 export type Row = Record<string, unknown>;
