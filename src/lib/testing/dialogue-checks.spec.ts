@@ -292,6 +292,12 @@ describe('the generic checks', () => {
 			['caller', 'thanks bye']
 		]);
 		expect(kinds(silent)).toEqual(['closing']);
+		const plainNo = transcript([
+			['billing', 'Dispute opened. Anything else?'],
+			['caller', 'no thanks'],
+			['billing', 'Sure, what else can I help you with?']
+		]);
+		expect(kinds(plainNo)).toEqual(['closing']);
 		const handed = transcript(
 			[
 				['billing', 'Anything else?'],
@@ -324,6 +330,13 @@ describe('the generic checks', () => {
 			expect(callerCloses(t), t).toBe(true);
 		for (const t of ['yes please', "that's all fine but what about my data", 'no thanks', 'ok'])
 			expect(callerCloses(t), t).toBe(false);
+		// A plain no closes when it answers "anything else?", not when it declines an offer.
+		expect(callerCloses('no thanks', 'Done. Anything else?')).toBe(true);
+		expect(
+			callerCloses('nope', 'Your balance is $94. Is there anything else I can help with?')
+		).toBe(true);
+		expect(callerCloses('no thanks', 'Shall I open a ticket?')).toBe(false);
+		expect(callerCloses('no but my data is slow', 'Anything else?')).toBe(false);
 	});
 });
 

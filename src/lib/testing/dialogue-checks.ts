@@ -37,7 +37,8 @@ import type { Router } from '../agents/routing/router';
 //                     sentence ("I can see …", "I understand …") or in one over 30 words.
 //   summary           a handoff package's summary that speaks to the caller ("your plan") or runs
 //                     over three sentences (it is written for the team, DESIGN §4).
-//   closing           the caller closed ("no that's all", "thanks bye") and the reply to it is not
+//   closing           the caller closed ("no that's all", "thanks bye", or "no thanks" to "anything
+//                     else?") and the reply to it is not
 //                     a goodbye, asks a question, runs over four sentences (a recap is at most two),
 //                     or the call was handed on afterwards.
 //
@@ -461,9 +462,39 @@ const CALLER_CLOSES =
 	/\b(?:bye|goodbye|that'?s (?:all|it|everything)|thats (?:all|it|everything)|that is (?:all|it|everything)|nothing else|(?:i'?m|im) (?:all )?(?:good|set|done)|all set|have a (?:good|nice|great) (?:day|one|night))\b/i;
 const CALLER_CONTINUES = /\b(?:but|also|another|question|what about|how about|one more)\b/i;
 
-/** Whether a caller turn ends the call ("no that's all", "thanks bye"), not one that goes on. */
-export function callerCloses(text: string): boolean {
-	return CALLER_CLOSES.test(text) && !CALLER_CONTINUES.test(text);
+const PLAIN_NO = /^(?:(?:uh|um|oh|well|ok|okay)[, ]+)*(?:no|nope|nah|nothing|not really)\b/i;
+
+/**
+ * Whether a caller turn ends the call ("no that's all", "thanks bye"), not one that goes on. A plain
+ * "no thanks" ends it too when it answers "anything else?" (`asked`: what the agent said before).
+ */
+export function callerCloses(text: string, asked = ''): boolean {
+	if (CALLER_CONTINUES.test(text)) return false;
+	if (CALLER_CLOSES.test(text)) return true;
+	const question = sentences(asked)
+		.filter((x) => x.includes('?'))
+		.at(-1);
+	return (
+		!!question &&
+		ANYTHING_ELSE.test(question) &&
+		PLAIN_NO.test(text.trim()) &&
+		text.split(' ').length <= 6
+	);
+}
+
+/** The caller's turns that close the call, each with what the agent said just before it. */
+function closingTurns(run: CallRun): RunLine[] {
+	return run.lines.filter(
+		(l) =>
+			l.role === 'caller' &&
+			callerCloses(
+				l.text,
+				run.lines
+					.filter((x) => spoken(x) && x.turn === l.turn - 1)
+					.map((x) => x.text)
+					.join(' ')
+			)
+	);
 }
 
 /** The arguments that name what a changing tool acts on. */
@@ -529,9 +560,7 @@ export function genericFindings(run: CallRun, flow: Flow, dataset?: Dataset): Fi
 	const lineSeen = new Map<string, RunLine>();
 	const questionSeen = new Map<string, RunLine>();
 	const passageSeen = new Map<string, RunLine>();
-	const closingTurns = new Set(
-		run.lines.filter((l) => l.role === 'caller' && callerCloses(l.text)).map((l) => l.turn)
-	);
+	const recapTurns = new Set(closingTurns(run).map((l) => l.turn));
 	for (const l of agent) {
 		const w = words(l.text).toLowerCase();
 		const before = lineSeen.get(w);
@@ -564,7 +593,7 @@ export function genericFindings(run: CallRun, flow: Flow, dataset?: Dataset): Fi
 			.map((t) => t.replace(/^[^\w$]+|[^\w%]+$/g, ''))
 			.filter(Boolean);
 		// A goodbye's recap restates what was done; it is held to its length (closing), not here.
-		let flagged = closingTurns.has(l.turn);
+		let flagged = recapTurns.has(l.turn);
 		for (let i = 0; i + PASSAGE <= tokens.length; i++) {
 			const gram = tokens.slice(i, i + PASSAGE).join(' ');
 			const first = passageSeen.get(gram);
@@ -672,7 +701,7 @@ export function genericFindings(run: CallRun, flow: Flow, dataset?: Dataset): Fi
 		run.handoffs.some(
 			(h) => h.turn <= n && flow.personas.find((p) => p.id === h.to)?.kind === 'human'
 		);
-	const closes = run.lines.find((l) => l.role === 'caller' && callerCloses(l.text));
+	const closes = closingTurns(run)[0];
 	if (closes && !humanFrom(closes.turn)) {
 		const k = closes.turn;
 		const answer = reply(k);
