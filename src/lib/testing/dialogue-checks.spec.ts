@@ -451,7 +451,9 @@ describe('reading the set', () => {
 			'{not json',
 			line({ id: 'c', expect: [{ says: '(' }] }),
 			line({ id: 'd', expect: [{ says: 'x', after: 4 }] }),
-			line({ id: 'd' })
+			line({ id: 'd' }),
+			line({ id: 'e', turns: ['x'.repeat(2001)] }),
+			line({ id: 'f', turns: [] })
 		].join('\n');
 		const error = await parseDialogueCalls(text).catch((e: Error) => e.message);
 		expect(error).toMatch(/line 1 /);
@@ -459,6 +461,8 @@ describe('reading the set', () => {
 		expect(error).toMatch(/line 3 .*regular expression/);
 		expect(error).toMatch(/names turn 4, but the call has 1 turns/);
 		expect(error).toMatch(/"d" is used twice/);
+		expect(error).toMatch(/line 6 .*at most 2000 characters/);
+		expect(error).toMatch(/line 7 /);
 	});
 });
 

@@ -4,6 +4,7 @@ import type { Dataset } from '../agents/dataset';
 import { identityTool, type Flow } from '../agents/flow';
 import type { ToolDef } from '../agents/flows/schema';
 import { jsonLines } from '../agents/cli/jsonl';
+import { MAX_TURNS, MAX_UTTERANCE_CHARS } from '../agents/cli/limits';
 import { simulateCall } from '../agents/cli/simulator';
 import type { Outcome } from '../agents/events';
 import { changes } from '../agents/tools/runtime';
@@ -154,7 +155,17 @@ const DialogueCallSchema = v.strictObject({
 	/** One sentence: who calls and what a good agent does. */
 	about: v.pipe(v.string(), v.minLength(1)),
 	tags: v.array(v.picklist(DIALOGUE_TAGS)),
-	turns: v.pipe(v.array(v.pipe(v.string(), v.minLength(1))), v.minLength(1)),
+	turns: v.pipe(
+		v.array(
+			v.pipe(
+				v.string(),
+				v.minLength(1),
+				v.maxLength(MAX_UTTERANCE_CHARS, `a turn is at most ${MAX_UTTERANCE_CHARS} characters`)
+			)
+		),
+		v.minLength(1),
+		v.maxLength(MAX_TURNS, `a call has at most ${MAX_TURNS} turns`)
+	),
 	expect: v.array(CheckSchema)
 });
 export type DialogueCall = v.InferOutput<typeof DialogueCallSchema>;
