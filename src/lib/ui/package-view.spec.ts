@@ -112,7 +112,9 @@ describe('recordsInQuestion: the rows an operator checks, as small tables', () =
 			'Unlimited plan monthly'
 		]);
 		// The outage at the account's zip code.
-		expect(tables.find((t) => t.id === 'outages')?.rows.map((r) => r.key)).toEqual(['OUT-1']);
+		expect(tables.find((t) => t.id === 'outages')?.rows).toMatchObject([
+			{ key: 'OUT-1', inQuestion: true, flag: 'at their zip' }
+		]);
 		expect(tables.find((t) => t.id === 'devices')?.rows.map((r) => r.key)).toEqual([
 			'Pixel 8',
 			'home hotspot'
@@ -138,9 +140,9 @@ describe('recordsInQuestion: the rows an operator checks, as small tables', () =
 			records
 		);
 		const charges = tables.find((t) => t.id === 'charges')!;
-		expect(charges.rows.map((r) => [r.key, r.inQuestion])).toEqual([
-			['CH-5001', false],
-			['CH-5002', true]
+		expect(charges.rows.map((r) => [r.key, r.inQuestion, r.flag])).toEqual([
+			['CH-5001', false, ''],
+			['CH-5002', true, 'named in the call']
 		]);
 		expect(tables.flatMap((t) => t.rows.map((r) => r.key))).not.toContain('CH-5101');
 	});
@@ -177,6 +179,20 @@ describe('story: what happened, each sentence once', () => {
 		expect(all.split('Dispute DSP-1 opened').length - 1).toBe(1);
 		expect(lines.map((l) => l.kind)).toEqual(['summary', 'action']);
 		expect(lines[1]).toMatchObject({ text: 'flag dispute', ok: true });
+		// A verification that worked is the header's; one that failed is part of the story.
+		const verified = story(
+			pkg({
+				actions: [
+					{ tool: 'identity.verify', args: {}, ok: true, result: 'Verified James.' },
+					{ tool: 'identity.verify', args: {}, ok: false, result: 'Could not verify.' }
+				]
+			}),
+			records
+		);
+		expect(verified.map((l) => l.text)).toEqual([
+			'James Carter called about disputing a charge.',
+			'verify: Could not verify.'
+		]);
 	});
 
 	it('splits sentences after a full stop, not inside an amount', () => {

@@ -120,8 +120,7 @@ export function headerLine(pkg: ContextPackage, records?: Records): HeaderPart[]
 		value: pkg.intent.id === 'unknown' ? pkg.trigger.detail : pkg.intent.label
 	});
 	const done = pkg.actions
-		.filter((a) => a.tool !== identityTool((records?.flow ?? { tools: [] }) as Flow)?.id)
-		.filter((a) => !/verif/i.test(a.tool))
+		.filter((a) => !proves(a, records))
 		.map((a) => `${toolWords(a.tool)} ${a.ok ? '✓' : '✗'}`);
 	parts.push({ label: 'done', value: done.length ? [...new Set(done)].join(', ') : 'nothing yet' });
 	parts.push({
@@ -133,6 +132,12 @@ export function headerLine(pkg: ContextPackage, records?: Records): HeaderPart[]
 	});
 	parts.push({ label: 'channel', value: c.channel });
 	return parts;
+}
+
+/** A verification that worked: the header's "verified by" says it already. */
+function proves(a: ContextPackage['actions'][number], records: Records | undefined): boolean {
+	const verify = records ? identityTool(records.flow as Flow)?.id : undefined;
+	return a.ok && (a.tool === verify || /verif/i.test(a.tool));
 }
 
 export type RecordTable = {
@@ -232,8 +237,9 @@ export function recordsInQuestion(
 				? String(r[ownerField.name]) === String(me[meDef.key])
 				: false;
 		const named = (r: Row) => names(text, String(r[def.key] ?? ''));
-		const atZip = (r: Row) =>
-			def.fields.some((f) => f.type === 'zip' && zips.has(String(r[f.name] ?? '')));
+		const zipField = (r: Row) =>
+			def.fields.find((f) => f.type === 'zip' && zips.has(String(r[f.name] ?? '')));
+		const atZip = (r: Row) => zipField(r) !== undefined;
 		// A private table of someone else's rows is never shown, even when an id is named.
 		const shown = rows.filter((r) => (def.private ? mine(r) : named(r) || atZip(r) || mine(r)));
 		if (shown.length === 0) continue;
@@ -252,7 +258,14 @@ export function recordsInQuestion(
 					)
 				),
 				inQuestion: named(r) || atZip(r) || copy !== undefined,
-				flag: copy ? `repeats ${String(copy[def.key])}` : ''
+				// Why the row is in question, the strongest reason first.
+				flag: copy
+					? `repeats ${String(copy[def.key])}`
+					: named(r)
+						? 'named in the call'
+						: atZip(r)
+							? `at their ${fieldLabel(zipField(r)!.name)}`
+							: ''
 			};
 		});
 		// The ones in question first, then the newest, within the limit.
@@ -274,12 +287,15 @@ export function recordsInQuestion(
 				id: f.name,
 				title: fieldLabel(f.name),
 				columns: [{ name: f.name, label: fieldLabel(f.name).replace(/s$/, '') }],
-				rows: items.map((it) => ({
-					key: String(it),
-					cells: [String(it)],
-					inQuestion: said.includes(String(it).toLowerCase()) || names(text, String(it)),
-					flag: ''
-				}))
+				rows: items.map((it) => {
+					const named = said.includes(String(it).toLowerCase()) || names(text, String(it));
+					return {
+						key: String(it),
+						cells: [String(it)],
+						inQuestion: named,
+						flag: named ? 'named in the call' : ''
+					};
+				})
 			});
 		}
 	}
@@ -306,9 +322,10 @@ export type StoryLine = { kind: 'summary' | 'settled' | 'action'; text: string; 
 /**
  * What happened, each sentence once: the summary's sentences, then what was settled, then each
  * action's result, skipping any sentence already said above (the dispute sentence used to appear
- * three times). An action whose result is all repeats is still listed by its tool, with no text.
+ * three times). An action whose result is all repeats is still listed by its tool, with no text;
+ * a verification that worked is left to the header.
  */
-export function story(pkg: ContextPackage): StoryLine[] {
+export function story(pkg: ContextPackage, records?: Records): StoryLine[] {
 	const seen = new Set<string>();
 	const fresh = (text: string) =>
 		sentences(text)
@@ -327,6 +344,7 @@ export function story(pkg: ContextPackage): StoryLine[] {
 		if (t) lines.push({ kind: 'settled', text: t });
 	}
 	for (const a of pkg.actions) {
+		if (proves(a, records)) continue;
 		const t = fresh(a.result);
 		lines.push({ kind: 'action', text: `${toolWords(a.tool)}${t ? `: ${t}` : ''}`, ok: a.ok });
 	}

@@ -10,6 +10,8 @@ import { CallbackRequestSchema, newSealingKeys, open, SealError } from '$lib/rtc
 import type { Signal, Signaling } from '$lib/rtc/signaling/signaling';
 import * as v from 'valibot';
 import { MicError, openMicrophone } from '$lib/audio/mic';
+import { checkPayload } from '$lib/rtc/transfer/envelope';
+import { ValidationError } from '$lib/errors';
 
 // The operator console's state: presence, the incoming call with its context package, the live
 // transcript, notes, and the actions (accept, decline, call back, hand back). It also keeps the
@@ -19,6 +21,12 @@ import { MicError, openMicrophone } from '$lib/audio/mic';
 
 /** A ring whose context package has not arrived by then is dropped, and the console is free again. */
 export const RING_TIMEOUT_MS = 10_000;
+
+/**
+ * The console stops offering Accept this long before the caller stops waiting, so an accept never
+ * reaches a caller who has just been sent back to the assistant.
+ */
+export const ACCEPT_MARGIN_MS = 1000;
 
 /** One call's line to the caller, as far as the console uses it: the link sends, the peer takes the
  * operator's microphone, and both close when the call ends. */
@@ -38,7 +46,16 @@ export type CallView = {
 	state: 'ringing' | 'connected' | 'ended';
 	transcript: TranscriptEntry[];
 	receivedAt: number | null;
+	/** When the ring came. */
+	ringAt: number;
+	/** Until when Accept reaches the caller (the caller's wait, less a margin); null if unknown. */
+	acceptBy: number | null;
+	/** When the operator accepted. */
+	acceptedAt: number | null;
 };
+
+/** A call that rang here and was not answered, and what became of the caller. */
+export type MissedCall = { callId: string; at: number; text: string };
 
 export class OperatorConsole {
 	readonly operatorId: string;
@@ -48,6 +65,13 @@ export class OperatorConsole {
 	#status = $state<'signed_out' | 'available' | 'away' | 'busy'>('signed_out');
 	#call = $state<CallView | null>(null);
 	#notes = $state('');
+	/** What the persona taking the call back says to the caller for the operator. */
+	#callerLine = $state('');
+	/** The line being typed to a text caller. */
+	#reply = $state('');
+	/** Why the last hand-back or message did not go, in words that say what to do. */
+	#sendError = $state<string | null>(null);
+	#missed = $state.raw<MissedCall[]>([]);
 	#remote = $state.raw<MediaStream | null>(null);
 	#safetyCode = $state<string | null>(null);
 	/** Why the operator's microphone did not start, in words that say what to do. */
@@ -58,6 +82,7 @@ export class OperatorConsole {
 	#line: CallLine | null = null;
 	#timer: ReturnType<typeof setInterval> | undefined;
 	#ringTimer: ReturnType<typeof setTimeout> | undefined;
+	#acceptTimer: ReturnType<typeof setTimeout> | undefined;
 	/** This console's key for sealed callbacks; a new one each sign-in. */
 	#keys: { publicKey: string; privateKey: CryptoKey } | null = null;
 	/** Callers waiting in the queue. Never rendered. */
@@ -94,11 +119,31 @@ export class OperatorConsole {
 	get callbacks() {
 		return this.#callbacks;
 	}
+	/** Notes for the team: they go in the call record and the package, never to the caller. */
 	get notes() {
 		return this.#notes;
 	}
 	set notes(v: string) {
 		this.#notes = v;
+	}
+	get callerLine() {
+		return this.#callerLine;
+	}
+	set callerLine(v: string) {
+		this.#callerLine = v;
+	}
+	get reply() {
+		return this.#reply;
+	}
+	set reply(v: string) {
+		this.#reply = v;
+	}
+	get sendError() {
+		return this.#sendError;
+	}
+	/** Calls that rang here unanswered, newest first. */
+	get missed() {
+		return this.#missed;
 	}
 
 	async signIn(name: string): Promise<void> {
@@ -135,7 +180,9 @@ export class OperatorConsole {
 
 	/** A caller hung up before or during the call. */
 	callerLeft(callerId: string): void {
-		if (this.#call?.callerId === callerId) this.#endCall();
+		if (this.#call?.callerId !== callerId) return;
+		if (this.#call.state === 'ringing') this.#miss('they hung up before it was answered.');
+		this.#endCall();
 	}
 
 	/** A callback sealed to this console: opened, listed, acknowledged. One not readable is left
@@ -214,24 +261,43 @@ export class OperatorConsole {
 	 * A caller rings this console. An available console takes the ring and answers with what the
 	 * call's line is opened with (then `connect`); otherwise null, and nothing changes.
 	 */
-	ring(callerId: string, callId: string): LineOptions | null {
+	ring(callerId: string, callId: string, acceptMs?: number): LineOptions | null {
 		if (!this.#db || this.#status !== 'available') return null;
 		this.#status = 'busy';
 		this.#announce();
+		const ringAt = Date.now();
+		const acceptBy =
+			acceptMs === undefined ? null : ringAt + Math.max(0, acceptMs - ACCEPT_MARGIN_MS);
 		this.#call = {
 			callerId,
 			callId,
 			pkg: null,
 			state: 'ringing',
 			transcript: [],
-			receivedAt: null
+			receivedAt: null,
+			ringAt,
+			acceptBy,
+			acceptedAt: null
 		};
 		this.#safetyCode = null;
+		this.#sendError = null;
 		// A ring with no package behind it (a caller gone, or a forged ring) must not hold the
 		// console busy.
 		this.#ringTimer = setTimeout(() => {
-			if (this.#call?.callerId === callerId && !this.#call.pkg) this.#endCall();
+			if (this.#call?.callerId !== callerId || this.#call.pkg) return;
+			this.#miss('rang, but its details never arrived.');
+			this.#endCall();
 		}, RING_TIMEOUT_MS);
+		// Not answered in time: the caller goes back to the assistant, which offers them other ways.
+		if (acceptBy !== null) {
+			this.#acceptTimer = setTimeout(() => {
+				if (this.#call?.callerId !== callerId || this.#call.state !== 'ringing') return;
+				this.#miss(
+					`not answered within ${Math.round((acceptMs ?? 0) / 1000)} s, so they went back to the assistant, which offers them the queue, a callback or to carry on.`
+				);
+				this.#endCall();
+			}, acceptBy - ringAt);
+		}
 		// A package for any other call is refused by the link, never shown. A pairing code cannot
 		// name its call: that link holds to the call of the first package it takes in.
 		return { db: this.#db, scope: callId, ...(this.#named ? { callId } : {}) };
@@ -257,7 +323,10 @@ export class OperatorConsole {
 	heard(line: CallLine, e: LinkEvent): void {
 		const call = this.#call;
 		if (!call || this.#line !== line) return;
-		if (e.type === 'peer' && !e.alive && call.state !== 'ended') this.#endCall();
+		if (e.type === 'peer' && !e.alive && call.state !== 'ended') {
+			if (call.state === 'ringing') this.#miss('they hung up before it was answered.');
+			this.#endCall();
+		}
 		if (e.type !== 'message') return;
 		const env = e.envelope;
 		// Shown only for the call this ring is for, and never over the package already on screen.
@@ -272,20 +341,32 @@ export class OperatorConsole {
 		} else if (env.type === 'transcript') {
 			this.#call = { ...call, transcript: [...call.transcript, env.payload] };
 		} else if (env.type === 'hangup') {
+			if (call.state === 'ringing') this.#miss('they hung up before it was answered.');
 			this.#endCall();
 		}
+	}
+
+	/** Keeps a call that rang unanswered in the missed list, saying who and what became of it. */
+	#miss(what: string): void {
+		const call = this.#call;
+		if (!call) return;
+		const who = call.pkg?.caller.name ?? (call.pkg ? 'a caller' : 'A call');
+		const about = call.pkg && call.pkg.intent.id !== 'unknown' ? ` (${call.pkg.intent.label})` : '';
+		const text = call.pkg ? `Missed call from ${who}${about}: ${what}` : `${who} ${what}`;
+		this.#missed = [{ callId: call.callId, at: Date.now(), text }, ...this.#missed].slice(0, 20);
 	}
 
 	async accept(microphone: () => Promise<MediaStream> = openMicrophone): Promise<void> {
 		const call = this.#call;
 		const line = this.#line;
-		if (!call?.pkg || !line) return;
+		if (!call?.pkg || !line || call.state !== 'ringing') return;
+		clearTimeout(this.#acceptTimer);
 		line.link.send('operator', {
 			action: 'accept',
 			handoffId: call.pkg.handoffId,
 			name: this.#name
 		});
-		this.#call = { ...call, state: 'connected' };
+		this.#call = { ...call, state: 'connected', acceptedAt: Date.now() };
 		try {
 			const stream = await microphone();
 			// The call may have ended while the browser asked for the microphone.
@@ -310,18 +391,63 @@ export class OperatorConsole {
 
 	#respond(action: 'decline' | 'callback'): void {
 		const call = this.#call;
-		if (!call?.pkg || !this.#line) return;
+		if (!call?.pkg || !this.#line || call.state !== 'ringing') return;
+		clearTimeout(this.#acceptTimer);
 		this.#line.link.send('operator', { action, handoffId: call.pkg.handoffId, name: this.#name });
 		setTimeout(() => this.#endCall(), 300);
 	}
 
-	handBack(to: string): void {
+	/**
+	 * Returns the caller to an AI persona. The notes go to the team (the record and the package);
+	 * only the caller line is said to the caller. A hand-back that is not valid or cannot leave is
+	 * not sent: the call stays, with what was typed, and `sendError` says why.
+	 */
+	handBack(to: string): boolean {
 		const call = this.#call;
-		if (!call?.pkg || !this.#line) return;
-		const notes = this.#notes.trim() ? [this.#notes.trim()] : [];
-		this.#line.link.send('handback', { handoffId: call.pkg.handoffId, to, notes });
+		if (!call?.pkg || !this.#line || call.state !== 'connected') return false;
+		const note = this.#notes.trim();
+		const line = this.#callerLine.trim();
+		try {
+			const payload = checkPayload('handback', {
+				handoffId: call.pkg.handoffId,
+				to,
+				notes: note ? [note] : [],
+				...(line ? { callerLine: line } : {})
+			});
+			if (!this.#line.link.send('handback', payload)) return this.#notSent('The hand-back');
+		} catch (e) {
+			this.#sendError = e instanceof ValidationError ? e.message : String(e);
+			return false;
+		}
+		this.#sendError = null;
 		this.#notes = '';
+		this.#callerLine = '';
 		setTimeout(() => this.#endCall(), 300);
+		return true;
+	}
+
+	/**
+	 * Sends the typed reply to the caller (shown on their page; it comes back in the live
+	 * transcript once the caller's side has it). Kept in the box, with `sendError`, if it cannot go.
+	 */
+	sendReply(): boolean {
+		const call = this.#call;
+		if (!call || call.state !== 'connected' || !this.#line) return false;
+		try {
+			const payload = checkPayload('text', { text: this.#reply, at: isoNow() });
+			if (!this.#line.link.send('text', payload)) return this.#notSent('Your message');
+		} catch (e) {
+			this.#sendError = e instanceof ValidationError ? e.message : String(e);
+			return false;
+		}
+		this.#sendError = null;
+		this.#reply = '';
+		return true;
+	}
+
+	#notSent(what: string): false {
+		this.#sendError = `${what} could not be sent: the line to the caller is not open. It is kept here; try again in a moment.`;
+		return false;
 	}
 
 	/** The person finished with the caller: the caller's call ends too, with the outcome "human". */
@@ -335,6 +461,7 @@ export class OperatorConsole {
 
 	#endCall(): void {
 		clearTimeout(this.#ringTimer);
+		clearTimeout(this.#acceptTimer);
 		if (this.#call) this.#call = { ...this.#call, state: 'ended' };
 		this.#line?.close();
 		this.#line = null;
@@ -344,4 +471,9 @@ export class OperatorConsole {
 			this.#announce();
 		}
 	}
+}
+
+/** This moment as ISO 8601, for a message's time. */
+function isoNow(): string {
+	return new Date().toISOString();
 }

@@ -11,7 +11,7 @@ import { openBatonDB } from '$lib/storage/db';
 import { Outbox, Received } from '$lib/storage/outbox';
 import { memoryPair } from '$lib/testing/memory-port';
 import { until } from '$lib/testing/until';
-import { OperatorConsole } from './console.svelte';
+import { ACCEPT_MARGIN_MS, OperatorConsole } from './console.svelte';
 import { firstGrant, playCallerAudio, wireConsole, type ConsoleView } from './wire-console';
 
 /** One opened line: a real data-channel link on the console's side, joined in memory to a caller's
@@ -205,6 +205,102 @@ describe('wireConsole', () => {
 					e.envelope.payload.name === 'Olivia'
 			)
 		);
+	});
+
+	it('a ring counts down the caller’s wait; unanswered, it is kept as a missed call saying what became of the caller', async () => {
+		const { signaling, desk, opened } = await setUp();
+		await desk.signIn('Olivia');
+		const pkg = await pkgOf();
+		signaling.hear({ ...ring(pkg.callId), acceptMs: 1300 } as Signal);
+		const call = desk.call!;
+		expect(call.acceptBy! - call.ringAt).toBe(1300 - ACCEPT_MARGIN_MS);
+		await opened[0]!.caller.sendReliable('package', pkg);
+		await until(() => desk.call?.pkg !== null);
+		await until(() => desk.call?.state === 'ended', { what: 'the missed call' });
+		expect(desk.missed[0]!.text).toBe(
+			'Missed call from a caller (A person): not answered within 1 s, so they went back to the assistant, which offers them the queue, a callback or to carry on.'
+		);
+		expect(desk.status).toBe('available');
+		expect(opened[0]!.closed).toBe(true);
+		// Too late to accept: nothing reaches the caller.
+		await desk.accept(async () => ({}) as MediaStream);
+		expect(opened[0]!.heardByCaller.some((e) => e.type === 'message')).toBe(false);
+	});
+
+	it('a caller who hangs up while ringing is a missed call too', async () => {
+		const { signaling, desk, opened } = await setUp();
+		await desk.signIn('Olivia');
+		const pkg = await pkgOf();
+		signaling.hear(ring(pkg.callId));
+		await opened[0]!.caller.sendReliable('package', pkg);
+		await until(() => desk.call?.pkg !== null);
+		opened[0]!.caller.send('hangup', { reason: 'caller_ended' });
+		await until(() => desk.call?.state === 'ended');
+		expect(desk.missed.map((m) => m.text)).toEqual([
+			'Missed call from a caller (A person): they hung up before it was answered.'
+		]);
+	});
+
+	it('hands back with the team’s note and the line for the caller apart; a bad one is kept with the reason', async () => {
+		const { signaling, desk, opened } = await setUp();
+		await desk.signIn('Olivia');
+		const pkg = await pkgOf();
+		signaling.hear(ring(pkg.callId));
+		await opened[0]!.caller.sendReliable('package', pkg);
+		await until(() => desk.call?.pkg !== null);
+		await desk.accept(async () => ({}) as MediaStream);
+		desk.notes = 'Customer upset - be gentle';
+		desk.callerLine = 'x'.repeat(501);
+		expect(desk.handBack('billing')).toBe(false);
+		expect(desk.sendError).toMatch(/The line for the caller is at most 500 characters/);
+		expect(desk.notes).toBe('Customer upset - be gentle');
+		expect(desk.call?.state).toBe('connected');
+
+		desk.callerLine = 'I refunded the second charge';
+		expect(desk.handBack('billing')).toBe(true);
+		await until(() =>
+			opened[0]!.heardByCaller.some((e) => e.type === 'message' && e.envelope.type === 'handback')
+		);
+		const sent = opened[0]!.heardByCaller.find(
+			(e) => e.type === 'message' && e.envelope.type === 'handback'
+		);
+		expect(sent).toMatchObject({
+			envelope: {
+				payload: {
+					to: 'billing',
+					notes: ['Customer upset - be gentle'],
+					callerLine: 'I refunded the second charge'
+				}
+			}
+		});
+		expect(desk.sendError).toBeNull();
+		await until(() => desk.call?.state === 'ended');
+	});
+
+	it('a typed reply reaches the caller; an empty one is not sent, and what was typed stays', async () => {
+		const { signaling, desk, opened } = await setUp();
+		await desk.signIn('Olivia');
+		const pkg = await pkgOf();
+		signaling.hear(ring(pkg.callId));
+		await opened[0]!.caller.sendReliable('package', pkg);
+		await until(() => desk.call?.pkg !== null);
+		desk.reply = 'Hi Maria, I can see both charges.';
+		expect(desk.sendReply()).toBe(false); // not accepted yet
+		await desk.accept(async () => ({}) as MediaStream);
+		expect(desk.sendReply()).toBe(true);
+		expect(desk.reply).toBe('');
+		await until(() =>
+			opened[0]!.heardByCaller.some(
+				(e) =>
+					e.type === 'message' &&
+					e.envelope.type === 'text' &&
+					e.envelope.payload.text === 'Hi Maria, I can see both charges.'
+			)
+		);
+		desk.reply = '   ';
+		expect(desk.sendReply()).toBe(false);
+		expect(desk.sendError).toMatch(/Type something to send/);
+		expect(desk.reply).toBe('   ');
 	});
 
 	it('a microphone that does not start tells the operator why, in the microphone helper’s words', async () => {

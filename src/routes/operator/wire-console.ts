@@ -38,8 +38,8 @@ export function wireConsole(
 ): () => void {
 	// The current call's data channel; a new ring, or undoing the wiring, lets go of it.
 	let offLine = () => {};
-	const ring = (callerId: string, callId: string) => {
-		const options = desk.ring(callerId, callId);
+	const ring = (callerId: string, callId: string, acceptMs?: number) => {
+		const options = desk.ring(callerId, callId, acceptMs);
 		if (!options) return;
 		offLine();
 		const line: PeerLink = openLine({
@@ -61,7 +61,7 @@ export function wireConsole(
 					desk.asked();
 					break;
 				case 'ring':
-					if (m.to === desk.operatorId) ring(m.from, m.callId);
+					if (m.to === desk.operatorId) ring(m.from, m.callId, m.acceptMs);
 					break;
 				case 'callback':
 					if (m.to === desk.operatorId) void desk.callback(m);
