@@ -109,9 +109,9 @@ describe('the City Bikes example flow', () => {
 		// The answer is the tool's result, word for word, with the work listed from its own table.
 		expect(lastAgent(right)).toContain(status.result);
 		expect(status.result).toBe(
-			"Your Metro 3 is in for a tune-up. It's ready to collect; $94.00 is due at pickup."
+			"Your Metro 3 is in for a tune-up. It's ready to collect; $94 is due at pickup."
 		);
-		expect(lastAgent(right)).toContain('So far: tune-up ($79.00), new brake pads ($15.00).');
+		expect(lastAgent(right)).toContain('So far: tune-up ($79), new brake pads ($15).');
 		// The PIN is checked and forgotten: not in the transcript, the actions or the log.
 		expect(words([right.record, right.audit])).not.toContain('7391');
 	});
@@ -121,7 +121,7 @@ describe('the City Bikes example flow', () => {
 		const turns = ['My back tire is flat, can I bring it in this week?', 'Thursday morning'];
 		const asked = await call([...turns, '503 555 0199'], kept);
 		expect(lastAgent(asked)).toBe(
-			"A flat repair for $15.00 on Thursday June 11 at 9am, and we'll text a reminder to 503-555-0199. Shall I book it?"
+			"A flat repair for $15 on Thursday June 11 at 9am, and we'll text a reminder to 503-555-0199. Shall I book it?"
 		);
 		expect(asked.tables.rows('bookings')).toHaveLength(0);
 		expect(asked.tables.get('slots', 'S04')!.status).toBe('open');
@@ -159,7 +159,7 @@ describe('the City Bikes example flow', () => {
 
 	it('compares two bikes from the table', async () => {
 		const s = await call(['can you compare two bikes for me', 'the Trail 5 and the Metro 3']);
-		expect(lastAgent(s)).toMatch(/The Trail 5 costs \$500\.00 more than the Metro 3\./);
+		expect(lastAgent(s)).toMatch(/The Trail 5 costs \$500 more than the Metro 3\./);
 	});
 
 	it('hands a warranty claim to a person with the verified repair in the package', async () => {
@@ -185,7 +185,7 @@ describe('the City Bikes example flow', () => {
 	it("never says another customer's repair, whatever the caller claims", async () => {
 		const check = new DisclosureCheck(loaded.flow, loaded.data);
 		// The check sees another customer's name and balance for what they are.
-		expect(check.leaks('Dana Reyes owes $94.00.', { verified: 'CB-2042', callerSaid: [] })).toEqual(
+		expect(check.leaks('Dana Reyes owes $94.', { verified: 'CB-2042', callerSaid: [] })).toEqual(
 			expect.arrayContaining([expect.objectContaining({ accountId: 'CB-2041' })])
 		);
 		const calls = [

@@ -84,7 +84,7 @@ describe('simulate CLI', () => {
 			.split('\n')
 			.map((l) => JSON.parse(l));
 		expect(a.transcript[0].text).toContain('Tiny Tel');
-		expect(a.transcript.at(-1).text).toContain('$3.00');
+		expect(a.transcript.at(-1).text).toContain('$3,');
 		expect(b).toMatchObject({ id: null, line: 2 });
 		expect(b.error).toContain('turns');
 	});

@@ -1,4 +1,4 @@
-// Headless simulator: npm run --silent simulate -- --calls CALLS.jsonl [--flow FLOW.json] [--data DATA.json] [--human available|unavailable] [--attempts FILE]
+// Headless simulator: npm run --silent simulate -- --calls CALLS.jsonl [--flow FLOW.json] [--data DATA.json] [--human available|unavailable] [--attempts FILE] [--now 2026-11-24T12:00:00Z]
 import { parseArgs } from 'node:util';
 import { parseDataset } from '../src/lib/agents/dataset';
 import { demoDataset, demoFlow } from '../src/lib/agents/demo';
@@ -22,7 +22,8 @@ const { values } = (() => {
 				flow: { type: 'string' },
 				data: { type: 'string' },
 				human: { type: 'string', default: 'available' },
-				attempts: { type: 'string' }
+				attempts: { type: 'string' },
+				now: { type: 'string' }
 			}
 		});
 	} catch (e) {
@@ -31,6 +32,11 @@ const { values } = (() => {
 		);
 	}
 })();
+
+// A fixed clock makes "today" and "tonight" in the agents' words the same on every run.
+const fixedNow = values.now === undefined ? undefined : new Date(values.now);
+if (fixedNow && Number.isNaN(fixedNow.getTime()))
+	fail(`--now "${values.now}" is not a date and time (write it like 2026-11-24T12:00:00Z).`);
 
 if (!values.calls) fail('--calls CALLS.jsonl is required (one {"id", "turns": [...]} per line).');
 if (values.human !== 'available' && values.human !== 'unavailable')
@@ -94,7 +100,8 @@ try {
 		dataset,
 		lines: readLines(calls),
 		human: values.human,
-		attempts
+		attempts,
+		...(fixedNow ? { now: () => new Date(fixedNow) } : {})
 	})) {
 		if (result.id === null) failed = true;
 		process.stdout.write(JSON.stringify(result) + '\n');

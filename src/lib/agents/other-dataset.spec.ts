@@ -94,7 +94,7 @@ describe('a dataset written elsewhere', () => {
 		]);
 		expect(s.record.verified).toMatchObject({ accountId: '88001234', by: 'pin' });
 		// The duplicate is found and named; nothing is opened until the caller says yes.
-		expect(s.record.transcript.at(-1)!.text).toContain('$20.00');
+		expect(s.record.transcript.at(-1)!.text).toMatch(/\$20 charge/);
 		expect(s.record.actions.map((a) => a.tool)).not.toContain('billing.flagDispute');
 		await s.hear('yes please');
 		expect(s.record.actions.map((a) => [a.tool, a.ok])).toContainEqual([
@@ -115,7 +115,7 @@ describe('a dataset written elsewhere', () => {
 		]);
 		expect(s.record.verified?.accountId).toBe('88001234');
 		expect(s.tables.get('accounts', '88001234')?.planId).toBe('p-max');
-		expect(s.record.resolved.join(' ')).toContain('Starter to Max');
+		expect(s.record.resolved.join(' ')).toContain('your plan is now Max');
 	});
 
 	it('checks outages by the verified account zip without asking for it', async () => {

@@ -36,7 +36,7 @@ import { AttemptLimiter } from './tools/verification';
 import { TriageDesk } from './desks/triage';
 import type { Trigger } from './routing/triggers';
 import { nextStep } from './routing/cascade';
-import { lowerFirst } from './handoff/wording';
+import { recapOf } from './handoff/wording';
 
 export type { CallState, FallbackChoice, HumanAvailability, Outcome, SessionEvent } from './events';
 
@@ -150,6 +150,10 @@ export class Session {
 			reply: (persona, result, opts) => this.#reply(persona, result, opts),
 			handoff: (toId, trigger, opts) => this.#handoff(toId, trigger, opts),
 			log: (event) => this.#log(event),
+			clock: () => ({
+				now: this.#now(),
+				...(this.flow.company.timeZone ? { timeZone: this.flow.company.timeZone } : {})
+			}),
 			setState: (state) => this.#setState(state),
 			push: (entry) => this.#push(entry),
 			emit: (event) => this.#emit(event),
@@ -406,10 +410,10 @@ export class Session {
 	}
 
 	async #endByCaller(owner: Persona): Promise<void> {
-		const last = this.record.resolved[this.record.resolved.length - 1];
-		const recap = last ? ` To recap: ${lowerFirst(last).replace(/\.$/, '')}.` : '';
+		// One sentence of recap: the last two things settled, each as a short clause.
+		const recap = recapOf(this.record.resolved);
 		await this.#reply(owner, {
-			say: `Thanks for calling ${this.flow.company.name}.${recap} Goodbye!`,
+			say: `Thanks for calling ${this.flow.company.name}.${recap ? ` ${recap}` : ''} Goodbye!`,
 			facts: []
 		});
 		this.end();

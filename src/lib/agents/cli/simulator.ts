@@ -58,7 +58,7 @@ export async function simulateCall(input: {
 	/** Receives the call's audit events (for metrics). */
 	audit?: AuditEvent[];
 	/** Verification attempts shared across calls (one device), a responder or LLM router. */
-	options?: Pick<SessionOptions, 'attempts' | 'device' | 'responder' | 'llmRouter'>;
+	options?: Pick<SessionOptions, 'attempts' | 'device' | 'responder' | 'llmRouter' | 'now'>;
 	/** What a caller offered the queue, a callback or the AI chooses, instead of their next turn. */
 	fallback?: FallbackChoice;
 	/** Sees the session before it starts (a benchmark's checks listen to its events). */
@@ -104,6 +104,8 @@ export async function* simulate(input: {
 	router?: Router;
 	/** Failed verification attempts, shared by every call of the run (one device). */
 	attempts?: AttemptLimiter;
+	/** The calls' clock ("today", "tonight" are said relative to it); else the real one. */
+	now?: () => Date;
 }): AsyncGenerator<SimulatedCall | SimulationError> {
 	const router = input.router ?? Router.train(input.flow);
 	const attempts = input.attempts ?? AttemptLimiter.memory();
@@ -123,7 +125,7 @@ export async function* simulate(input: {
 				router,
 				id: row.value.id,
 				turns: row.value.turns,
-				options: { attempts, device: 'simulator' }
+				options: { attempts, device: 'simulator', ...(input.now ? { now: input.now } : {}) }
 			});
 		} catch (e) {
 			yield { id: null, line: n, error: `line ${n} failed: ${(e as Error).message}` };

@@ -5,6 +5,7 @@ import type { Persona, Flow } from '../flow';
 import type { RouteDecision } from '../routing/router';
 import type { Awaiting } from './skills';
 import type { Tables } from '../flows/tables';
+import type { Clock } from '../flows/spoken';
 import type { Trigger } from '../routing/triggers';
 
 // What a part of the call (triage, a specialist) may do to the call it belongs to. The Session
@@ -30,4 +31,6 @@ export interface CallControls {
 	reply(persona: Persona, result: Reply, options?: { keepState?: boolean }): Promise<void>;
 	handoff(toId: string, trigger: Trigger, options?: HandoffOptions): Promise<void>;
 	log(event: AuditBody): void;
+	/** The call's clock in the company's time zone: what "today" and "tonight" mean when said. */
+	clock(): Clock;
 }

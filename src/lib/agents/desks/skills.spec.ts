@@ -11,9 +11,9 @@ describe('skills', () => {
 		expect(lastAgent(s)).toMatch(/account number|phone number/i);
 		expect(s.awaiting).toBe('identity');
 		await s.hear('AC-10021 pin 4821');
-		expect(lastAgent(s)).toContain('$94.00');
+		expect(lastAgent(s)).toContain('Your balance is $94, due ');
 		expect(s.record.verified?.accountId).toBe('AC-10021');
-		expect(s.record.resolved.join(' ')).toContain('$94.00');
+		expect(s.record.resolved.join(' ')).toContain('you have $94 to pay by');
 	});
 
 	it('checks an outage by zip code without verifying anyone', async () => {

@@ -324,6 +324,7 @@ export class SpecialistDesk {
 			caller: this.#caller,
 			memory: this.#memory,
 			results: this.#results,
+			clock: this.#c.clock(),
 			call: (tool, args, scope, quiet) =>
 				this.#callTool(persona, tool, args, 'skill', scope, quiet),
 			settle: (fact: string) => {

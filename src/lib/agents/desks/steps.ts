@@ -3,6 +3,7 @@ import type { Flow, Intent, Persona } from '../flow';
 import type { Row, SlotDef, StepDef } from '../flows/schema';
 import { Scope, holds, type SlotBinding } from '../flows/scope';
 import type { Tables } from '../flows/tables';
+import type { Clock } from '../flows/spoken';
 import type { FoundEntity } from '../understanding/entities';
 import type { GuardedOutcome } from '../tools/tool-guard';
 import { identityTool } from '../tools/tool-guard';
@@ -57,6 +58,8 @@ export type StepContext = {
 	): Promise<GuardedOutcome>;
 	settle(fact: string): void;
 	consumeSecret(): void;
+	/** The call's clock, for dates and times worded by templates. */
+	clock?: Clock;
 };
 
 const LOCKED_NEXT =
@@ -97,7 +100,7 @@ export function scopeFor(ctx: StepContext): Scope {
 		turn[s.id] = ctx.turnEntities.filter((e) => e.type === s.entity).map((e) => e.value);
 	}
 	roots.turn = turn;
-	return new Scope(ctx.tables, roots, bindings(ctx.flow));
+	return new Scope(ctx.tables, roots, bindings(ctx.flow), [], ctx.clock);
 }
 
 function intentOf(persona: Persona, id: string): Intent | undefined {

@@ -97,4 +97,25 @@ describe('loading a flow file', () => {
 			for (const i of issues) expect(i.fix.length).toBeGreaterThan(0);
 		}
 	});
+
+	it('lets the "known" phrase name only what verification proved, and says dates in a known zone', () => {
+		// Regression: a phrase reading a slot said "you're on Unlimited Plus" to a caller who had
+		// only asked to move to it.
+		const f = demo();
+		f.phrases.known = "you're on the {plan.name} plan";
+		f.company.timeZone = 'Mars/Olympus';
+		const issues = flowIssues(f);
+		expect(issues.find((i) => i.path === 'phrases.known')?.message).toMatch(/"plan"/);
+		expect(issues.find((i) => i.path === 'company.timeZone')?.message).toMatch(/time zone/);
+		const ok = demo();
+		ok.company.timeZone = 'America/Chicago';
+		expect(loadFlow(ok).flow.company.timeZone).toBe('America/Chicago');
+	});
+
+	it('rejects a filter it does not know, naming the ones it does', () => {
+		const f = demo();
+		f.tools.find((t: { id: string }) => t.id === 'billing.balance').result = '{row.dueDate|spoken}';
+		const [issue] = flowIssues(f);
+		expect(issue?.message).toMatch(/unknown filter "spoken".*date, time, nth, ordinal/);
+	});
 });

@@ -336,6 +336,16 @@ function inspect(input: unknown, data?: unknown): { issues: FlowIssue[]; file?: 
 				);
 		})
 	);
+	// What a receiving persona says it can see names only what verification proved: a slot holds
+	// what the caller said ("upgrade me to Unlimited Plus"), which is not what is true of them.
+	attempt(() => {
+		const known = file.phrases?.known;
+		if (!known) return;
+		const proved: Roots = new Map(
+			[...base].filter(([name]) => name === 'caller' || name === 'company')
+		);
+		checkTemplate(ctx, known, proved, 'phrases.known');
+	});
 
 	// Data.
 	const rows = data ?? file.data;
@@ -417,7 +427,8 @@ function build(file: FlowFile): Flow {
 		language: file.company.language,
 		company: {
 			name: file.company.name,
-			...(file.company.supportHours ? { supportHours: file.company.supportHours } : {})
+			...(file.company.supportHours ? { supportHours: file.company.supportHours } : {}),
+			...(file.company.timeZone ? { timeZone: file.company.timeZone } : {})
 		},
 		personas,
 		outOfScope: file.outOfScope,

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { ENTITY_TYPES, TRIGGER_KINDS } from '../handoff/context-package';
+import { isTimeZone } from './spoken';
 
 // The flow file: one JSON document that makes Baton one company's. Everything a deployment
 // changes lives here (personas, intents, slots, tables and their rows, tools, thresholds, the
@@ -43,7 +44,16 @@ export const CompanySchema = v.strictObject({
 	id: described(id, 'Stable id of this flow (used in caches and records).'),
 	name: described(shortText, 'The name callers hear ("Thanks for calling …").'),
 	language: described(v.pipe(v.string(), v.regex(/^[a-z]{2}(-[A-Z]{2})?$/)), 'BCP 47, e.g. en.'),
-	supportHours: v.optional(shortText)
+	supportHours: v.optional(shortText),
+	timeZone: v.optional(
+		described(
+			v.pipe(
+				v.string(),
+				v.check(isTimeZone, 'is not a time zone name (use one like "America/Chicago" or "UTC")')
+			),
+			'Where the company is ("America/Chicago"): dates and times are said in its time, "6 tonight". Without it, in the time of the device the call runs on (the caller\'s).'
+		)
+	)
 });
 
 // ---- Slots: what the caller says that the flow needs ------------------------------------------

@@ -1,11 +1,13 @@
 import type { Condition, Row } from './schema';
 import { norm, type Tables } from './tables';
-import { render, renderValue } from './template';
+import type { Clock } from './spoken';
+import { render, renderValue, type RenderContext } from './template';
 
 // The facts a template or condition can name during a call: slots, the verified record, tool
 // results, memory, the company. A path follows rows across tables: `caller.planId.name` reads the
 // name of the plan the caller's row refers to; a slot bound to a table (`plan`) reads as the text
-// said and leads to its row (`plan.monthly`).
+// said and leads to its row (`plan.monthly`). The scope carries the call's clock, so a template's
+// `{x|date}` says "tomorrow" relative to the call, not to whenever the code happens to run.
 
 export type SlotBinding = { table: string; field: string };
 
@@ -15,22 +17,30 @@ export class Scope {
 	readonly #slots: ReadonlyMap<string, SlotBinding>;
 	/** Rows a `repeats` condition compares a row with. */
 	readonly siblings: readonly Row[];
+	/** The call's clock; without one, the device's clock at the moment of wording. */
+	readonly clock: Clock | undefined;
 
 	constructor(
 		tables: Tables,
 		roots: Record<string, unknown>,
 		slots: ReadonlyMap<string, SlotBinding>,
-		siblings: readonly Row[] = []
+		siblings: readonly Row[] = [],
+		clock?: Clock
 	) {
 		this.tables = tables;
 		this.#roots = roots;
 		this.#slots = slots;
 		this.siblings = siblings;
+		this.clock = clock;
 	}
 
 	/** A scope with more roots (a tool's `args`, the `row` being judged). */
 	with(extra: Record<string, unknown>, siblings: readonly Row[] = this.siblings): Scope {
-		return new Scope(this.tables, { ...this.#roots, ...extra }, this.#slots, siblings);
+		return new Scope(this.tables, { ...this.#roots, ...extra }, this.#slots, siblings, this.clock);
+	}
+
+	get #render(): RenderContext {
+		return { ...(this.clock ? { clock: this.clock } : {}), rows: this.siblings };
 	}
 
 	set(name: string, value: unknown): void {
@@ -67,11 +77,11 @@ export class Scope {
 	};
 
 	text(template: string): string {
-		return render(template, this.resolve);
+		return render(template, this.resolve, this.#render);
 	}
 
 	value(template: string): unknown {
-		return renderValue(template, this.resolve);
+		return renderValue(template, this.resolve, this.#render);
 	}
 }
 

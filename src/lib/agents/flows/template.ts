@@ -1,6 +1,17 @@
 // Templates are how a flow file words answers: text with `{path}` and `{path|filter:arg}` holes
 // filled from the call's facts (tool results, slots, the verified record). Every figure an agent
-// says comes through one, so the grounding rule holds with or without a language model.
+// says comes through one, so the grounding rule holds with or without a language model. Figures
+// are worded for the ear (spoken.ts): money without ".00", dates and times relative to the call's
+// clock, a row's place among rows alike to it.
+
+import {
+	alikePosition,
+	ordinalWord,
+	spokenDate,
+	spokenMoment,
+	spokenMoney,
+	type Clock
+} from './spoken';
 
 export type Hole = { path: string[]; filters: { name: string; arg?: string }[] };
 export type Part = string | Hole;
@@ -20,7 +31,11 @@ export const FILTERS = [
 	'upperfirst',
 	'number',
 	'prefix',
-	'field'
+	'field',
+	'date',
+	'time',
+	'nth',
+	'ordinal'
 ] as const;
 export type FilterName = (typeof FILTERS)[number];
 
@@ -97,7 +112,17 @@ export function holesOf(source: string): Hole[] {
 /** Looks a path up in the call's facts; `undefined` when any step is missing. */
 export type Resolve = (path: readonly string[]) => unknown;
 
-export const money = (n: number) => `$${n.toFixed(2)}`;
+/** An amount as said and shown: "$94", "$94.50", "$1,100". */
+export const money = (n: number) => spokenMoney(n) ?? String(n);
+
+/** What filters need beyond the value: the call's clock, and the rows a row is counted among. */
+export type RenderContext = {
+	clock?: Clock;
+	/** Rows of the table the `row` being worded came from (for `nth`). */
+	rows?: readonly Record<string, unknown>[];
+};
+
+const clockOf = (ctx: RenderContext): Clock => ctx.clock ?? { now: new Date() };
 
 function asText(value: unknown): string {
 	if (value === undefined || value === null) return '';
@@ -107,11 +132,33 @@ function asText(value: unknown): string {
 	return String(value);
 }
 
-function applyFilter(value: unknown, name: string, arg?: string): unknown {
+function applyFilter(
+	value: unknown,
+	name: string,
+	arg: string | undefined,
+	ctx: RenderContext
+): unknown {
 	switch (name as FilterName) {
-		case 'money': {
+		case 'money':
+			return value === undefined || value === null || value === ''
+				? ''
+				: (spokenMoney(value) ?? value);
+		case 'date':
+			return spokenDate(value, clockOf(ctx), { on: arg === 'on' }) ?? value;
+		case 'time':
+			return spokenMoment(value, clockOf(ctx)) ?? value;
+		case 'ordinal': {
 			const n = typeof value === 'number' ? value : Number(value);
-			return value === undefined || value === '' || !Number.isFinite(n) ? '' : money(n);
+			return (value !== '' && ordinalWord(n)) || value;
+		}
+		case 'nth': {
+			// `nth:'amount,description by date'`: "second" for the second of rows alike in those fields.
+			const [fields, by] = (arg ?? '').split(/\s+by\s+/);
+			const names = (fields ?? '')
+				.split(',')
+				.map((f) => f.trim())
+				.filter(Boolean);
+			return alikePosition(value, ctx.rows ?? [], names, by?.trim() || undefined);
 		}
 		case 'join':
 			return Array.isArray(value) ? value.map(asText).join(arg ?? ', ') : value;
@@ -163,23 +210,24 @@ function applyFilter(value: unknown, name: string, arg?: string): unknown {
 }
 
 /** A hole's value after its filters (not yet text). */
-export function evaluateHole(hole: Hole, resolve: Resolve): unknown {
+export function evaluateHole(hole: Hole, resolve: Resolve, ctx: RenderContext = {}): unknown {
 	let value = resolve(hole.path);
-	for (const f of hole.filters) value = applyFilter(value, f.name, f.arg);
+	for (const f of hole.filters) value = applyFilter(value, f.name, f.arg, ctx);
 	return value;
 }
 
 /** Fills a template. A hole with no value reads as empty text; spacing around it is tidied. */
-export function render(source: string, resolve: Resolve): string {
+export function render(source: string, resolve: Resolve, ctx: RenderContext = {}): string {
 	const parts = parseTemplate(source);
 	let out = '';
-	for (const p of parts) out += typeof p === 'string' ? p : asText(evaluateHole(p, resolve));
+	for (const p of parts) out += typeof p === 'string' ? p : asText(evaluateHole(p, resolve, ctx));
 	return out.replace(/ {2,}/g, ' ');
 }
 
 /** A template that is exactly one hole keeps its value's type (a number stays a number). */
-export function renderValue(source: string, resolve: Resolve): unknown {
+export function renderValue(source: string, resolve: Resolve, ctx: RenderContext = {}): unknown {
 	const parts = parseTemplate(source);
-	if (parts.length === 1 && typeof parts[0] !== 'string') return evaluateHole(parts[0]!, resolve);
-	return render(source, resolve);
+	if (parts.length === 1 && typeof parts[0] !== 'string')
+		return evaluateHole(parts[0]!, resolve, ctx);
+	return render(source, resolve, ctx);
 }

@@ -53,7 +53,7 @@ describe('the handoff engine', () => {
 		);
 	});
 
-	it('opens with what the package holds, and asks for none of it', async () => {
+	it('opens with one sentence from the package: verified, what was done, what they want', async () => {
 		const s = await runCall([
 			'what is my balance',
 			'AC-10021 pin 4821',
@@ -61,8 +61,76 @@ describe('the handoff engine', () => {
 		]);
 		const pkg = s.packages.at(-1)!;
 		const words = opening(persona('sales'), pkg, "you're on the Standard plan");
-		expect(words).toContain("you're Maria Lopez and you're already verified");
-		expect(words).toContain("you're on the Standard plan");
+		expect(words).toMatch(
+			/^Hello, Sofia from plans and upgrades\. Maria, I can see you're verified/
+		);
+		expect(words).toContain('you have $94 to pay by');
+		expect(words).toContain("you're calling about changing or upgrading your plan.");
 		expect(words).not.toMatch(/account number|your PIN|\?$/);
+		// One sentence after the greeting, and not billing's answer word for word.
+		expect(
+			words
+				.replace(persona('sales').greeting!, '')
+				.trim()
+				.split(/(?<=[.!?])\s+/)
+		).toHaveLength(1);
+		const billingSaid = s.record.transcript
+			.filter((t) => t.personaId === 'billing')
+			.map((t) => t.text);
+		for (const line of billingSaid) expect(words).not.toContain(line);
+	});
+
+	it('names what is known of the caller when nothing was settled yet', async () => {
+		const s = await runCall(['I want to upgrade my plan', 'AC-10021 pin 4821']);
+		const pkg = {
+			...s.packages.at(-1)!,
+			resolved: [],
+			caller: { ...s.packages.at(-1)!.caller, verified: true, name: 'Maria Lopez' }
+		};
+		expect(opening(persona('billing'), pkg, "you're on the Standard plan")).toBe(
+			"Hi, this is Ben from billing. Maria, I can see you're verified and you're on the Standard plan; you're calling about changing or upgrading your plan."
+		);
+	});
+
+	it('introduces a persona once per call: coming back to it, it goes straight on', async () => {
+		// Regression: Ben said "Hi, this is Ben from billing." again when the call came back to him.
+		const s = await runCall([
+			'what is my balance',
+			'AC-10021 pin 4821',
+			'I want to upgrade my plan',
+			'what is this charge on my bill'
+		]);
+		const intros = s.record.transcript.filter((t) => t.text.includes('this is Ben from billing'));
+		expect(intros).toHaveLength(1);
+		const back = s.record.transcript.filter((t) => t.personaId === 'billing').at(-1)!;
+		expect(back.text).toMatch(/^Maria, I can see you're verified/);
+	});
+
+	it('says the plan the caller is on, never the one they asked for', async () => {
+		// Regression: sales greeted a caller who asked to upgrade to Unlimited Plus as being on it.
+		const s = await runCall([
+			'what is my balance',
+			'AC-10021 pin 4821',
+			'I want to upgrade to Unlimited Plus'
+		]);
+		const sales = s.record.transcript.filter((t) => t.personaId === 'sales').map((t) => t.text);
+		expect(sales.join(' ')).not.toMatch(/you're on (the )?Unlimited Plus/i);
+		const pkg = { ...s.packages.at(-1)!, resolved: [] };
+		const known = demoFlow.phrases.known!;
+		expect(known).toContain('{caller.');
+		expect(opening(persona('sales'), pkg, "you're on the Standard plan")).toContain(
+			"you're on the Standard plan"
+		);
+	});
+
+	it('writes the summary about the caller, for the team', async () => {
+		const s = await runCall([
+			'what is my balance',
+			'AC-10021 pin 4821',
+			'I want to upgrade my plan'
+		]);
+		const summary = s.packages.at(-1)!.summary;
+		expect(summary).toContain('called about changing or upgrading their plan');
+		expect(summary).not.toMatch(/\byour?\b/i);
 	});
 });

@@ -5,7 +5,7 @@ import { uuid } from '../ids';
 import { scrub } from '../understanding/redact';
 import { buildSummary } from './summary';
 import type { Trigger } from '../routing/triggers';
-import { joinAnd, lowerFirst } from './wording';
+import { clauseOf, joinAnd, lowerFirst } from './wording';
 
 // The handoff engine: from the call record, at the moment a trigger fires, build the context
 // package synchronously (no model call on this path), scrub it, validate it, and say the words that
@@ -98,25 +98,26 @@ export function teamOf(p: Persona): string {
 }
 
 /**
- * The receiving persona's first words: its greeting, then what it already knows, taken from the
- * package only. It never asks for a fact the package holds.
+ * The receiving persona's first words, from the package alone. Its greeting, the first time it
+ * speaks in the call only: a persona the call comes back to does not introduce itself again. Then
+ * one short sentence that proves the context travelled: that the caller is verified, what was
+ * already done (the last settled fact, as a clause, not an earlier answer word for word) or else
+ * what is known of them, and what they are calling about. It never asks for a fact the package
+ * holds.
  */
 export function opening(to: Persona, pkg: ContextPackage, knownPhrase?: string): string {
-	const known: string[] = [];
-	if (pkg.caller.verified && pkg.caller.name) {
-		known.push(`you're ${pkg.caller.name} and you're already verified`);
-	} else if (pkg.caller.name) {
-		known.push(`you're ${pkg.caller.name}`);
-	}
-	if (knownPhrase) known.push(knownPhrase);
-	const lastResolved = pkg.resolved[pkg.resolved.length - 1];
-	if (lastResolved) known.push(lowerFirst(lastResolved).replace(/\.$/, ''));
-	const greeting = to.greeting ? to.greeting + ' ' : '';
-	const about =
-		pkg.intent.id !== 'unknown'
-			? ` I understand this is about ${lowerFirst(pkg.intent.label)}.`
-			: '';
-	if (known.length === 0)
-		return `${greeting}${about.trim() || 'I have the details of your call so far.'}`;
-	return `${greeting}I can see ${joinAnd(known)}.${about}`;
+	const spokeBefore = pkg.transcript.some((t) => t.role === 'agent' && t.personaId === to.id);
+	const greeting = to.greeting && !spokeBefore ? `${to.greeting} ` : '';
+	const seen: string[] = [];
+	if (pkg.caller.verified) seen.push("you're verified");
+	const done = pkg.resolved.at(-1);
+	if (done) seen.push(clauseOf(done));
+	else if (knownPhrase) seen.push(knownPhrase);
+	const goal =
+		pkg.intent.id !== 'unknown' ? `you're calling about ${lowerFirst(pkg.intent.label)}` : '';
+	if (seen.length === 0)
+		return `${greeting}${goal ? `I understand ${goal}.` : 'I have the details of your call so far.'}`;
+	const firstName = pkg.caller.name?.trim().split(/\s+/)[0];
+	const address = firstName ? `${firstName}, ` : '';
+	return `${greeting}${address}I can see ${joinAnd(seen)}${goal ? `; ${goal}` : ''}.`;
 }

@@ -1,10 +1,12 @@
 import type { CallRecord } from '../call-record';
-import { lowerFirst } from './wording';
+import { forTeam, lowerFirst } from './wording';
 import type { Trigger } from '../routing/triggers';
 
 // The summary is built from facts only: the verified identity, the intent, tool results and the
 // trigger. Tool results are produced by code from the dataset, so every name, number and date in
 // the summary can be traced to the transcript or to a tool result. No free text is generated here.
+// It is written about the caller, for the team: "called about their plan", never "your plan" (intent
+// labels and tool results are worded for the caller, and are put in the third person here).
 
 const TRIGGER_SENTENCE: Record<Trigger['kind'], string> = {
 	explicit_request: 'They asked to be transferred.',
@@ -30,10 +32,10 @@ export function buildSummary(record: CallRecord, trigger: Trigger, verifyTool?: 
 	const about =
 		record.intent.id === 'unknown'
 			? 'has not yet said what they need'
-			: `called about ${lowerFirst(record.intent.label)}`;
+			: `called about ${forTeam(lowerFirst(record.intent.label))}`;
 	const sentences = [`${who} ${about}.`];
 	const facts = record.actions.filter((a) => a.ok && a.tool !== verifyTool).slice(-2);
-	if (facts.length > 0) sentences.push(facts.map((a) => a.result).join(' '));
+	if (facts.length > 0) sentences.push(forTeam(facts.map((a) => a.result).join(' ')));
 	const triggerSentence =
 		trigger.kind === 'out_of_scope' && trigger.detail.startsWith('Triage routed')
 			? 'Triage routed the call to this team.'

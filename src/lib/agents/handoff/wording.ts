@@ -21,3 +21,49 @@ export function joinAnd(items: string[]): string {
 	if (items.length <= 1) return items.join('');
 	return items.slice(0, -1).join(', ') + ' and ' + items[items.length - 1];
 }
+
+/**
+ * A fact as one short clause: its first sentence, without what follows a semicolon and without
+ * asides in brackets ("Dispute DSP-1 is open for the $65 charge; a credit…" → "dispute DSP-1 is
+ * open for the $65 charge"). Mid-sentence, so a leading word is lowered.
+ */
+export function clauseOf(fact: string): string {
+	const first = fact
+		.replace(/\s*\([^)]*\)/g, '')
+		.split(/;|(?<!\b(?:Dr|Mr|Mrs|Ms|St|No))\.(?:\s|$)|[!?](?:\s|$)/)[0]!
+		.trim()
+		.replace(/[.,:;]+$/, '');
+	return lowerFirst(first);
+}
+
+/** At most the last two settled facts, each as a clause, in one sentence after "To recap:". */
+export function recapOf(resolved: readonly string[]): string {
+	const facts = [...new Set(resolved.map(clauseOf).filter(Boolean))].slice(-2);
+	return facts.length === 0 ? '' : `To recap: ${joinAnd(facts)}.`;
+}
+
+const FOR_TEAM: [RegExp, string][] = [
+	[/\byou're\b/gi, "they're"],
+	[/\byou've\b/gi, "they've"],
+	[/\byou'll\b/gi, "they'll"],
+	[/\byou'd\b/gi, "they'd"],
+	[/\byourself\b/gi, 'themselves'],
+	[/\byours\b/gi, 'theirs'],
+	[/\byour\b/gi, 'their'],
+	[/\byou are\b/gi, 'they are'],
+	[/\byou were\b/gi, 'they were'],
+	[/\byou\b/gi, 'they']
+];
+
+/**
+ * Words written for the caller ("changing or upgrading your plan"), put for the team reading
+ * about the caller ("changing or upgrading their plan"). A capital stays a capital.
+ */
+export function forTeam(text: string): string {
+	let out = text;
+	for (const [re, to] of FOR_TEAM)
+		out = out.replace(re, (m) =>
+			m[0] === m[0]!.toUpperCase() ? to[0]!.toUpperCase() + to.slice(1) : to
+		);
+	return out;
+}

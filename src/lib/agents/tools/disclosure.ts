@@ -37,9 +37,11 @@ function money(n: number): Secret['test'] {
 	const cents = Math.round((n - whole) * 100);
 	const c = String(cents).padStart(2, '0');
 	const tail = cents === 0 ? '(?:\\.00?)?' : `\\.${c[1] === '0' ? `${c[0]}0?` : c}`;
+	// Said with or without thousands separators: "$1,100" and "$1100" alike.
+	const w = String(whole).replace(/\B(?=(\d{3})+(?!\d))/g, ',?');
 	return pattern(
 		new RegExp(
-			`\\$\\s?${whole}${tail}(?![0-9])|(?<![0-9.])${whole}${tail}\\s*(?:dollars|bucks|usd)\\b`,
+			`\\$\\s?${w}${tail}(?![0-9]|,[0-9])|(?<![0-9.,])${w}${tail}\\s*(?:dollars|bucks|usd)\\b`,
 			'i'
 		)
 	);

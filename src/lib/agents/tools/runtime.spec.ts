@@ -94,7 +94,7 @@ describe('tool kinds', () => {
 			empty: 'No visits.'
 		};
 		expect((await setup('P-1').run(list)).result).toBe(
-			'Visits: Cleaning on 2026-10-01 ($80.00); Cleaning on 2026-10-03 ($80.00).'
+			'Visits: Cleaning on 2026-10-01 ($80); Cleaning on 2026-10-03 ($80).'
 		);
 		expect((await setup().run(list)).result).toBe('No visits.');
 	});
@@ -136,7 +136,7 @@ describe('tool kinds', () => {
 				'{a.name} to {b.name} is {difference|abs|money} {difference|moreless} ({caller.planId.name}).'
 		};
 		expect((await setup('P-1').run(compare, { to: 'Gold Care' })).result).toBe(
-			'Basic Care to Gold Care is $25.00 more (Basic Care).'
+			'Basic Care to Gold Care is $25 more (Basic Care).'
 		);
 	});
 

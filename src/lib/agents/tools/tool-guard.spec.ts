@@ -32,7 +32,10 @@ function guard(verifiedAs?: string) {
 			tool,
 			args,
 			origin,
-			scope: new Scope(tables, { caller, company: demoFlow.company }, new Map())
+			scope: new Scope(tables, { caller, company: demoFlow.company }, new Map(), [], {
+				now: new Date('2026-11-24T12:00:00Z'),
+				timeZone: 'UTC'
+			})
 		});
 	return { run, tables, verified: () => caller?.id };
 }
@@ -61,14 +64,14 @@ describe('ToolGuard', () => {
 		expect(tables.get('accounts', 'AC-10021')?.planId).toBe('basic');
 		// A private table's rows are the caller's own, whatever is asked: no other account's charges.
 		const charges = await run('billing', 'billing.listCharges', {});
-		expect(charges.result).toContain('$49.00');
-		expect(charges.result).not.toMatch(/\$65\.00/);
+		expect(charges.result).toContain('$49 on November 3rd');
+		expect(charges.result).not.toMatch(/\$65\b/);
 	});
 
 	it('lets a model read the verified account, never change it or verify', async () => {
 		const { run, tables } = guard('AC-10021');
 		const read = await run('billing', 'billing.balance', { accountId: 'AC-10021' }, 'model');
-		expect(read).toMatchObject({ ok: true, result: 'Balance $94.00, due 2026-12-05.' });
+		expect(read).toMatchObject({ ok: true, result: 'Balance $94, due December 5th.' });
 		const change = await run(
 			'sales',
 			'sales.changePlan',

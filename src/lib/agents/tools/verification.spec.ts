@@ -117,7 +117,7 @@ describe('verification by secrets only', () => {
 			AttemptLimiter.memory()
 		);
 		expect(s.record.verified).toBeUndefined();
-		expect(said(s)).not.toContain('$130.00');
+		expect(said(s)).not.toContain('$130');
 	});
 
 	it('a zip given for an outage check is not reused as a credential later', async () => {
@@ -125,7 +125,7 @@ describe('verification by secrets only', () => {
 			['my phone has no signal', 'zip 60614', 'ok, and what is my balance?', 'account AC-10022'],
 			AttemptLimiter.memory()
 		);
-		expect(said(s)).toContain('Outage in zip 60614');
+		expect(said(s)).toContain('outage in zip 60614');
 		expect(s.record.verified).toBeUndefined();
 		expect(s.record.actions.map((a) => a.tool)).not.toContain('billing.balance');
 	});
@@ -136,7 +136,7 @@ describe('verification by secrets only', () => {
 			AttemptLimiter.memory()
 		);
 		expect(s.record.verified).toMatchObject({ accountId: 'AC-10022', by: 'pin' });
-		expect(said(s)).toContain('$130.00');
+		expect(said(s)).toContain('$130');
 		expect(JSON.stringify(s.record.actions)).not.toContain('7310');
 	});
 
