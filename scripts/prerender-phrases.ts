@@ -13,6 +13,7 @@ import { personaById } from '../src/lib/agents/flow';
 import { fixedPhrases } from '../src/lib/agents/handoff/phrases';
 import { PHRASE_MANIFEST, phraseKey, type PhraseManifest } from '../src/lib/voice/phrase-book';
 import { EspeakSynth } from '../src/lib/workers/tts/espeak';
+import { speakable } from '../src/lib/workers/tts/speakable';
 
 const OUT = join('static', 'phrases');
 const require = createRequire(import.meta.url);
@@ -46,7 +47,8 @@ const manifest: PhraseManifest = { v: 1, phrases: {} };
 let bytes = 0;
 for (const { voice, text } of phrases) {
 	const key = await phraseKey(voice, text);
-	const audio = await synth.synthesize(text, EspeakSynth.parseVoice(voice));
+	// Keyed by the sentence as written; voiced as the worker would voice it.
+	const audio = await synth.synthesize(speakable(text), EspeakSynth.parseVoice(voice));
 	const wav = encodeWav(audio.samples, audio.sampleRate);
 	writeFileSync(join(OUT, `${key}.wav`), wav);
 	manifest.phrases[key] = `${key}.wav`;

@@ -4,6 +4,7 @@ import type { Persona } from '$lib/agents/flow';
 import type { FetchBytes } from '../model-loader';
 import type { HandlerContext } from '../protocol';
 import { EspeakSynth, type EspeakFactory } from './espeak';
+import { speakable } from './speakable';
 import type { KokoroParams, KokoroProgress, KokoroSynth } from './kokoro';
 
 export type { KokoroParams };
@@ -52,9 +53,11 @@ export function ttsHandlers(deps: TtsDeps) {
 			p: { text: string; voice: Persona['voice'] },
 			ctx: HandlerContext
 		): Promise<Speech> {
+			// The transcript keeps the words as written; the voice gets them as they are said.
+			const text = speakable(p.text);
 			if (kokoro && p.voice.id) {
 				try {
-					const a = await kokoro.synthesize(p.text, p.voice.id);
+					const a = await kokoro.synthesize(text, p.voice.id);
 					return { ...a, engine: 'kokoro' };
 				} catch (e) {
 					ctx.progress({ stage: 'natural voice failed', detail: (e as Error).message });
@@ -67,7 +70,7 @@ export function ttsHandlers(deps: TtsDeps) {
 					retryable: true
 				});
 			}
-			const a = await espeak.synthesize(p.text, EspeakSynth.parseVoice(p.voice.fallback));
+			const a = await espeak.synthesize(text, EspeakSynth.parseVoice(p.voice.fallback));
 			return { ...a, engine: 'espeak' };
 		}
 	};
