@@ -1,4 +1,4 @@
-// The conversation test set as figures: npm run bench:dialogue [-- --calls FILE] [--verbose]
+// The conversation test set as figures: npm run bench:dialogue [-- --calls FILE] [--only ID,ID] [--verbose]
 // Runs every scripted call of examples/dialogue-calls.jsonl through the simulator's code on the
 // demo flow, applies the generic and per-call checks (src/lib/testing/dialogue-checks.ts), and
 // prints how many calls pass, the failing calls per check kind, and each failing call. It exits 0
@@ -15,22 +15,34 @@ import {
 	parseDialogueCalls,
 	runDialogueCall,
 	type CheckKind,
+	type DialogueCall,
 	type Finding
 } from '../src/lib/testing/dialogue-checks';
 
 const { values } = parseArgs({
 	options: {
 		calls: { type: 'string', default: 'examples/dialogue-calls.jsonl' },
+		only: { type: 'string' },
 		verbose: { type: 'boolean', default: false }
 	}
 });
 
-let calls;
+let calls: DialogueCall[];
 try {
 	calls = await parseDialogueCalls(readFileSync(values.calls!, 'utf8'));
 } catch (e) {
 	process.stderr.write(`bench:dialogue: ${(e as Error).message}\n`);
 	process.exit(2);
+}
+
+if (values.only) {
+	const wanted = values.only.split(',').map((s) => s.trim());
+	const unknown = wanted.filter((id) => !calls.some((c) => c.id === id));
+	if (unknown.length) {
+		process.stderr.write(`bench:dialogue: no call ${unknown.join(', ')} in ${values.calls}\n`);
+		process.exit(2);
+	}
+	calls = calls.filter((c) => wanted.includes(c.id));
 }
 
 const env = { flow: demoFlow, dataset: demoDataset, router: demoRouter() };
