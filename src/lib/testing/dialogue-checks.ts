@@ -13,7 +13,7 @@ import type { Router } from '../agents/routing/router';
 // The conversation test set's checker: scripted calls (examples/dialogue-calls.jsonl) run through
 // the simulator's own `simulateCall`, then judged the way a good human agent would be judged.
 //
-// Every call gets the GENERIC checks (kinds in capitals are what a finding is filed under):
+// Every call gets the GENERIC checks (the first word is the kind a finding is filed under):
 //   duplicate-action  the same changing tool (kind update, create, or http other than GET) run
 //                     twice on the same subject (a create's `unique` fields, an update's key and set,
 //                     else all its arguments), e.g. two disputes for one charge.
@@ -39,9 +39,8 @@ import type { Router } from '../agents/routing/router';
 //   summary           a handoff package's summary that speaks to the caller ("your plan") or runs
 //                     over three sentences (it is written for the team, DESIGN §4).
 //   closing           the caller closed ("no that's all", "thanks bye", or "no thanks" to "anything
-//                     else?") and the reply to it is not
-//                     a goodbye, asks a question, runs over four sentences (a recap is at most two),
-//                     or the call was handed on afterwards.
+//                     else?") and the reply to it is not a goodbye, asks a question, runs over four
+//                     sentences (a recap is at most two), or the call was handed on afterwards.
 //
 // Each call then has its own `expect` list, written as behaviour. Turns are numbered from 1 (the
 // caller's first turn); "the reply to turn N" is everything said to the caller after turn N and
