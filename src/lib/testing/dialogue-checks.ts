@@ -66,8 +66,9 @@ import type { Router } from '../agents/routing/router';
 // Data the checks lean on: refund timing (the dispute's review time and when the credit shows) and
 // a technician's follow-up time are in the flow's wording, not in a table; needs data: a field for
 // them (e.g. on the disputes and tickets tables) so every answer reads the same fact. Needs data:
-// the company's time zone; the outages' times are UTC, so @eta accepts any time of day rather than
-// the local one a caller in Chicago or Brooklyn would hear.
+// the demo flow sets no `company.timeZone`, so times are said in the zone of the machine running
+// the call; @eta therefore accepts any time of day rather than the local one a caller in Chicago or
+// Brooklyn would hear, and no check depends on the zone.
 //
 // Each call also has `tags` naming the situations it covers (see DIALOGUE_TAGS). Every call takes
 // place at CALL_TIME (noon, November 24th 2026, while the demo's three outages are on), with a
