@@ -53,7 +53,7 @@ test('the demo flow named by ?flow= answers a call as the default does', async (
 	await page.getByTestId('call-button').click();
 	await expect(page.getByTestId('transcript')).toContainText('Thanks for calling Northwind Mobile');
 	await say(page, 'what is my balance, account AC-10021 pin 4821');
-	await expect(page.getByTestId('transcript')).toContainText('Your balance is $94.00');
+	await expect(page.getByTestId('transcript')).toContainText('Your balance is $94, due ');
 });
 
 test('a dental clinic from its flow file: routes, verifies, answers from a tool, hands on with the context, then to a person', async ({
@@ -75,9 +75,7 @@ test('a dental clinic from its flow file: routes, verifies, answers from a tool,
 	await expect(page.getByTestId('transcript')).not.toContainText('5150');
 	await say(page, 'does my insurance cover crowns?');
 	await expect(page.getByTestId('owner')).toContainText('insurance');
-	await expect(page.getByTestId('transcript')).toContainText(
-		"Dana Whitfield and you're already verified"
-	);
+	await expect(page.getByTestId('transcript')).toContainText("Dana, I can see you're verified");
 	await expect(page.getByTestId('package-caller')).toContainText('BSD-20417');
 	await expect(page.getByTestId('package-caller')).toContainText('verified by passcode');
 	await say(page, 'I want to speak to a person please');
