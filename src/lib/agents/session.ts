@@ -10,11 +10,11 @@ import type {
 	SessionEvent,
 	SessionEventBody
 } from './events';
-import { personaById, triageOf, humanOf, type Flow, type Persona } from './flow';
+import { examplesOf, personaById, triageOf, humanOf, type Flow, type Persona } from './flow';
 import { buildContextPackage, narration } from './handoff/handoff';
 import { HumanDesk, type LineControls } from './desks/human-desk';
 import type { HumanLink } from './human-link';
-import { takeIn } from './understanding/intake';
+import { takeIn, type Intake } from './understanding/intake';
 import { fillCompany } from './handoff/phrases';
 import { hopTarget } from './routing/hop-policy';
 import { uuid } from './ids';
@@ -71,6 +71,9 @@ export type SessionOptions = {
 	fetch?: FetchLike;
 };
 
+/** A closing "anything else?" question at the end of a reply. */
+const ANYTHING_ELSE = /\s*(?:is there )?anything else[^.?!]*\?\s*$/i;
+
 export class Session {
 	readonly flow: Flow;
 	/** This call's own copy of the company's data: tools change rows, other calls never see it. */
@@ -91,6 +94,8 @@ export class Session {
 	#outcome: Outcome | null = null;
 	#listeners = new Set<(e: SessionEvent) => void>();
 	#awaiting: Awaiting | undefined;
+	/** The caller's turn ends in a goodbye: the desk answers it, then the call ends. */
+	#closingTurn = false;
 	#triage: TriageDesk;
 	#specialist: SpecialistDesk;
 	#line: HumanDesk;
@@ -259,7 +264,8 @@ export class Session {
 			log: (event) => this.#log(event),
 			at: () => this.#at(),
 			pin: (pin) => this.#specialist.givePin(pin),
-			continues: (text, found) => this.#specialist.continues(text, found)
+			continues: (text, found) => this.#specialist.continues(text, found),
+			expecting: () => this.#specialist.expecting()
 		});
 
 		if (this.#state === 'with_human' || this.#state === 'handing_off') return;
@@ -312,10 +318,38 @@ export class Session {
 			case 'goodbye':
 				return this.#endByCaller(owner);
 			case 'anything_else':
-				return this.#reply(owner, { say: 'Sure, what else can I help you with?', facts: [] });
+				return this.#reply(owner, {
+					say: `Sure, what else can I help with: ${examplesOf(this.flow)}?`,
+					facts: []
+				});
 		}
+		if (next.type === 'desk' && next.leaving)
+			return this.#answerThenClose(owner, text, route, found, continuing);
 		if (owner.kind === 'triage') return this.#triage.turn(owner, text, route);
 		return this.#specialist.turn(owner, text, route, found, continuing);
+	}
+
+	/**
+	 * "Yes that fixed it, thanks bye": the turn is answered as usual, without a closing "anything
+	 * else?", and then the call ends with a goodbye, unless the turn moved the call on.
+	 */
+	async #answerThenClose(
+		owner: Persona,
+		text: string,
+		route: RouteDecision,
+		found: Intake['found'],
+		continuing: boolean
+	): Promise<void> {
+		this.#closingTurn = true;
+		try {
+			if (owner.kind === 'triage') await this.#triage.turn(owner, text, route);
+			else await this.#specialist.turn(owner, text, route, found, continuing);
+		} finally {
+			this.#closingTurn = false;
+		}
+		if (this.owner.id !== owner.id || this.#state === 'ended') return;
+		if (this.#state !== 'listening') return;
+		return this.#endByCaller(owner);
 	}
 
 	async #handoff(toId: string, trigger: Trigger, options: HandoffOptions = {}): Promise<void> {
@@ -368,7 +402,8 @@ export class Session {
 			to: to.id,
 			trigger: trigger.kind
 		});
-		const words = narration(to, trigger);
+		// Going back to a persona already met is said as such, not with the first time's words.
+		const words = narration(to, trigger, { back: this.owners.includes(to.id) });
 		this.#emit({ type: 'handoff', package: pkg, narration: words });
 		this.#awaiting = undefined;
 		this.#triage.forgetQuestion();
@@ -445,6 +480,9 @@ export class Session {
 	}
 
 	async #reply(persona: Persona, result: Reply, opts: { keepState?: boolean } = {}): Promise<void> {
+		// A caller saying goodbye is not asked whether there is anything else.
+		if (this.#closingTurn)
+			result = { ...result, say: result.say.replace(ANYTHING_ELSE, '').trim() };
 		if (!result.say) {
 			if (!opts.keepState) this.#setState('listening');
 			return;

@@ -6,7 +6,7 @@ export type Awaiting = string;
 
 const YES =
 	/\b(yes|yeah|yep|yup|sure|please do|go ahead|do it|ok|okay|sounds good|confirm|correct|that's right|let's do it)\b/i;
-const NO = /\b(no|nope|not now|don't|do not|never mind|cancel that)\b/i;
+const NO = /\b(no|nope|nah|not now|don't|do not|never mind|cancel that|not interested)\b/i;
 
 export function saidYes(text: string): boolean {
 	return YES.test(text) && !NO.test(text.replace(/\bno problem\b/i, ''));

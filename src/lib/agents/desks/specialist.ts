@@ -307,6 +307,13 @@ export class SpecialistDesk {
 		return out;
 	}
 
+	/** The kind of fact (an entity type) the persona's open question asks for. */
+	expecting(): string | undefined {
+		const p = this.#pending;
+		if (p?.kind !== 'slot') return undefined;
+		return this.#c.flow.slots.find((s) => s.id === p.name)?.entity;
+	}
+
 	/** True when the turn answers what the persona asked for, so it is not re-routed. */
 	continues(text: string, found: { type: string }[]): boolean {
 		return answers(this.#pending, this.#c.flow, text, found, this.#secret !== undefined);

@@ -383,7 +383,7 @@ export function answers(
 			// "yes", "no thanks, just cancel it", "still not working" answer the question; "my phone
 			// has no signal" merely contains a "no" and is a new topic.
 			const answer =
-				/^\W*(yes|yeah|yep|yup|sure|ok|okay|no|nope|please|go ahead|do it|not now|it's still|still)\b/i.test(
+				/^\W*(?:(?:actually|well|um+|uh+|hmm+|oh|ah|so)\W+)*(yes|yeah|yep|yup|sure|ok|okay|no|nope|nah|please|go ahead|do it|not now|it's still|still)\b/i.test(
 					text
 				) || text.split(/\s+/).length <= 4;
 			return (

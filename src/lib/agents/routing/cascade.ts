@@ -2,7 +2,7 @@ import type { HandoffOptions } from '../desks/call-controls';
 import type { Sentiment } from '../handoff/context-package';
 import { saidNo, saidYes } from '../desks/skills';
 import { humanOf, type Flow, type Persona } from '../flow';
-import { closes } from '../understanding/caller-words';
+import { closes, leaving } from '../understanding/caller-words';
 import type { Intake } from '../understanding/intake';
 import type { RouteDecision } from './router';
 import { explicitRequest, frustration, sensitiveTopic, type Trigger } from './triggers';
@@ -17,8 +17,8 @@ export type NextStep =
 	| { type: 'goodbye' }
 	/** "Anything else?" answered with a bare yes. */
 	| { type: 'anything_else' }
-	/** No trigger: the desk that owns the call takes the turn. */
-	| { type: 'desk' };
+	/** No trigger: the desk that owns the call takes the turn; `leaving`: then the call ends. */
+	| { type: 'desk'; leaving?: true };
 
 export function nextStep(input: {
 	flow: Flow;
@@ -62,6 +62,11 @@ export function nextStep(input: {
 	if (found.length === 0 && closes(text, input.awaiting || owner.kind === 'triage')) {
 		return { type: 'goodbye' };
 	}
+	// "oh right, I forgot about that. ok that's all" closes; "yes that fixed it, thanks bye" is an
+	// answer first, then a goodbye.
+	const ends = leaving(text, input.awaiting || found.length > 0);
+	if (ends === 'close' && owner.kind !== 'triage') return { type: 'goodbye' };
+	if (ends === 'after') return { type: 'desk', leaving: true };
 	// "Anything else?" answered with a bare yes or no.
 	const short = text.split(/\s+/).length <= 3 && found.length === 0;
 	if (short && !input.awaiting && !input.clarifying && owner.kind !== 'triage') {

@@ -3,15 +3,35 @@
 
 /** Words that end a call whatever was asked: nobody says "bye" to answer a question. */
 const FAREWELL =
-	/\b(bye|goodbye|bye bye|see (?:ya|you)|take care|have a (?:good|nice|great) (?:one|day|night|evening|weekend)|hang up|that(?:'s| is| was| will be) (?:all|it|everything)|nothing else|(?:i'?m|i am|we'?re|we are) (?:all )?(?:set|good|done|fine)|all set|all good)\b/i;
+	/\b(bye|goodbye|bye bye|see (?:ya|you)|take care|have a (?:good|nice|great) (?:one|day|night|evening|weekend)|hang up|that(?:'?s| is| was| will be) (?:all|it|everything)|nothing else|(?:i'?m|i am|we'?re|we are) (?:all )?(?:set|good|done|fine)|all set|all good)\b/i;
 /** Thanks and a plain "no": a closing only when nothing was asked. */
 const THANKS = /\b(thanks|thank you|thank u|thx|cheers|appreciate it|no|nope|nah)\b/i;
 /** What a closing may hold besides its closing words, none of which names a topic. */
 const CLOSING_WORDS = new Set(
-	"no nope nah ok okay alright all right great perfect awesome cool lovely fine good well oh so and yes yeah yep thanks thank you u thx cheers appreciate it very much so lot a that that's thats is was will be all it everything nothing else for now today i i'm im am we we're were are set done needed need wanted what just bye goodbye see ya take care have nice great one day night evening weekend hang up too really much helpful help been has you've youve".split(
+	"no nope nah ok okay alright all right great perfect awesome cool lovely fine good well oh ugh ah then so and yes yeah yep thanks thank you u thx cheers appreciate it very much so lot a that that's thats is was will be all it everything nothing else for now today i i'm im am we we're were are set done needed need wanted what just bye goodbye see ya take care have nice great one day night evening weekend hang up too really much helpful help been has you've youve".split(
 		' '
 	)
 );
+
+/** Words that ask for something: a turn with them is a request, whatever closes it. */
+const REQUEST =
+	/\?|\b(want|wanna|need|can you|could you|would you|how|when|what|why|where|which|who|help|please|dispute|cancel|change|switch|upgrade|check|is there|are there|do you|does|is my|is it|still|not working|broken|problem|issue)\b/i;
+
+/**
+ * How a turn that ends in a farewell ends the call: `close` when the words before it ask for
+ * nothing ("oh right, I forgot. ok that's all"), `after` when they still need an answer or carry
+ * one ("yes that fixed it, thanks bye": the answer is taken, then goodbye); null when the turn does
+ * not end in a farewell.
+ */
+export function leaving(text: string, awaiting: boolean): 'close' | 'after' | null {
+	const words = text.toLowerCase().match(/[a-z']+|[.?!,;]/g) ?? [];
+	let cut = words.length;
+	while (cut > 0 && (CLOSING_WORDS.has(words[cut - 1]!) || /^[.!,;]$/.test(words[cut - 1]!))) cut--;
+	const tail = words.slice(cut).join(' ');
+	if (!tail || !FAREWELL.test(tail) || cut === 0) return null;
+	const head = words.slice(0, cut).join(' ');
+	return awaiting || REQUEST.test(head) ? 'after' : 'close';
+}
 
 /**
  * Whether a turn closes the call: farewells ("ok thanks, bye", "no that's all") with nothing

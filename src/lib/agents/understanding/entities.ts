@@ -61,7 +61,11 @@ function formatPhone(d: string): string {
 	return ten.length === 10 ? `${ten.slice(0, 3)}-${ten.slice(3, 6)}-${ten.slice(6)}` : d;
 }
 
-export function extractEntities(text: string, vocab?: Vocabulary): Extraction {
+/**
+ * The facts in a caller's words. `expecting` is the kind of fact the caller was just asked for:
+ * a spoken "one one two zero one" is a zip code when a zip code was asked for.
+ */
+export function extractEntities(text: string, vocab?: Vocabulary, expecting?: string): Extraction {
 	const found: FoundEntity[] = [];
 	const add = (type: EntityType, value: string) => {
 		if (!found.some((e) => e.type === type && e.value === value)) found.push({ type, value });
@@ -163,7 +167,10 @@ export function extractEntities(text: string, vocab?: Vocabulary): Extraction {
 			add('phone', known ?? formatPhone(d));
 			continue;
 		}
-		if (d.length === 5 && (near('zip', 'postal', 'code', 'in', 'area') || !run.spoken)) {
+		if (
+			d.length === 5 &&
+			(near('zip', 'postal', 'code', 'in', 'area') || !run.spoken || expecting === 'zip')
+		) {
 			if (
 				!/[$]\s*$/.test(text.slice(0, run.start)) &&
 				!/^\s*(dollars|bucks|usd)/i.test(text.slice(run.end))
@@ -173,12 +180,17 @@ export function extractEntities(text: string, vocab?: Vocabulary): Extraction {
 		}
 	}
 
-	// Amounts: "$49", "$12.50", "49 dollars", "49.99 bucks".
+	// Amounts: "$49", "$12.50", "49 dollars", "49.99 bucks", and as speech-to-text writes them,
+	// "forty nine dollar", "a hundred and twenty dollars".
 	for (const m of text.matchAll(
-		/\$\s?(\d{1,3}(?:,\d{3})*(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)|\b(\d+(?:\.\d{1,2})?)\s*(dollars|bucks|usd)\b/gi
+		/\$\s?(\d{1,3}(?:,\d{3})*(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)|\b(\d+(?:\.\d{1,2})?)\s*(dollars?|bucks|usd)\b/gi
 	)) {
 		const raw = (m[1] ?? m[2])!.replace(/,/g, '');
 		add('amount', Number(raw).toFixed(2));
+	}
+	for (const m of lower.matchAll(SPOKEN_AMOUNT)) {
+		const n = wordsToNumber(m[1]!);
+		if (n !== null && n > 0) add('amount', n.toFixed(2));
 	}
 
 	// Dates: ISO, m/d[/y], "November 3rd", "3rd of November".
@@ -246,6 +258,73 @@ export function extractEntities(text: string, vocab?: Vocabulary): Extraction {
 	}
 
 	return pin ? { entities: found, pin } : { entities: found };
+}
+
+const SMALL: Record<string, number> = {
+	zero: 0,
+	one: 1,
+	two: 2,
+	three: 3,
+	four: 4,
+	five: 5,
+	six: 6,
+	seven: 7,
+	eight: 8,
+	nine: 9,
+	ten: 10,
+	eleven: 11,
+	twelve: 12,
+	thirteen: 13,
+	fourteen: 14,
+	fifteen: 15,
+	sixteen: 16,
+	seventeen: 17,
+	eighteen: 18,
+	nineteen: 19,
+	twenty: 20,
+	thirty: 30,
+	forty: 40,
+	fourty: 40,
+	fifty: 50,
+	sixty: 60,
+	seventy: 70,
+	eighty: 80,
+	ninety: 90
+};
+const NUMBER_WORD = `(?:${Object.keys(SMALL).join('|')}|hundred|thousand|a|and)`;
+/** Number words right before "dollar(s)" or "bucks": "forty nine dollar", "a hundred and five bucks". */
+const SPOKEN_AMOUNT = new RegExp(
+	`\\b((?:${NUMBER_WORD}[\\s-]+)*${NUMBER_WORD})\\s+(?:dollars?|bucks)\\b`,
+	'g'
+);
+
+/** "forty nine" → 49, "a hundred and twenty" → 120; null when the words are not one number. */
+export function wordsToNumber(words: string): number | null {
+	let total = 0;
+	let current = 0;
+	let any = false;
+	for (const w of words
+		.toLowerCase()
+		.split(/[\s-]+/)
+		.filter(Boolean)) {
+		if (w === 'and') continue;
+		if (w === 'a') {
+			current = current || 1;
+			continue;
+		}
+		if (w in SMALL) {
+			current += SMALL[w]!;
+			any = true;
+		} else if (w === 'hundred') {
+			current = (current || 1) * 100;
+			any = true;
+		} else if (w === 'thousand') {
+			total += (current || 1) * 1000;
+			current = 0;
+			any = true;
+		} else return null;
+	}
+	return any ? total + current : null;
 }
 
 /** A pattern's value with `$0`…`$9` replaced by its groups, each title-cased ("pro max" → "Pro Max"). */

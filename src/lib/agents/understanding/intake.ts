@@ -35,13 +35,15 @@ export type IntakeOptions = {
 	pin(pin: string): void;
 	/** Whether the turn answers the persona's question. */
 	continues(text: string, found: FoundEntity[]): boolean;
+	/** The kind of fact the caller was just asked for (an entity type), if any. */
+	expecting?(): string | undefined;
 };
 
 /** Takes in one non-empty caller turn: entities, redaction, the record, sentiment. */
 export function takeIn(raw: string, o: IntakeOptions): Intake {
 	const { record } = o;
 	const turn = record.transcript.length;
-	const extraction = extractEntities(raw, o.vocabulary);
+	const extraction = extractEntities(raw, o.vocabulary, o.expecting?.());
 	const red = redact(raw);
 	const text = red.text;
 	if (extraction.pin) o.pin(extraction.pin);
