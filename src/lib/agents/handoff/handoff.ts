@@ -78,8 +78,11 @@ function clamp01(x: number): number {
 	return Math.max(0, Math.min(1, x));
 }
 
-/** What the caller hears as the handoff happens. */
-export function narration(to: Persona, trigger: Trigger): string {
+/**
+ * What the caller hears as the handoff happens. `back`: the caller has already spoken with `to`
+ * in this call, so they hear that they are going back, not the same words as the first time.
+ */
+export function narration(to: Persona, trigger: Trigger, options: { back?: boolean } = {}): string {
 	if (to.kind === 'human') {
 		const why =
 			trigger.kind === 'sensitive_topic' || trigger.kind === 'workflow'
@@ -89,6 +92,7 @@ export function narration(to: Persona, trigger: Trigger): string {
 	}
 	// A few words, so the answer comes sooner: the receiving persona's first sentence proves it has
 	// the conversation (see `opening`).
+	if (options.back) return `Passing you back to ${to.name} in ${teamOf(to)}.`;
 	return `Connecting you to ${to.name} in ${teamOf(to)}.`;
 }
 

@@ -35,6 +35,7 @@ export function fixedPhrases(flow: Flow, company: string): FixedPhrase[] {
 				add(p, narration(to, { kind: 'sensitive_topic', detail: '' }));
 			} else if (to.kind !== 'triage') {
 				add(p, narration(to, { kind: 'out_of_scope', detail: '' }));
+				add(p, narration(to, { kind: 'out_of_scope', detail: '' }, { back: true }));
 			}
 		}
 	}

@@ -1,5 +1,5 @@
 import type { CallRecord } from '../call-record';
-import { forTeam, lowerFirst } from './wording';
+import { clauseOf, forTeam, lowerFirst } from './wording';
 import type { Trigger } from '../routing/triggers';
 
 // The summary is built from facts only: the verified identity, the intent, tool results and the
@@ -35,7 +35,12 @@ export function buildSummary(record: CallRecord, trigger: Trigger, verifyTool?: 
 			: `called about ${forTeam(lowerFirst(record.intent.label))}`;
 	const sentences = [`${who} ${about}.`];
 	const facts = record.actions.filter((a) => a.ok && a.tool !== verifyTool).slice(-2);
-	if (facts.length > 0) sentences.push(forTeam(facts.map((a) => a.result).join(' ')));
+	// The last two results, each cut to its first clause, in one sentence: the summary stays at
+	// three sentences however long the tools' words are.
+	if (facts.length > 0) {
+		const said = forTeam(facts.map((a) => clauseOf(a.result)).join('; '));
+		sentences.push(`${said.charAt(0).toUpperCase()}${said.slice(1)}.`);
+	}
 	const triggerSentence =
 		trigger.kind === 'out_of_scope' && trigger.detail.startsWith('Triage routed')
 			? 'Triage routed the call to this team.'
