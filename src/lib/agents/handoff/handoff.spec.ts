@@ -51,6 +51,10 @@ describe('the handoff engine', () => {
 		expect(narration(persona('human'), { kind: 'sensitive_topic', detail: '' })).toMatch(
 			/person should handle/
 		);
+		// A caller going back to someone they have already spoken with hears so.
+		expect(
+			narration(persona('billing'), { kind: 'out_of_scope', detail: '' }, { back: true })
+		).toBe('Passing you back to Ben in billing.');
 	});
 
 	it('opens with one sentence from the package: verified, what was done, what they want', async () => {
