@@ -96,6 +96,22 @@ describe('the handoff engine', () => {
 		);
 	});
 
+	it('keeps the proof of context short: a long fact loses "verified", then what follows its comma', async () => {
+		const s = await runCall([
+			'what is my balance',
+			'AC-10021 pin 4821',
+			'I want to upgrade my plan'
+		]);
+		const long =
+			'your check-up and cleaning is booked with Dr. Tomas Lindqvist on Saturday, December 12 at 9:00 am, booking number VISIT-0009';
+		const pkg = { ...s.packages.at(-1)!, resolved: [long] };
+		const words = opening(persona('sales'), pkg).replace(persona('sales').greeting!, '').trim();
+		expect(words).toBe(
+			"Maria, I can see your check-up and cleaning is booked with Dr. Tomas Lindqvist on Saturday; you're calling about changing or upgrading your plan."
+		);
+		expect(words.split(/\s+/).length).toBeLessThanOrEqual(28);
+	});
+
 	it('introduces a persona once per call: coming back to it, it goes straight on', async () => {
 		// Regression: Ben said "Hi, this is Ben from billing." again when the call came back to him.
 		const s = await runCall([

@@ -123,5 +123,21 @@ export function opening(to: Persona, pkg: ContextPackage, knownPhrase?: string):
 		return `${greeting}${goal ? `I understand ${goal}.` : 'I have the details of your call so far.'}`;
 	const firstName = pkg.caller.name?.trim().split(/\s+/)[0];
 	const address = firstName ? `${firstName}, ` : '';
-	return `${greeting}${address}I can see ${joinAnd(seen)}${goal ? `; ${goal}` : ''}.`;
+	const line = (facts: string[]) =>
+		`${address}I can see ${joinAnd(facts)}${goal ? `; ${goal}` : ''}.`;
+	// One short sentence: past about thirty words a listener loses the thread. What was done says
+	// more than "verified", and a long fact keeps the part before its first comma.
+	let said = line(seen);
+	if (words(said) > MAX_CONTEXT_WORDS && seen.length > 1) seen.shift();
+	said = line(seen);
+	if (words(said) > MAX_CONTEXT_WORDS) {
+		const last = seen.length - 1;
+		const cut = seen[last]!.split(',')[0]!.trim();
+		if (words(cut) >= 4) seen[last] = cut;
+		said = line(seen);
+	}
+	return `${greeting}${said}`;
 }
+
+const MAX_CONTEXT_WORDS = 28;
+const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
