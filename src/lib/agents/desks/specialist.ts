@@ -91,7 +91,7 @@ export class SpecialistDesk {
 		// A question asked before in the call is asked in other words; the same words twice in a row,
 		// to a turn that gave nothing, tell the caller what is still needed.
 		const say = result.asked ? this.#reworded(result.say, result.asked) : result.say;
-		const repeated = !gaveSomething && say !== '' && say === this.#lastSaid;
+		const repeated = !gaveSomething && !!result.pending && say !== '' && say === this.#lastSaid;
 		this.#repeats = repeated ? this.#repeats + 1 : 0;
 		this.#lastSaid = say;
 		result.say = repeated
@@ -187,9 +187,11 @@ export class SpecialistDesk {
 		}
 		// An answer of another kind than asked ("zip 60614" to "which device?") is used where one of
 		// the persona's intents needs it (check for an outage there) rather than ignored.
-		if (pending && pending.kind !== 'identity' && found.length > 0) {
+		if (found.length > 0 && pending?.kind !== 'identity') {
 			const other = this.#intentNeeding(owner, found, pending);
-			if (other) return this.runSteps(owner, other, text, found);
+			const elsewhere =
+				route.personaId !== null && route.personaId !== owner.id && route.confidence >= t.switch;
+			if (other && !elsewhere) return this.runSteps(owner, other, text, found);
 		}
 		// A question the call already holds the answer to ("when will I get the money back?") is
 		// answered, and whatever was asked before still stands; no step runs again.
@@ -229,15 +231,15 @@ export class SpecialistDesk {
 	#intentNeeding(
 		persona: Persona,
 		found: { type: string; value?: string }[],
-		pending: Pending
+		pending: Pending | undefined
 	): string | undefined {
 		const types = new Set(found.map((e) => e.type));
 		for (const intent of persona.intents) {
-			if (intent.id === pending.intent) continue;
+			if (intent.id === pending?.intent) continue;
 			const need = intent.steps?.find((s) => 'need' in s);
 			const slot =
 				need && 'need' in need ? this.#c.flow.slots.find((x) => x.id === need.need) : undefined;
-			if (!slot || slot.id === pending.name || !types.has(slot.entity)) continue;
+			if (!slot || slot.id === pending?.name || !types.has(slot.entity)) continue;
 			// A value the call already had was already used; saying it again is not news.
 			const record = this.#c.record;
 			const turn = record.transcript.length - 1;
@@ -263,7 +265,9 @@ export class SpecialistDesk {
 	/** `say` with its question in other words when that question was asked before in the call. */
 	#reworded(say: string, asked: Asked): string {
 		const q = lastQuestion(asked.text) ?? asked.text;
-		if (!say.includes(q) || !this.#saidSentences().has(key(q))) return say;
+		// A short question ("Did that fix it?") may come again; a long one is not said twice.
+		if (q.split(/\s+/).length < 5 || !say.includes(q) || !this.#saidSentences().has(key(q)))
+			return say;
 		return say.replace(q, this.#again(asked));
 	}
 
@@ -273,12 +277,15 @@ export class SpecialistDesk {
 		const label = asked.label;
 		const candidates = [
 			...(asked.again ? [asked.again] : []),
-			...(label
-				? [
-						`Sorry, I still need the ${label} to go on. What is it?`,
-						`I can't go on without the ${label}; tell me, or ask for a person and I'll connect you.`
-					]
-				: ['Would you like that?', 'Shall I go ahead?', 'Just a yes or a no, please.'])
+			...(asked.alternatives ?? []),
+			...(asked.alternatives
+				? []
+				: label
+					? [
+							`Sorry, I still need the ${label} to go on. What is it?`,
+							`I can't go on without the ${label}; tell me, or ask for a person and I'll connect you.`
+						]
+					: ['Would you like that?', 'Shall I go ahead?', 'Just a yes or a no, please.'])
 		];
 		const fresh = candidates.find((c) => sentencesOf(c).every((x) => !said.has(key(x))));
 		return fresh ?? candidates.at(-1)!;
@@ -310,6 +317,7 @@ export class SpecialistDesk {
 	/** The kind of fact (an entity type) the persona's open question asks for. */
 	expecting(): string | undefined {
 		const p = this.#pending;
+		if (p?.kind === 'identity') return this.#secret === undefined ? 'secret' : undefined;
 		if (p?.kind !== 'slot') return undefined;
 		return this.#c.flow.slots.find((s) => s.id === p.name)?.entity;
 	}

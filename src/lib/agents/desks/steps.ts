@@ -23,7 +23,7 @@ export type StepResult = {
 };
 
 /** The question a step asked, as worded, and in other words for a second asking. */
-export type Asked = { text: string; again?: string; label?: string };
+export type Asked = { text: string; again?: string; label?: string; alternatives?: string[] };
 
 /** What the persona asked the caller, so the next turn can answer it. */
 export type Pending = {
@@ -177,7 +177,8 @@ export async function runIntent(
 				say.push(asked.say);
 				return out({
 					...(asked.trigger ? { trigger: asked.trigger } : {}),
-					...(asked.stop ? {} : { pending: { intent: intent.id, step: i, kind: 'identity' } })
+					...(asked.stop ? {} : { pending: { intent: intent.id, step: i, kind: 'identity' } }),
+					...(asked.asked ? { asked: asked.asked } : {})
 				});
 			}
 			scope.set('caller', asked.row);
@@ -286,7 +287,8 @@ function forget(ctx: StepContext, intent: Intent): string[] {
 	return names;
 }
 
-type Identity = { row: Row } | { say: string; trigger?: StepResult['trigger']; stop?: boolean };
+type Identity =
+	{ row: Row } | { say: string; trigger?: StepResult['trigger']; stop?: boolean; asked?: Asked };
 
 /**
  * Makes sure the caller is verified by a secret. Returns their row, or what to say: exactly the
@@ -337,7 +339,18 @@ async function ensureIdentity(ctx: StepContext, scope: Scope): Promise<Identity>
 	const missing: string[] = [];
 	if (!hasId) missing.push(tool.prompts.identifier);
 	if (ctx.secret === undefined) missing.push(tool.prompts.secret);
-	return { say: scope.with({ missing: missing.join(', and ') }).text(tool.prompts.ask) };
+	const what = missing.join(', and ');
+	const say = scope.with({ missing: what }).text(tool.prompts.ask);
+	return {
+		say,
+		asked: {
+			text: say,
+			alternatives: [
+				`I still need ${what} to go on.`,
+				`Without ${what} I can't open the account; I can connect you with a person instead.`
+			]
+		}
+	};
 }
 
 function sameIdentifier(stored: unknown, said: string, how?: 'exact' | 'digits-suffix'): boolean {

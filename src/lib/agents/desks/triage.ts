@@ -29,7 +29,7 @@ const LEADING_DECLINE =
 	/^\s*(?:(?:no thank you|no thanks?|not now|not really|no|nope|nah|thank you|thanks|i'?m (?:fine|good|ok(?:ay)?))\b[\s,.!;:-]*)+/i;
 /** Courtesies and puzzlement that name no topic, beyond the hedges `isVague` knows. */
 const NO_TOPIC = new Set(
-	'thanks thank you hello hi hey sorry what pardon excuse fine good great alright all right cool oh ah oops'.split(
+	'thanks thank you hello hi hey sorry what pardon excuse fine good great alright all right cool oh ah oops quick question questions had ask wondering wanted call calling there'.split(
 		' '
 	)
 );

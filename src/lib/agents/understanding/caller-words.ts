@@ -13,6 +13,9 @@ const CLOSING_WORDS = new Set(
 	)
 );
 
+/** Words that answer a question the agent asked. */
+const ANSWER =
+	/\b(yes|yeah|yep|yup|sure|no|nope|nah|fixed|worked|works|working|did it|do it|go ahead|please)\b|\d/i;
 /** Words that ask for something: a turn with them is a request, whatever closes it. */
 const REQUEST =
 	/\?|\b(want|wanna|need|can you|could you|would you|how|when|what|why|where|which|who|help|please|dispute|cancel|change|switch|upgrade|check|is there|are there|do you|does|is my|is it|still|not working|broken|problem|issue)\b/i;
@@ -30,7 +33,10 @@ export function leaving(text: string, awaiting: boolean): 'close' | 'after' | nu
 	const tail = words.slice(cut).join(' ');
 	if (!tail || !FAREWELL.test(tail) || cut === 0) return null;
 	const head = words.slice(0, cut).join(' ');
-	return awaiting || REQUEST.test(head) ? 'after' : 'close';
+	// An answer to the question still open ("yes that fixed it") is taken before the goodbye;
+	// "ok never mind" or "let me think about it" answers nothing.
+	const answers = awaiting && ANSWER.test(head);
+	return answers || REQUEST.test(head) ? 'after' : 'close';
 }
 
 /**

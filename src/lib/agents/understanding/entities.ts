@@ -298,32 +298,65 @@ const SPOKEN_AMOUNT = new RegExp(
 	'g'
 );
 
-/** "forty nine" → 49, "a hundred and twenty" → 120; null when the words are not one number. */
+/**
+ * "forty nine" → 49, "a hundred and twenty" → 120. Words that are not one number read as their
+ * last number: "two sixty five" (two charges of $65) is 65, not 67; null when nothing is a number.
+ */
 export function wordsToNumber(words: string): number | null {
-	let total = 0;
-	let current = 0;
-	let any = false;
-	for (const w of words
+	const ws = words
 		.toLowerCase()
 		.split(/[\s-]+/)
-		.filter(Boolean)) {
-		if (w === 'and') continue;
-		if (w === 'a') {
-			current = current || 1;
+		.filter(Boolean);
+	for (let from = 0; from < ws.length; from++) {
+		const n = strictNumber(ws.slice(from));
+		if (n !== null) return n;
+	}
+	return null;
+}
+
+/** One number in words, or null: a unit or teen is followed only by "hundred" or "thousand". */
+function strictNumber(ws: string[]): number | null {
+	let total = 0;
+	let current = 0;
+	let prev: 'start' | 'unit' | 'tens' | 'hundred' | 'thousand' | 'and' = 'start';
+	let any = false;
+	for (const w of ws) {
+		if (w === 'and') {
+			if (prev !== 'hundred' && prev !== 'thousand') return null;
+			prev = 'and';
 			continue;
 		}
-		if (w in SMALL) {
-			current += SMALL[w]!;
+		if (w === 'a') {
+			if (prev !== 'start') return null;
+			current = 1;
+			prev = 'unit';
+			continue;
+		}
+		if (w === 'hundred') {
+			if (prev !== 'unit' || current >= 10) return null;
+			current *= 100;
+			prev = 'hundred';
 			any = true;
-		} else if (w === 'hundred') {
-			current = (current || 1) * 100;
-			any = true;
-		} else if (w === 'thousand') {
-			total += (current || 1) * 1000;
+			continue;
+		}
+		if (w === 'thousand') {
+			if (prev === 'start' || prev === 'and' || prev === 'thousand') return null;
+			total += current * 1000;
 			current = 0;
+			prev = 'thousand';
 			any = true;
-		} else return null;
+			continue;
+		}
+		const v = SMALL[w];
+		if (v === undefined) return null;
+		const tens = v >= 20;
+		if (prev === 'unit') return null;
+		if (prev === 'tens' && (tens || v >= 10 || v === 0)) return null;
+		current += v;
+		prev = tens ? 'tens' : 'unit';
+		any = true;
 	}
+	if (prev === 'and') return null;
 	return any ? total + current : null;
 }
 

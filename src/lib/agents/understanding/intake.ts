@@ -2,6 +2,7 @@ import type { AuditBody } from '../audit';
 import type { CallRecord } from '../call-record';
 import type { TranscriptEntry } from '../handoff/context-package';
 import type { Vocabulary } from './vocabulary';
+import { digitRuns } from './digits';
 import { extractEntities, type FoundEntity } from './entities';
 import { redact } from './redact';
 import { blend, scoreTurn, type TurnSentiment } from './sentiment';
@@ -43,9 +44,28 @@ export type IntakeOptions = {
 export function takeIn(raw: string, o: IntakeOptions): Intake {
 	const { record } = o;
 	const turn = record.transcript.length;
-	const extraction = extractEntities(raw, o.vocabulary, o.expecting?.());
+	const expecting = o.expecting?.();
+	let extraction = extractEntities(raw, o.vocabulary, expecting);
 	const red = redact(raw);
-	const text = red.text;
+	let text = red.text;
+	// Asked for the secret, the caller says only the digits ("4821"): those are the secret, removed
+	// from the words like any PIN.
+	if (expecting === 'secret' && !extraction.pin) {
+		const runs = digitRuns(text).filter((r) => r.digits.length >= 4 && r.digits.length <= 8);
+		const run = runs.length === 1 ? runs[0]! : undefined;
+		if (
+			run &&
+			!extraction.entities.some(
+				(e) => e.type !== 'zip' && e.value.replace(/\D/g, '').includes(run.digits)
+			)
+		) {
+			extraction = {
+				entities: extraction.entities.filter((e) => !(e.type === 'zip' && e.value === run.digits)),
+				pin: run.digits
+			};
+			text = `${text.slice(0, run.start)}[PIN removed]${text.slice(run.end)}`;
+		}
+	}
 	if (extraction.pin) o.pin(extraction.pin);
 	const earlier = record.transcript.filter((t) => t.role === 'caller').map((t) => t.text);
 	o.push({ role: 'caller', text, at: o.at() });
