@@ -93,13 +93,16 @@ async function warmTransfer(context: BrowserContext, query: string, tag: string)
 	await expect(operator.getByTestId('live-transcript')).toContainText('Are you still there?');
 	await operator.screenshot({ path: `test-results/operator-live-${tag}.png`, fullPage: true });
 
-	await operator.getByTestId('notes').fill('Refunded the duplicate $65 charge');
+	// The note is for the team; only the line for the caller is said to them.
+	await operator.getByTestId('notes').fill('Customer upset - be gentle');
+	await operator.getByTestId('caller-line').fill('I refunded the duplicate $65 charge');
 	await operator.getByLabel('Hand back to').selectOption('billing');
 	await operator.getByTestId('hand-back').click();
 	await expect(caller.getByTestId('owner')).toContainText('billing');
-	await expect(caller.locator('[data-role="agent"][data-persona="billing"]').last()).toContainText(
-		'Refunded the duplicate $65 charge'
-	);
+	const opening = caller.locator('[data-role="agent"][data-persona="billing"]').last();
+	await expect(opening).toContainText('I refunded the duplicate $65 charge.');
+	await expect(caller.getByTestId('transcript')).not.toContainText('be gentle');
+	await expect(caller.getByTestId('package-notes')).toContainText('Customer upset - be gentle');
 	await expect(caller.getByTestId('package-trigger')).toHaveText('handback');
 	await expect(caller.getByTestId('t-package')).toBeVisible();
 	console.log(

@@ -212,7 +212,7 @@ describe('keyPhrases: the caller’s own words that matter', () => {
 			agent('To look at your account I need your account number and PIN.'),
 			caller('AC-10022 pin [PIN removed]'),
 			caller('yes please'),
-			caller("I've called three times already about this and nobody fixed it, I want a person")
+			caller("I've called three times already about this and nobody fixed it, get me a person")
 		]);
 		expect(phrases).toEqual([
 			'I was charged twice for the same thing on my bill',

@@ -352,8 +352,7 @@ export function story(pkg: ContextPackage, records?: Records): StoryLine[] {
 }
 
 /** Clause boundaries inside a caller's turn. */
-const CLAUSES =
-	/(?<=[.!?;])\s+|,\s+(?=(?:and|but|so|because|and now|which|i|i'm|i've|it|it's|this|that|my|you|your|nobody|no one)\b)/i;
+const CLAUSES = /(?<=[.!?;])\s+|,\s+/;
 
 /** Marks of a clause that says something the next person should hear in the caller's words. */
 const WEIGHTS: [RegExp, number][] = [
