@@ -159,6 +159,15 @@ describe('recordsInQuestion: the rows an operator checks, as small tables', () =
 		expect(tables[0]!.rows[0]!.cells).toContain('Home internet outage in Brooklyn Heights');
 	});
 
+	it('says so over the rows of an account the caller named but did not prove', () => {
+		const tables = recordsInQuestion(
+			pkg({ caller: { accountId: 'AC-10022', verified: false, language: 'en', channel: 'text' } }),
+			records
+		);
+		expect(tables.find((t) => t.id === 'charges')?.title).toBe('charges (account not verified)');
+		expect(tables.find((t) => t.id === 'outages')?.title).toBe('outages');
+	});
+
 	it('with no records to read, there is no table', () => {
 		expect(recordsInQuestion(pkg(), undefined)).toEqual([]);
 	});

@@ -274,7 +274,9 @@ export function recordsInQuestion(
 			...built.filter((b) => !b.inQuestion).reverse()
 		].slice(0, Math.max(MAX_ROWS, built.filter((b) => b.inQuestion).length));
 		const kept = built.filter((b) => ordered.includes(b));
-		tables.push({ id: def.id, title: fieldLabel(def.id), columns, rows: kept });
+		// A caller who named an account but did not prove it: the agent verifies before discussing it.
+		const title = `${fieldLabel(def.id)}${def.private && !pkg.caller.verified ? ' (account not verified)' : ''}`;
+		tables.push({ id: def.id, title, columns, rows: kept });
 	}
 	if (me && meDef) {
 		for (const f of meDef.fields.filter((x) => x.type === 'list')) {
