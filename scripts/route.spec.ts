@@ -60,7 +60,8 @@ const larger = {
 	outOfScope: openers.flatMap((o) => personas.outOfScope.map((e) => o + e))
 };
 
-describe('route CLI', () => {
+// Each case starts a process that loads a flow and trains its router: seconds, more on a busy machine.
+describe('route CLI', { timeout: 30_000 }, () => {
 	it('routes each line in order, with null for out of scope', () => {
 		const f = files(
 			personas,

@@ -10,7 +10,8 @@ const tsx = join('node_modules', '.bin', 'tsx');
 const run = (args: string[]) =>
 	spawnSync(tsx, ['scripts/simulate.ts', ...args], { encoding: 'utf8' });
 
-describe('simulate CLI', () => {
+// Each case starts a process that loads the flow and trains the router: seconds, more on a busy machine.
+describe('simulate CLI', { timeout: 30_000 }, () => {
 	it('runs the example calls, exercising every trigger the simulator can reach', () => {
 		const out = execFileSync(tsx, ['scripts/simulate.ts', '--calls', 'examples/calls.jsonl'], {
 			encoding: 'utf8'

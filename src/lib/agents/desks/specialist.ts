@@ -6,7 +6,7 @@ import type { Row } from '../flows/schema';
 import { holds, type Scope } from '../flows/scope';
 import { holesOf } from '../flows/template';
 import type { RouteDecision } from '../routing/router';
-import { saidYes } from './skills';
+import { saidNo, saidYes } from './skills';
 import {
 	answers,
 	lastQuestion,
@@ -96,7 +96,7 @@ export class SpecialistDesk {
 		this.#lastSaid = say;
 		result.say = repeated
 			? `${this.#repeats > 1 ? 'I still need that to go on.' : 'Sorry, I need this first.'} ${say}`
-			: this.#notVerbatim(say);
+			: this.#unrepeated(say);
 		return this.afterSteps(persona, result, prefix);
 	}
 
@@ -119,12 +119,9 @@ export class SpecialistDesk {
 		const lastCaller = [...record.transcript].reverse().find((t) => t.role === 'caller');
 		if (intentId && trigger.kind !== 'handback') {
 			if (intent && intent.id === intentId) record.intent = intent;
+			// A question in the request ("…and how long does the refund take?") is answered first.
 			const answered = this.#answers(to, lastCaller?.text ?? '');
-			if (answered.length > 0) {
-				say = `${say} ${answered.join(' ')} Anything else I can help with?`;
-				this.#lastSaid = say;
-				return this.#c.reply(to, { say, facts: [], package: pkg });
-			}
+			if (answered.length > 0) say = `${say} ${answered.join(' ')}`;
 			const found = record.entities.filter(
 				(e) => e.turn === (lastCaller ? record.transcript.indexOf(lastCaller) : -1)
 			);
@@ -182,6 +179,16 @@ export class SpecialistDesk {
 			}
 		}
 		const pending = this.#pending;
+		// "The family one, how much is that?" asks before it answers: the question is answered and
+		// the persona's own question still stands. A yes or a no is an answer; the steps take it.
+		if (continuing && pending && !saidYes(text) && !saidNo(text)) {
+			const answered = this.#answers(owner, text);
+			if (answered.length > 0 && this.#asked) {
+				const say = this.#unrepeated(`${answered.join(' ')} ${this.#again(this.#asked)}`);
+				this.#lastSaid = say;
+				return this.#c.reply(owner, { say, facts: [] });
+			}
+		}
 		if (continuing && pending && owner.intents.some((i) => i.id === pending.intent)) {
 			return this.runSteps(owner, pending.intent, text, found, '', pending);
 		}
@@ -198,7 +205,7 @@ export class SpecialistDesk {
 		const answered = this.#answers(owner, text);
 		if (answered.length > 0) {
 			const asked = this.#pending && this.#asked ? this.#again(this.#asked) : undefined;
-			const say = this.#notVerbatim(
+			const say = this.#unrepeated(
 				`${answered.join(' ')} ${asked ?? 'Anything else I can help with?'}`
 			);
 			this.#lastSaid = say;
@@ -208,7 +215,16 @@ export class SpecialistDesk {
 		if (!continuing && route.personaId === owner.id && route.intent && route.confidence >= 0.5) {
 			intentId = route.intent.id;
 			this.#c.record.intent = route.intent;
-		} else if (!continuing && route.personaId === null && route.confidence >= 0.6 && human) {
+		} else if (
+			!continuing &&
+			route.personaId === null &&
+			route.confidence >= 0.6 &&
+			human &&
+			// A caller answering, or giving facts, is not off the topic; the steps read the turn.
+			!pending &&
+			found.length === 0 &&
+			!this.#secretThisTurn
+		) {
 			this.#pending = undefined;
 			this.#c.awaiting = 'human_offer';
 			return this.#c.reply(owner, {
@@ -291,8 +307,16 @@ export class SpecialistDesk {
 		return fresh ?? candidates.at(-1)!;
 	}
 
-	/** A whole reply said before, word for word, is said as a reminder rather than again. */
-	#notVerbatim(say: string): string {
+	/**
+	 * A reply without what was already said in the call: a statement said before is left out when
+	 * the reply has something new; a reply with nothing new is said as a reminder.
+	 */
+	#unrepeated(say: string): string {
+		const said = this.#saidSentences();
+		const parts = sentencesOf(say);
+		const fresh = parts.filter((p) => p.endsWith('?') || !said.has(key(p)));
+		const news = fresh.filter((p) => !ANYTHING_ELSE.test(p));
+		if (news.length > 0 && fresh.length < parts.length) return fresh.join(' ');
 		const before = this.#c.record.transcript.some((t) => t.role === 'agent' && t.text === say);
 		return before && say ? `As I said, ${say.charAt(0).toLowerCase()}${say.slice(1)}` : say;
 	}
@@ -419,3 +443,5 @@ function sentencesOf(text: string): string[] {
 }
 
 const key = (sentence: string) => sentence.toLowerCase().replace(/\s+/g, ' ');
+
+const ANYTHING_ELSE = /^(?:is there )?anything else\b/i;

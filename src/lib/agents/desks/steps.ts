@@ -32,6 +32,8 @@ export type Pending = {
 	kind: 'identity' | 'slot' | 'answer' | 'confirm';
 	/** The slot asked for, or the name the answer is kept under. */
 	name?: string;
+	/** What the caller said when the steps began: their request, for `said` conditions later. */
+	said?: string;
 };
 
 export type StepContext = {
@@ -41,6 +43,8 @@ export type StepContext = {
 	record: CallRecord;
 	/** Redacted text of the current turn. */
 	text: string;
+	/** The caller's words when these steps began (the request), if not this turn. */
+	opening?: string;
 	turnEntities: FoundEntity[];
 	/** A secret the caller gave (a PIN), not yet used. Never stored in the record. */
 	secret?: string;
@@ -89,6 +93,7 @@ export function scopeFor(ctx: StepContext): Scope {
 		caller: ctx.caller(),
 		memory: ctx.memory,
 		text: ctx.text,
+		...(ctx.opening !== undefined && ctx.opening !== ctx.text ? { request: ctx.opening } : {}),
 		answer: saidYes(ctx.text) ? 'yes' : saidNo(ctx.text) ? 'no' : '',
 		secretGiven: ctx.secret !== undefined,
 		...ctx.results
@@ -125,6 +130,10 @@ export async function runIntent(
 	// `when` cannot leave a stale result for a later one to read; a resumed run keeps it.
 	const resuming = resume !== undefined && resume.intent === intent.id;
 	if (!resuming) forget(ctx, intent);
+	// A `said` condition reads the request that started the steps as well as this turn, so "list
+	// my charges" still counts after the turn that gave the PIN.
+	const opening = resuming ? (resume.said ?? ctx.text) : ctx.text;
+	ctx.opening = opening;
 	const scope = scopeFor(ctx);
 	const say: string[] = [];
 	const facts: string[] = [];
@@ -132,7 +141,7 @@ export async function runIntent(
 		say: [...say, ...(extra.say ? [extra.say] : [])].join(' ').replace(/\s+/g, ' ').trim(),
 		facts,
 		...(extra.trigger ? { trigger: extra.trigger } : {}),
-		...(extra.pending ? { pending: extra.pending } : {}),
+		...(extra.pending ? { pending: { ...extra.pending, said: opening } } : {}),
 		...(extra.asked ? { asked: extra.asked } : {})
 	});
 	const asking = (text: string, again?: string, label?: string): Asked => ({

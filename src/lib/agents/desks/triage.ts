@@ -120,6 +120,26 @@ export class TriageDesk {
 				});
 			}
 		}
+		// Nothing named at all ("uh hi", "not sure"): a greeting is answered with an invitation and
+		// counts for nothing; otherwise the caller hears the company's own topics to choose from,
+		// not two guesses read into words that hold none.
+		if (!topical(withoutDecline(text)) || isVague(text)) {
+			const greeting = GREETING.test(text) && this.#lowConfidenceTurns === 0;
+			if (!greeting) this.#lowConfidenceTurns++;
+			if (this.#lowConfidenceTurns >= t.lowConfidenceTurns && human) {
+				return this.#lowConfidence(human.id);
+			}
+			const specialists = this.#c.flow.personas
+				.filter((p) => p.kind === 'specialist')
+				.map((p) => p.id);
+			this.#clarify = { options: specialists, text: '' };
+			return this.#c.reply(triage, {
+				say: greeting
+					? `Hi! What can I help you with today? For example, ${examplesOf(this.#c.flow)}.`
+					: `${UNSURE.test(text) ? "No problem, let's find the right place." : "Sorry, I didn't quite catch that."} Is it about ${topicsOf(this.#c.flow)}?`,
+				facts: []
+			});
+		}
 		// Out of scope only when the classifier is sure; a mumble ("hmm") is unclear, not off-topic.
 		const vague = text.split(/\s+/).length <= 2;
 		if (route.personaId === null && route.confidence >= OUT_OF_SCOPE_SURE && !vague) {
@@ -145,26 +165,6 @@ export class TriageDesk {
 			return this.#routeTo(route.personaId, route, {
 				kind: 'out_of_scope',
 				detail: `Triage routed to ${route.personaId} (${route.intent?.id ?? 'unknown'}, ${route.confidence.toFixed(2)}).`
-			});
-		}
-		// Nothing named at all ("uh hi", "not sure"): a greeting is answered with an invitation and
-		// counts for nothing; otherwise the caller hears the company's own topics to choose from,
-		// not two guesses read into words that hold none.
-		if (!topical(withoutDecline(text)) || isVague(text)) {
-			const greeting = GREETING.test(text) && this.#lowConfidenceTurns === 0;
-			if (!greeting) this.#lowConfidenceTurns++;
-			if (this.#lowConfidenceTurns >= t.lowConfidenceTurns && human) {
-				return this.#lowConfidence(human.id);
-			}
-			const specialists = this.#c.flow.personas
-				.filter((p) => p.kind === 'specialist')
-				.map((p) => p.id);
-			this.#clarify = { options: specialists, text: '' };
-			return this.#c.reply(triage, {
-				say: greeting
-					? `Hi! What can I help you with today? For example, ${examplesOf(this.#c.flow)}.`
-					: `${UNSURE.test(text) ? "No problem, let's find the right place." : "Sorry, I didn't quite catch that."} Is it about ${topicsOf(this.#c.flow)}?`,
-				facts: []
 			});
 		}
 		// Unsure: the LLM gets one chance to decide before the caller is asked a question.

@@ -115,14 +115,19 @@ function compare(a: unknown, b: unknown): number | undefined {
 const isEmpty = (x: unknown) =>
 	x === undefined || x === null || x === '' || (Array.isArray(x) && x.length === 0);
 
-/** Whether `cond` holds. `said` reads the caller's words of this turn (`text` in the scope). */
+/**
+ * Whether `cond` holds. `said` reads the caller's words of this turn (`text` in the scope) and,
+ * while steps run on, the request that started them (`request`).
+ */
 export function holds(cond: Condition, scope: Scope): boolean {
 	if ('all' in cond) return cond.all.every((c) => holds(c, scope));
 	if ('any' in cond) return cond.any.some((c) => holds(c, scope));
 	if ('not' in cond) return !holds(cond.not, scope);
 	if ('said' in cond) {
-		const t = scope.resolve(['text']);
-		return typeof t === 'string' && new RegExp(cond.said, 'iu').test(t);
+		const re = new RegExp(cond.said, 'iu');
+		return [scope.resolve(['text']), scope.resolve(['request'])].some(
+			(t) => typeof t === 'string' && re.test(t)
+		);
 	}
 	if ('repeats' in cond) return repeats(cond.repeats, scope);
 	const value = scope.resolve(cond.path.split('.'));

@@ -88,7 +88,9 @@ describe('LLM second stage', () => {
 		await broken.start();
 		await broken.hear('it is acting weird again');
 		expect(broken.owner.id).toBe('triage');
-		expect(broken.record.transcript.at(-1)!.text).toMatch(/right place|a little more|catch that|is this about/);
+		expect(broken.record.transcript.at(-1)!.text).toMatch(
+			/right place|a little more|catch that|is this about/
+		);
 		expect(broken.audit).toContainEqual(
 			expect.objectContaining({ type: 'llm_rejected', error: 'unknown_persona' })
 		);
