@@ -150,4 +150,21 @@ describe('simulate CLI', { timeout: 30_000 }, () => {
 			/dataset is invalid: name: rows for a table the flow does not declare/
 		);
 	});
+
+	it('says dates relative to the clock --now gives, and refuses a --now that is not a time', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'sim-now-'));
+		const calls = join(dir, 'calls.jsonl');
+		writeFileSync(
+			calls,
+			JSON.stringify({ id: 'due', turns: ['what is my balance', 'AC-10021 pin 4821'] }) + '\n'
+		);
+		const day = run(['--calls', calls, '--now', '2026-12-04T12:00:00Z']);
+		expect(day.status).toBe(0);
+		expect(JSON.parse(day.stdout).transcript.at(-1).text).toContain(
+			'Your balance is $94, due tomorrow.'
+		);
+		const bad = run(['--calls', calls, '--now', 'next week']);
+		expect(bad.status).toBe(2);
+		expect(bad.stderr).toContain('--now "next week" is not a date and time');
+	});
 });
