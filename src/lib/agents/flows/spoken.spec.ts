@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
 	alikePosition,
+	isPast,
 	isTimeZone,
 	ordinalSuffix,
 	ordinalWord,
@@ -164,6 +165,20 @@ describe('alikePosition', () => {
 		expect(alikePosition({ ...a }, rows, ['amount', 'what'], 'date')).toBe('');
 		expect(alikePosition('A', rows, ['amount'], 'date')).toBe('');
 		expect(alikePosition(a, rows, [], 'date')).toBe('');
+	});
+});
+
+describe('isPast', () => {
+	it('tells a day or a moment gone by from one to come, on the call’s clock', () => {
+		expect(isPast('2026-11-24T10:59:00Z', clock)).toBe(true);
+		expect(isPast('2026-11-24T11:01:00Z', clock)).toBe(false);
+		expect(isPast('2026-11-23', clock)).toBe(true);
+		expect(isPast('2026-11-24', clock)).toBe(false);
+		// Wall-clock time with no zone is the company's: 11:30 in Chicago is still to come at 17:00Z.
+		const chicago = { now: new Date('2026-11-24T17:00:00Z'), timeZone: 'America/Chicago' };
+		expect(isPast('2026-11-24T11:30:00', chicago)).toBe(false);
+		expect(isPast('2026-11-24T10:30:00', chicago)).toBe(true);
+		expect(isPast('whenever', clock)).toBeNull();
 	});
 });
 

@@ -243,6 +243,19 @@ export function spokenMoment(value: unknown, clock: Clock): string | null {
 }
 
 /**
+ * Whether a day or a moment is already past on the call's clock (a day: before today). Null when
+ * the value is neither.
+ */
+export function isPast(value: unknown, clock: Clock): boolean | null {
+	const x = read(value, clock);
+	if (!x) return null;
+	const now = wallClock(clock.now, clock.timeZone);
+	if ('dateOnly' in x) return dayNumber(x) < dayNumber(now);
+	const at = (m: Omit<Moment, 'zoned'>) => Date.UTC(m.y, m.m - 1, m.d, m.hour, m.minute);
+	return at(x) < at(now);
+}
+
+/**
  * An amount of money for the ear and the eye alike: "$94", "$94.50", "$1,100", "minus $20".
  * Cents only when there are some. Not a finite number → null.
  */

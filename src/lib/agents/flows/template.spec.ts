@@ -64,6 +64,15 @@ describe('template filters for the ear', () => {
 		expect(say(t, { row: single })).toBe('The $49 charge on November 3rd');
 	});
 
+	it('past: words only for a time gone by', () => {
+		const t = "fixed by {x|time}{x|past:', but the work is running late'}.";
+		expect(say(t, { x: '2026-11-24T06:00:00Z' })).toBe(
+			'fixed by 6 this morning, but the work is running late.'
+		);
+		expect(say(t, { x: '2026-11-24T18:00:00Z' })).toBe('fixed by 6 tonight.');
+		expect(say(t, { x: 'soon' })).toBe('fixed by soon.');
+	});
+
 	it('ordinal: a count as a word', () => {
 		expect(say('the {two|ordinal} time')).toBe('the second time');
 		expect(say('the {nonsense|ordinal} time')).toBe('the next-ish time');

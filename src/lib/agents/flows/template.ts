@@ -6,6 +6,7 @@
 
 import {
 	alikePosition,
+	isPast,
 	ordinalWord,
 	spokenDate,
 	spokenMoment,
@@ -35,7 +36,8 @@ export const FILTERS = [
 	'date',
 	'time',
 	'nth',
-	'ordinal'
+	'ordinal',
+	'past'
 ] as const;
 export type FilterName = (typeof FILTERS)[number];
 
@@ -147,6 +149,9 @@ function applyFilter(
 			return spokenDate(value, clockOf(ctx), { on: arg === 'on' }) ?? value;
 		case 'time':
 			return spokenMoment(value, clockOf(ctx)) ?? value;
+		case 'past':
+			// `{row.eta|past:', but the work is running late'}`: words only for a time gone by.
+			return isPast(value, clockOf(ctx)) ? (arg ?? '') : '';
 		case 'ordinal': {
 			const n = typeof value === 'number' ? value : Number(value);
 			return (value !== '' && ordinalWord(n)) || value;
