@@ -325,7 +325,7 @@ export class Session {
 		}
 		if (next.type === 'desk' && next.leaving)
 			return this.#answerThenClose(owner, text, route, found, continuing);
-		if (owner.kind === 'triage') return this.#triage.turn(owner, text, route);
+		if (owner.kind === 'triage') return this.#triage.turn(owner, text, route, found);
 		return this.#specialist.turn(owner, text, route, found, continuing);
 	}
 
@@ -342,7 +342,7 @@ export class Session {
 	): Promise<void> {
 		this.#closingTurn = true;
 		try {
-			if (owner.kind === 'triage') await this.#triage.turn(owner, text, route);
+			if (owner.kind === 'triage') await this.#triage.turn(owner, text, route, found);
 			else await this.#specialist.turn(owner, text, route, found, continuing);
 		} finally {
 			this.#closingTurn = false;

@@ -81,7 +81,8 @@ export class SpecialistDesk {
 		text: string,
 		found: { type: string; value?: string }[],
 		prefix = '',
-		resume?: Pending
+		resume?: Pending,
+		options: { quietIfOld?: boolean } = {}
 	): Promise<void> {
 		const gaveSomething = found.length > 0 || this.#secretThisTurn;
 		this.#secretThisTurn = false;
@@ -96,7 +97,7 @@ export class SpecialistDesk {
 		this.#lastSaid = say;
 		result.say = repeated
 			? `${this.#repeats > 1 ? 'I still need that to go on.' : 'Sorry, I need this first.'} ${say}`
-			: this.#unrepeated(say);
+			: this.#unrepeated(say, options.quietIfOld);
 		return this.afterSteps(persona, result, prefix);
 	}
 
@@ -120,12 +121,15 @@ export class SpecialistDesk {
 		if (intentId && trigger.kind !== 'handback') {
 			if (intent && intent.id === intentId) record.intent = intent;
 			// A question in the request ("…and how long does the refund take?") is answered first.
-			const answered = this.#answers(to, lastCaller?.text ?? '');
-			if (answered.length > 0) say = `${say} ${answered.join(' ')}`;
 			const found = record.entities.filter(
 				(e) => e.turn === (lastCaller ? record.transcript.indexOf(lastCaller) : -1)
 			);
-			return this.runSteps(to, intentId, lastCaller?.text ?? '', found, say + ' ');
+			const answered = this.#answers(to, lastCaller?.text ?? '', found);
+			if (answered.length > 0) say = `${say} ${answered.join(' ')}`;
+			// Once the question is answered, steps that have nothing new to say stay quiet.
+			return this.runSteps(to, intentId, lastCaller?.text ?? '', found, say + ' ', undefined, {
+				quietIfOld: answered.length > 0
+			});
 		}
 		// The operator's notes stay with the team; only the line they wrote for the caller is said.
 		if (trigger.kind === 'handback')
@@ -182,7 +186,7 @@ export class SpecialistDesk {
 		// "The family one, how much is that?" asks before it answers: the question is answered and
 		// the persona's own question still stands. A yes or a no is an answer; the steps take it.
 		if (continuing && pending && !saidYes(text) && !saidNo(text)) {
-			const answered = this.#answers(owner, text);
+			const answered = this.#answers(owner, text, found);
 			if (answered.length > 0 && this.#asked) {
 				const say = this.#unrepeated(`${answered.join(' ')} ${this.#again(this.#asked)}`);
 				this.#lastSaid = say;
@@ -202,7 +206,7 @@ export class SpecialistDesk {
 		}
 		// A question the call already holds the answer to ("when will I get the money back?") is
 		// answered, and whatever was asked before still stands; no step runs again.
-		const answered = this.#answers(owner, text);
+		const answered = this.#answers(owner, text, found);
 		if (answered.length > 0) {
 			const asked = this.#pending && this.#asked ? this.#again(this.#asked) : undefined;
 			const say = this.#unrepeated(
@@ -311,20 +315,25 @@ export class SpecialistDesk {
 	 * A reply without what was already said in the call: a statement said before is left out when
 	 * the reply has something new; a reply with nothing new is said as a reminder.
 	 */
-	#unrepeated(say: string): string {
+	#unrepeated(say: string, quietIfOld = false): string {
 		const said = this.#saidSentences();
 		const parts = sentencesOf(say);
 		const fresh = parts.filter((p) => p.endsWith('?') || !said.has(key(p)));
 		const news = fresh.filter((p) => !ANYTHING_ELSE.test(p));
 		if (news.length > 0 && fresh.length < parts.length) return fresh.join(' ');
+		if (news.length === 0 && quietIfOld && !fresh.some((p) => p.endsWith('?'))) return '';
 		const before = this.#c.record.transcript.some((t) => t.role === 'agent' && t.text === say);
 		return before && say ? `As I said, ${say.charAt(0).toLowerCase()}${say.slice(1)}` : say;
 	}
 
 	/** The persona's answers to the questions in the caller's words, one per question. */
-	#answers(persona: Persona, text: string): string[] {
+	#answers(
+		persona: Persona,
+		text: string,
+		found: { type: string; value?: string }[] = []
+	): string[] {
 		if (persona.answers.length === 0) return [];
-		const scope = scopeFor(this.#context(persona, text, []));
+		const scope = scopeFor(this.#context(persona, text, found));
 		const done = new Set<string>();
 		const out: string[] = [];
 		for (const a of persona.answers) {

@@ -66,6 +66,10 @@ export type StepContext = {
 	clock?: Clock;
 };
 
+/** A yes wherever it is said, not only at the start; a bare "ok" is not one. */
+const STRONG_YES =
+	/\b(yes|yeah|yep|sure|sounds good|that works|works for me|i'?ll take|i will take|let'?s do|go ahead|please do)\b/i;
+
 const LOCKED_NEXT =
 	'Verify the caller another way; the lock-out can be lifted in the console once they are.';
 
@@ -408,6 +412,8 @@ export function answers(
 				/^\W*(?:(?:actually|well|um+|uh+|hmm+|oh|ah|so)\W+)*(yes|yeah|yep|yup|sure|ok|okay|no|nope|nah|please|go ahead|do it|not now|it's still|still)\b/i.test(
 					text
 				) || text.split(/\s+/).length <= 4;
+			// "The 20 percent off sounds good actually" says yes in the middle.
+			if (STRONG_YES.test(text) && !saidNo(text)) return true;
 			return (
 				answer &&
 				(saidYes(text) ||

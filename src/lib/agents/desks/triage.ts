@@ -13,6 +13,8 @@ import type { Trigger } from '../routing/triggers';
 
 /** Below this, a "none of the above" from the classifier is treated as unclear, not off-topic. */
 const OUT_OF_SCOPE_SURE = 0.6;
+/** A specialist this likely is where an unplaced turn leans, so it is not called off-topic. */
+const LEANS_TO_A_TEAM = 0.4;
 /**
  * An answer whose own reading puts less than this share of probability on the flow's
  * specialists is about something else, whatever the turn before it leaned to.
@@ -39,6 +41,14 @@ const UNSURE = /\b(not sure|don'?t know|do not know|no idea|unsure|dunno)\b/i;
 /** A greeting, perhaps after a hesitation: "uh hi", "hello there", "good morning". */
 const GREETING =
 	/^\W*(?:(?:uh+|um+|er+|oh|well|yeah|so|ok(?:ay)?)\W+)*(?:hi|hello|hey|hiya|howdy|good (?:morning|afternoon|evening))\b/i;
+
+/** The words left once ids, numbers, removed secrets and the words that name them are gone. */
+function withoutFacts(text: string): string {
+	return text
+		.replace(/\[[^\]]*removed\]/gi, ' ')
+		.replace(/\b[a-z]{0,4}-?\d[\d-]*\b/gi, ' ')
+		.replace(/\b(account|number|pin|zip|code|phone|my|is|it's|its|and|the)\b/gi, ' ');
+}
 
 function withoutDecline(text: string): string {
 	return text.replace(LEADING_DECLINE, '').trim();
@@ -77,7 +87,12 @@ export class TriageDesk {
 	}
 
 	/** One caller turn while triage owns the call. */
-	async turn(triage: Persona, text: string, route: RouteDecision): Promise<void> {
+	async turn(
+		triage: Persona,
+		text: string,
+		route: RouteDecision,
+		found: readonly { type: string }[] = []
+	): Promise<void> {
 		const t = this.#c.flow.thresholds;
 		const human = humanOf(this.#c.flow);
 		if (this.#c.awaiting === 'human_offer') {
@@ -110,6 +125,19 @@ export class TriageDesk {
 		}
 		if (this.#clarify) {
 			const asked = this.#clarify;
+			// Account details instead of an answer: the caller wants to get on with what their words
+			// pointed to first.
+			const top = asked.text !== '' ? asked.options[0] : undefined;
+			if (top && found.length > 0 && !topical(withoutFacts(text))) {
+				this.#clarify = null;
+				this.#lowConfidenceTurns = 0;
+				const picked = this.#readAnswer(asked.text, '', [top], top);
+				if (picked)
+					return this.#routeTo(top, picked, {
+						kind: 'out_of_scope',
+						detail: `Triage routed to ${top}: the caller gave their details instead of choosing.`
+					});
+			}
 			const picked = this.#pickClarified(text, asked);
 			this.#clarify = null;
 			if (picked) {
@@ -141,8 +169,16 @@ export class TriageDesk {
 			});
 		}
 		// Out of scope only when the classifier is sure; a mumble ("hmm") is unclear, not off-topic.
+		// Words that still lean to one of the company's teams ("something is wrong") are unclear,
+		// not off-topic: the caller is asked, not told it is something else.
 		const vague = text.split(/\s+/).length <= 2;
-		if (route.personaId === null && route.confidence >= OUT_OF_SCOPE_SURE && !vague) {
+		const lean = route.alternatives.find((a) => a.personaId !== human?.id)?.p ?? 0;
+		if (
+			route.personaId === null &&
+			route.confidence >= OUT_OF_SCOPE_SURE &&
+			!vague &&
+			lean < LEANS_TO_A_TEAM
+		) {
 			this.#c.awaiting = 'human_offer';
 			this.#offered = text;
 			return this.#c.reply(triage, {
@@ -215,7 +251,12 @@ export class TriageDesk {
 			.slice(0, 2)
 			.map((a) => a.personaId);
 		this.#clarify = { options, text };
-		const [a, b] = options.map((id) => this.#router.topicOf(id));
+		// The option the caller's words point to is named by the intent they point to.
+		const [a, b] = options.map((id) =>
+			route.intent && route.personaId === id
+				? route.intent.label.charAt(0).toLowerCase() + route.intent.label.slice(1)
+				: this.#router.topicOf(id)
+		);
 		const question =
 			a && b
 				? `Just to be sure I get you to the right place: is this about ${a}, or about ${b}?`

@@ -67,6 +67,22 @@ describe('loading a flow file', () => {
 		);
 	});
 
+	it("checks a persona's answers and a step's second wording like any template", () => {
+		const f = demo();
+		const billing = f.personas.find((p: { id: string }) => p.id === 'billing');
+		billing.answers.push({ id: 'x', said: '(unclosed', say: 'Hi' });
+		billing.answers.push({ id: 'y', said: 'when', say: 'Due {nobody.here}' });
+		billing.intents[0].steps.push({ ask: 'Which?', as: 'pick', again: 'Which {nowhere.at}?' });
+		const paths = flowIssues(f).map((i) => `${i.path}: ${i.message}`);
+		expect(paths).toEqual(
+			expect.arrayContaining([
+				expect.stringMatching(/answers\[\d+\]\.said/),
+				expect.stringMatching(/answers\[\d+\]\.say: template names "\{nobody.here\}"/),
+				expect.stringMatching(/steps\[\d+\]\.again: template names "\{nowhere.at\}"/)
+			])
+		);
+	});
+
 	it('refuses a change that is not asked for first', () => {
 		const f = demo();
 		const sales = f.personas.find((p: { id: string }) => p.id === 'sales');

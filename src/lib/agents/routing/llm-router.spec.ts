@@ -70,7 +70,7 @@ describe('LLM second stage', () => {
 		});
 		await sure.start();
 		// Words with a topic the classifier cannot place; a bare "hmm" has none for a model to read.
-		await sure.hear('it is acting weird again');
+		await sure.hear('something is off with it');
 		expect(sure.owner.id).toBe('support');
 		expect(sure.audit).toContainEqual(
 			expect.objectContaining({ type: 'route', source: 'llm', personaId: 'support' })
@@ -86,7 +86,7 @@ describe('LLM second stage', () => {
 			})
 		});
 		await broken.start();
-		await broken.hear('it is acting weird again');
+		await broken.hear('something is off with it');
 		expect(broken.owner.id).toBe('triage');
 		expect(broken.record.transcript.at(-1)!.text).toMatch(
 			/right place|a little more|catch that|is this about/

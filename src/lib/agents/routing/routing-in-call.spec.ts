@@ -19,7 +19,10 @@ describe('routing in a call', () => {
 		);
 		await s.hear('the first one');
 		expect(s.owner.id).not.toBe('triage');
-		expect(question.toLowerCase()).toContain(s.owner.intents[0]!.label.toLowerCase());
+		// The first option is named by the intent the caller's words point to.
+		expect(
+			s.owner.intents.some((i) => question.toLowerCase().includes(i.label.toLowerCase()))
+		).toBe(true);
 		expect(s.record.hops[0]).toMatchObject({ from: 'triage', trigger: 'out_of_scope' });
 	});
 

@@ -3,7 +3,7 @@ import { demoDataset, demoFlow } from '../demo';
 import { vocabularyOf } from './vocabulary';
 
 const vocab = vocabularyOf(demoFlow, demoDataset);
-import { extractEntities } from './entities';
+import { extractEntities, wordsToNumber } from './entities';
 
 const types = (text: string) =>
 	Object.fromEntries(extractEntities(text, vocab).entities.map((e) => [e.type, e.value]));
@@ -32,5 +32,28 @@ describe('extractEntities', () => {
 
 	it('finds nothing in small talk', () => {
 		expect(extractEntities('hi there, how are you today', vocab).entities).toEqual([]);
+	});
+
+	it('reads amounts as speech-to-text writes them, and number words as one number', () => {
+		const amount = (t: string) =>
+			extractEntities(t)
+				.entities.filter((e) => e.type === 'amount')
+				.map((e) => e.value);
+		expect(amount('what is the eight dollar charge')).toEqual(['8.00']);
+		expect(amount('the forty nine dollar charge')).toEqual(['49.00']);
+		expect(amount('a hundred and twenty dollars')).toEqual(['120.00']);
+		expect(amount('I paid 49 dollar')).toEqual(['49.00']);
+		// "two sixty five dollar charges" is two charges of $65, not $67.
+		expect(amount("there's two sixty five dollar charges")).toEqual(['65.00']);
+		expect(amount('a lot of money')).toEqual([]);
+		expect(wordsToNumber('one hundred twenty five')).toBe(125);
+		expect(wordsToNumber('three thousand')).toBe(3000);
+		expect(wordsToNumber('hello there')).toBeNull();
+	});
+
+	it('finds an account id whose digits were spelled out', () => {
+		const e = extractEntities('its a c one zero zero two three pin two two nine zero', vocab);
+		expect(e.entities).toContainEqual({ type: 'account_id', value: 'AC-10023' });
+		expect(e.pin).toBe('2290');
 	});
 });

@@ -1,6 +1,6 @@
 import type { EntityType } from '../handoff/context-package';
 import type { Vocabulary } from './vocabulary';
-import { digitRuns, luhnValid, wordsBefore } from './digits';
+import { DIGIT_WORDS, digitRuns, luhnValid, wordsBefore } from './digits';
 import { findSecrets } from './redact';
 
 // Entity extraction reads the caller's raw words (before redaction) and returns typed facts. It
@@ -99,6 +99,7 @@ export function extractEntities(text: string, vocab?: Vocabulary, expecting?: st
 	// flow declares its own formats for account ids).
 	const ids = vocab?.ids ?? [];
 	const phones = vocab?.phones ?? [];
+	const spelled = text.replace(DIGIT_WORD_RE, (w) => DIGIT_WORDS[w.toLowerCase()] ?? w);
 	{
 		for (const id of ids) {
 			// The id's letters and digits in order, with optional spaces or dashes between them, so
@@ -106,7 +107,14 @@ export function extractEntities(text: string, vocab?: Vocabulary, expecting?: st
 			const chars = norm(id).split('');
 			if (chars.length === 0) continue;
 			const re = new RegExp(`(?<![a-z0-9])${chars.join('[-\\s]?')}(?![a-z0-9])`, 'i');
+			// Speech-to-text spells the digits too: "a c one zero zero two three".
 			const m = text.match(re);
+			if (!m && spelled !== text && re.test(spelled)) {
+				// Speech-to-text spells the digits too: "a c one zero zero two three". Found in the
+				// spelled-out words, it claims nothing in the caller's own.
+				if (chars.length >= 3) add('account_id', id);
+				continue;
+			}
 			if (m && m.index !== undefined && isClaimed(m.index, m.index + m[0].length)) continue;
 			// A very short id ("7") is only an id when the caller says it is an account.
 			const short =
@@ -259,6 +267,8 @@ export function extractEntities(text: string, vocab?: Vocabulary, expecting?: st
 
 	return pin ? { entities: found, pin } : { entities: found };
 }
+
+const DIGIT_WORD_RE = /\b(?:zero|one|two|three|four|five|six|seven|eight|nine)\b/gi;
 
 const SMALL: Record<string, number> = {
 	zero: 0,

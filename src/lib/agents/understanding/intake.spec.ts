@@ -6,7 +6,7 @@ import { demoDataset, demoFlow } from '../demo';
 import { vocabularyOf } from './vocabulary';
 import { takeIn, type IntakeOptions } from './intake';
 
-function desk(continues = false) {
+function desk(continues = false, expecting?: string) {
 	const record = newCallRecord({
 		callId: 'c1',
 		channel: 'text',
@@ -27,7 +27,8 @@ function desk(continues = false) {
 		log: (e) => logged.push(e),
 		at: () => '2026-01-01T00:00:01.000Z',
 		pin: (p) => pins.push(p),
-		continues: () => continues
+		continues: () => continues,
+		expecting: () => expecting
 	};
 	return { record, pushed, logged, pins, options };
 }
@@ -71,5 +72,31 @@ describe('takeIn', () => {
 		const turn = takeIn('AC-10021', answering.options);
 		expect(turn.continuing).toBe(true);
 		expect(turn.sentiment.repeated).toBe(false);
+	});
+
+	it('takes the digits alone as the PIN when the PIN was asked for, or after the account id', () => {
+		const asked = desk(true, 'secret');
+		const turn = takeIn('4821', asked.options);
+		expect(asked.pins).toEqual(['4821']);
+		expect(turn.text).toBe('[PIN removed]');
+		const withId = desk();
+		takeIn('AC-10021 4821', withId.options);
+		expect(withId.pins).toEqual(['4821']);
+		expect(JSON.stringify(withId.record)).not.toContain('4821');
+		// A zip named as one stays a zip; with nothing asked, a lone number is no secret.
+		const zip = desk(true, 'secret');
+		takeIn('my zip is 94107', zip.options);
+		expect(zip.pins).toEqual([]);
+		expect(zip.record.entities).toContainEqual({ type: 'zip', value: '94107', turn: 0 });
+		const nothingAsked = desk();
+		takeIn('4821', nothingAsked.options);
+		expect(nothingAsked.pins).toEqual([]);
+	});
+
+	it('reads a zip spelled out when a zip was asked for', () => {
+		const d = desk(true, 'zip');
+		const turn = takeIn('uh one one two zero one', d.options);
+		expect(turn.found).toContainEqual({ type: 'zip', value: '11201' });
+		expect(takeIn('uh one one two zero one', desk().options).found).toEqual([]);
 	});
 });

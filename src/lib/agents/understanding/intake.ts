@@ -2,7 +2,7 @@ import type { AuditBody } from '../audit';
 import type { CallRecord } from '../call-record';
 import type { TranscriptEntry } from '../handoff/context-package';
 import type { Vocabulary } from './vocabulary';
-import { digitRuns } from './digits';
+import { wordsBefore } from './digits';
 import { extractEntities, type FoundEntity } from './entities';
 import { redact } from './redact';
 import { blend, scoreTurn, type TurnSentiment } from './sentiment';
@@ -50,15 +50,27 @@ export function takeIn(raw: string, o: IntakeOptions): Intake {
 	let text = red.text;
 	// Asked for the secret, the caller says only the digits ("4821"): those are the secret, removed
 	// from the words like any PIN.
-	if (expecting === 'secret' && !extraction.pin) {
-		const runs = digitRuns(text).filter((r) => r.digits.length >= 4 && r.digits.length <= 8);
+	// The same when the caller names their account and adds the digits ("AC-10021 4821").
+	const identified = extraction.entities.some((e) => e.type === 'account_id' || e.type === 'phone');
+	if ((expecting === 'secret' || identified) && !extraction.pin) {
+		// Asked for the secret, even a zip-shaped number is it; otherwise a zip stays a zip.
+		const inEntity = (digits: string) =>
+			extraction.entities.some(
+				(e) =>
+					(e.type !== 'zip' || expecting !== 'secret') &&
+					e.value.replace(/\D/g, '').includes(digits)
+			);
+		// Whole words of 4 to 8 digits that are not part of a fact found, nor named as a zip
+		// or phone number by the words before them.
+		const runs = [...text.matchAll(/(?<![\w-])\d{4,8}(?![\w-])/g)]
+			.map((m) => ({ digits: m[0], start: m.index, end: m.index + m[0].length }))
+			.filter(
+				(r) =>
+					!inEntity(r.digits) &&
+					!wordsBefore(text, r.start, 2).some((w) => /^(zip|postal|phone|number)$/.test(w))
+			);
 		const run = runs.length === 1 ? runs[0]! : undefined;
-		if (
-			run &&
-			!extraction.entities.some(
-				(e) => e.type !== 'zip' && e.value.replace(/\D/g, '').includes(run.digits)
-			)
-		) {
+		if (run) {
 			extraction = {
 				entities: extraction.entities.filter((e) => !(e.type === 'zip' && e.value === run.digits)),
 				pin: run.digits

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { closes, leaving } from './caller-words';
+
+describe('closings', () => {
+	it('hears a farewell with nothing else in it, whatever was asked', () => {
+		for (const t of [
+			'ok thanks, bye',
+			"no that's all, thank you",
+			'ok thats all',
+			"that's everything, have a good one",
+			'great, talk later',
+			"no that'll do, thanks",
+			"I'm all set"
+		])
+			expect(closes(t, true), t).toBe(true);
+	});
+
+	it('takes thanks or a plain no as a closing only when nothing was asked', () => {
+		expect(closes('no thanks', false)).toBe(true);
+		expect(closes('great, thank you so much', false)).toBe(true);
+		expect(closes('no thanks', true)).toBe(false);
+		expect(closes('ok', false)).toBe(false);
+		expect(closes('yes please', false)).toBe(false);
+	});
+
+	it('is not fooled by a question or a request after the thanks', () => {
+		expect(closes('thanks, but when will my refund show up', false)).toBe(false);
+		expect(closes('no thanks, just cancel it', true)).toBe(false);
+		expect(closes("I'm done with you guys", false)).toBe(false);
+	});
+
+	it('ends a turn that ends in a farewell: at once, or after answering what it carries', () => {
+		expect(leaving("oh yeah i called my mom in mexico. ok that's all", false)).toBe('close');
+		expect(leaving("hmm let me think about it, that's all for now", true)).toBe('close');
+		expect(leaving("ok never mind, that's all", true)).toBe('close');
+		expect(leaving('yes that fixed it, thanks bye', true)).toBe('after');
+		expect(leaving("what's my balance, thanks bye", false)).toBe('after');
+		expect(leaving('my phone is broken', false)).toBeNull();
+		expect(leaving("that's all I know, my phone is broken", false)).toBeNull();
+	});
+});
