@@ -112,11 +112,16 @@ export function teamOf(p: Persona): string {
 export function opening(to: Persona, pkg: ContextPackage, knownPhrase?: string): string {
 	const spokeBefore = pkg.transcript.some((t) => t.role === 'agent' && t.personaId === to.id);
 	const greeting = to.greeting && !spokeBefore ? `${to.greeting} ` : '';
+	// What an earlier opening in this call already said is not said again.
+	const heard = (phrase: string) =>
+		pkg.transcript.some((t) => t.role === 'agent' && t.text.includes(phrase));
 	const seen: string[] = [];
-	if (pkg.caller.verified) seen.push("you're verified");
+	if (pkg.caller.verified && !heard("you're verified")) seen.push("you're verified");
 	const done = pkg.resolved.at(-1);
-	if (done) seen.push(clauseOf(done));
-	else if (knownPhrase) seen.push(knownPhrase);
+	const doneClause = done ? clauseOf(done) : undefined;
+	if (doneClause) {
+		if (!heard(doneClause)) seen.push(doneClause);
+	} else if (knownPhrase && !heard(knownPhrase)) seen.push(knownPhrase);
 	const goal =
 		pkg.intent.id !== 'unknown' ? `you're calling about ${lowerFirst(pkg.intent.label)}` : '';
 	if (seen.length === 0)
