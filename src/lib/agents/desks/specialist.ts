@@ -159,6 +159,19 @@ export class SpecialistDesk {
 	): Promise<void> {
 		const t = this.#c.flow.thresholds;
 		const human = humanOf(this.#c.flow);
+		// A question about what this persona just did ("so what will I pay now?") is answered here,
+		// before the words are read as a new topic for another team.
+		if (!continuing && route.personaId !== human?.id) {
+			const answered = this.#answers(owner, text, found);
+			if (answered.length > 0) {
+				const asked = this.#pending && this.#asked ? this.#again(this.#asked) : undefined;
+				const say = this.#unrepeated(
+					`${answered.join(' ')} ${asked ?? 'Anything else I can help with?'}`
+				);
+				this.#lastSaid = say;
+				return this.#c.reply(owner, { say, facts: [] });
+			}
+		}
 		if (
 			!continuing &&
 			route.personaId &&
@@ -305,7 +318,7 @@ export class SpecialistDesk {
 							`Sorry, I still need the ${label} to go on. What is it?`,
 							`I can't go on without the ${label}; tell me, or ask for a person and I'll connect you.`
 						]
-					: ['Would you like that?', 'Shall I go ahead?', 'Just a yes or a no, please.'])
+					: ['Shall I go ahead?', 'Would you like me to go ahead?', 'Just a yes or a no, please.'])
 		];
 		const fresh = candidates.find((c) => sentencesOf(c).every((x) => !said.has(key(x))));
 		return fresh ?? candidates.at(-1)!;
@@ -432,7 +445,10 @@ export class SpecialistDesk {
 		const failed = toolFailure(this.#c.record.toolFailures, this.#c.flow.thresholds.toolFailures);
 		if (failed && human && !this.#toolFailureHandled) {
 			this.#toolFailureHandled = true;
-			await this.#c.reply(owner, { say: prefix + result.say, facts: result.facts });
+			// The call goes to a person now: no question is asked on the way.
+			const told = sentencesOf(result.say).filter((x) => !x.endsWith('?'));
+			const say = told.length > 0 ? told.join(' ') : "That didn't work either.";
+			await this.#c.reply(owner, { say: prefix + say, facts: result.facts });
 			return this.#c.handoff(human.id, failed);
 		}
 		if (result.trigger) {

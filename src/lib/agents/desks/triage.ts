@@ -26,6 +26,9 @@ const NEITHER =
 /** The caller does not know where to turn: directions, not a request for a person. */
 const NOT_SURE_WHERE =
 	/\b(?:(?:don'?t|do not|didn'?t|did not) know|not sure|no idea|unsure|wondering)\b[^.?!]*\b(?:who|whom|where|which)\b/i;
+/** A leading yes or shrug ("ok fine,", "sure"), removed to leave what the caller goes on to ask. */
+const LEADING_YES =
+	/^\s*(?:(?:ok(?:ay)?|fine|sure|yes|yeah|yep|alright|all right|well)\b[\s,.!;:-]*)+/i;
 /** A leading refusal ("no", "no thanks", "nope,"), removed to leave what the caller wants. */
 const LEADING_DECLINE =
 	/^\s*(?:(?:no thank you|no thanks?|not now|not really|no|nope|nah|thank you|thanks|i'?m (?:fine|good|ok(?:ay)?))\b[\s,.!;:-]*)+/i;
@@ -99,6 +102,18 @@ export class TriageDesk {
 			this.#c.awaiting = undefined;
 			const offered = this.#offered ?? '';
 			this.#offered = null;
+			// "Ok fine, how much is the Unlimited plan": the yes is a shrug, and what follows is the
+			// request, which goes where it belongs rather than to a person.
+			const after = text.replace(LEADING_YES, '').trim();
+			const request =
+				after !== text.trim() && topical(after) ? this.#readAnswer(after, '', []) : null;
+			if (request?.personaId && request.personaId !== human?.id) {
+				this.#lowConfidenceTurns = 0;
+				return this.#routeTo(request.personaId, request, {
+					kind: 'out_of_scope',
+					detail: `Triage routed to ${request.personaId} from what followed the caller's yes.`
+				});
+			}
 			if (saidYes(text) && human) {
 				return this.#c.handoff(human.id, {
 					kind: 'explicit_request',

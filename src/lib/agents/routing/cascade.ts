@@ -36,6 +36,10 @@ export function nextStep(input: {
 	const { text, found } = input.turn;
 	const t = flow.thresholds;
 	const human = humanOf(flow);
+	// "Can I speak to someone about a charge? Actually forget it, bye." is a goodbye.
+	if (/\b(forget it|never ?mind|don'?t worry about it)\b/i.test(text) && leaving(text, false)) {
+		return { type: 'goodbye' };
+	}
 	const explicit = explicitRequest(text, flow, owner);
 	if (explicit)
 		return { type: 'handoff', to: explicit.to!, trigger: explicit, options: { intentFor: route } };

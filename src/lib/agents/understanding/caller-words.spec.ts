@@ -32,7 +32,8 @@ describe('closings', () => {
 	it('ends a turn that ends in a farewell: at once, or after answering what it carries', () => {
 		expect(leaving("oh yeah i called my mom in mexico. ok that's all", false)).toBe('close');
 		expect(leaving("hmm let me think about it, that's all for now", true)).toBe('close');
-		expect(leaving("ok never mind, that's all", true)).toBe('close');
+		expect(closes("ok never mind, that's all", true)).toBe(true);
+		expect(leaving('oh right, I called my mom. ok no need to do anything', false)).toBe('close');
 		expect(leaving('yes that fixed it, thanks bye', true)).toBe('after');
 		expect(leaving("what's my balance, thanks bye", false)).toBe('after');
 		expect(leaving('my phone is broken', false)).toBeNull();

@@ -3,12 +3,12 @@
 
 /** Words that end a call whatever was asked: nobody says "bye" to answer a question. */
 const FAREWELL =
-	/\b(bye|goodbye|bye bye|see (?:ya|you)|take care|have a (?:good|nice|great) (?:one|day|night|evening|weekend)|hang up|that(?:'?s| is| was| will be) (?:all|it|everything)|nothing else|(?:i'?m|i am|we'?re|we are) (?:all )?(?:set|good|done|fine)|all set|all good|talk (?:to you )?(?:later|soon)|that'?ll do|that will do|gotta go|got to go|i'?m off|later then|catch you later)\b/i;
+	/\b(bye|goodbye|bye bye|see (?:ya|you)|take care|have a (?:good|nice|great) (?:one|day|night|evening|weekend)|hang up|that(?:'?s| is| was| will be) (?:all|it|everything)|nothing else|(?:i'?m|i am|we'?re|we are) (?:all )?(?:set|good|done|fine)|all set|all good|talk (?:to you )?(?:later|soon)|that'?ll do|that will do|gotta go|got to go|i'?m off|later then|catch you later|no need(?: to do anything)?|nothing (?:to do|needed))\b/i;
 /** Thanks and a plain "no": a closing only when nothing was asked. */
 const THANKS = /\b(thanks|thank you|thank u|thx|cheers|appreciate it|no|nope|nah)\b/i;
 /** What a closing may hold besides its closing words, none of which names a topic. */
 const CLOSING_WORDS = new Set(
-	"no nope nah ok okay alright all right great perfect awesome cool lovely fine good well oh ugh ah then so and yes yeah yep thanks thank you u thx cheers appreciate it very much so lot a that that's thats is was will be all it everything nothing else for now today i i'm im am we we're were are set done needed need wanted what just bye goodbye see ya take care have nice great one day night evening weekend hang up too really much helpful help been has you've youve talk later soon that'll thatll do gotta got go off catch".split(
+	"no nope nah ok okay alright all right great perfect awesome cool lovely fine good well oh ugh ah then so and yes yeah yep thanks thank you u thx cheers appreciate it very much so lot a that that's thats is was will be all it everything nothing else for now today to i i'm im am we we're were are set done needed need wanted what just bye goodbye see ya take care have nice great one day night evening weekend hang up too really much helpful help been has you've youve talk later soon that'll thatll do gotta got go off catch need anything forget never mind worry about don't dont".split(
 		' '
 	)
 );
