@@ -240,7 +240,9 @@ export class SpecialistDesk {
 			// A caller answering, or giving facts, is not off the topic; the steps read the turn.
 			!pending &&
 			found.length === 0 &&
-			!this.#secretThisTurn
+			!this.#secretThisTurn &&
+			// Words that still lean to one of the company's teams are not called off-topic.
+			(route.alternatives.find((a) => a.personaId !== human.id)?.p ?? 0) < 0.4
 		) {
 			this.#pending = undefined;
 			this.#c.awaiting = 'human_offer';
