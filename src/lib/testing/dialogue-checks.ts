@@ -8,6 +8,7 @@ import { MAX_TURNS, MAX_UTTERANCE_CHARS } from '../agents/cli/limits';
 import { simulateCall } from '../agents/cli/simulator';
 import type { Outcome } from '../agents/events';
 import { changes } from '../agents/tools/runtime';
+import { MONTHS } from '../agents/understanding/entities';
 import type { Router } from '../agents/routing/router';
 
 // The conversation test set's checker: scripted calls (examples/dialogue-calls.jsonl) run through
@@ -351,20 +352,6 @@ function amountRe(arg: string): string {
 	return `(?:\\$\\s?${digits}\\.${c}\\b|\\b${digits}\\.${c} dollars|\\b${digits} dollars(?: and)? ${cents} cents|${words}(?: dollars?)?(?: and)? ${wordsRe(cents)}(?: cents)?\\b)`;
 }
 
-const MONTHS = [
-	'january',
-	'february',
-	'march',
-	'april',
-	'may',
-	'june',
-	'july',
-	'august',
-	'september',
-	'october',
-	'november',
-	'december'
-];
 const ORDINAL_WORDS = [
 	'',
 	'first',

@@ -11,6 +11,7 @@ import {
 	answers,
 	lastQuestion,
 	runIntent,
+	sentencesOf,
 	scopeFor,
 	type Asked,
 	type Pending,
@@ -162,15 +163,8 @@ export class SpecialistDesk {
 		// A question about what this persona just did ("so what will I pay now?") is answered here,
 		// before the words are read as a new topic for another team.
 		if (!continuing && route.personaId !== human?.id) {
-			const answered = this.#answers(owner, text, found);
-			if (answered.length > 0) {
-				const asked = this.#pending && this.#asked ? this.#again(this.#asked) : undefined;
-				const say = this.#unrepeated(
-					`${answered.join(' ')} ${asked ?? 'Anything else I can help with?'}`
-				);
-				this.#lastSaid = say;
-				return this.#c.reply(owner, { say, facts: [] });
-			}
+			const say = this.#answered(owner, text, found);
+			if (say) return this.#c.reply(owner, { say, facts: [] });
 		}
 		if (
 			!continuing &&
@@ -198,13 +192,9 @@ export class SpecialistDesk {
 		const pending = this.#pending;
 		// "The family one, how much is that?" asks before it answers: the question is answered and
 		// the persona's own question still stands. A yes or a no is an answer; the steps take it.
-		if (continuing && pending && !saidYes(text) && !saidNo(text)) {
-			const answered = this.#answers(owner, text, found);
-			if (answered.length > 0 && this.#asked) {
-				const say = this.#unrepeated(`${answered.join(' ')} ${this.#again(this.#asked)}`);
-				this.#lastSaid = say;
-				return this.#c.reply(owner, { say, facts: [] });
-			}
+		if (continuing && pending && this.#asked && !saidYes(text) && !saidNo(text)) {
+			const say = this.#answered(owner, text, found);
+			if (say) return this.#c.reply(owner, { say, facts: [] });
 		}
 		if (continuing && pending && owner.intents.some((i) => i.id === pending.intent)) {
 			return this.runSteps(owner, pending.intent, text, found, '', pending);
@@ -219,15 +209,8 @@ export class SpecialistDesk {
 		}
 		// A question the call already holds the answer to ("when will I get the money back?") is
 		// answered, and whatever was asked before still stands; no step runs again.
-		const answered = this.#answers(owner, text, found);
-		if (answered.length > 0) {
-			const asked = this.#pending && this.#asked ? this.#again(this.#asked) : undefined;
-			const say = this.#unrepeated(
-				`${answered.join(' ')} ${asked ?? 'Anything else I can help with?'}`
-			);
-			this.#lastSaid = say;
-			return this.#c.reply(owner, { say, facts: [] });
-		}
+		const answeredSay = this.#answered(owner, text, found);
+		if (answeredSay) return this.#c.reply(owner, { say: answeredSay, facts: [] });
 		let intentId = this.#c.record.intent.id;
 		if (!continuing && route.personaId === owner.id && route.intent && route.confidence >= 0.5) {
 			intentId = route.intent.id;
@@ -339,6 +322,25 @@ export class SpecialistDesk {
 		if (news.length === 0 && quietIfOld && !fresh.some((p) => p.endsWith('?'))) return '';
 		const before = this.#c.record.transcript.some((t) => t.role === 'agent' && t.text === say);
 		return before && say ? `As I said, ${say.charAt(0).toLowerCase()}${say.slice(1)}` : say;
+	}
+
+	/**
+	 * The reply to a turn the persona's answers cover: the answers, then its open question again in
+	 * other words, or "anything else?". Undefined when no answer fits the turn.
+	 */
+	#answered(
+		persona: Persona,
+		text: string,
+		found: { type: string; value?: string }[]
+	): string | undefined {
+		const answered = this.#answers(persona, text, found);
+		if (answered.length === 0) return undefined;
+		const asked = this.#pending && this.#asked ? this.#again(this.#asked) : undefined;
+		const say = this.#unrepeated(
+			`${answered.join(' ')} ${asked ?? 'Anything else I can help with?'}`
+		);
+		this.#lastSaid = say;
+		return say;
 	}
 
 	/** The persona's answers to the questions in the caller's words, one per question. */
@@ -463,10 +465,6 @@ export class SpecialistDesk {
 		}
 		return this.#c.reply(owner, { say: prefix + result.say, facts: result.facts });
 	}
-}
-
-function sentencesOf(text: string): string[] {
-	return (text.match(/[^.?!]+[.?!]+|[^.?!]+$/g) ?? []).map((x) => x.trim()).filter(Boolean);
 }
 
 const key = (sentence: string) => sentence.toLowerCase().replace(/\s+/g, ' ');

@@ -424,11 +424,14 @@ export function answers(
 	}
 }
 
+/** The sentences of what was said, each with its closing mark; a last one without one too. */
+export function sentencesOf(text: string): string[] {
+	return (text.match(/[^.?!]+[.?!]+|[^.?!]+$/g) ?? []).map((x) => x.trim()).filter(Boolean);
+}
+
 /** The last question in what was said ("… Which device is giving you trouble?"). */
 export function lastQuestion(said: string): string | undefined {
-	const sentences = said.match(/[^.?!]+[.?!]+/g) ?? [];
-	return sentences
+	return sentencesOf(said)
 		.reverse()
-		.find((x) => x.trim().endsWith('?'))
-		?.trim();
+		.find((x) => x.endsWith('?'));
 }

@@ -4,26 +4,16 @@
 // (`company.timeZone`), else in the time zone of the device the call runs on, which in the browser
 // is the caller's own. Anything that cannot be read is given back as it came, never dropped.
 
+import { MONTHS as LOWER_MONTHS } from '../understanding/entities';
+
 /** The call's clock: the moment "now" is for the words "today", "tonight", "tomorrow". */
 export type Clock = { now: Date; timeZone?: string };
 
 type Day = { y: number; m: number; d: number };
 type Moment = Day & { hour: number; minute: number; zoned: boolean };
 
-const MONTHS = [
-	'January',
-	'February',
-	'March',
-	'April',
-	'May',
-	'June',
-	'July',
-	'August',
-	'September',
-	'October',
-	'November',
-	'December'
-];
+/** Month names as said, January first. */
+const MONTHS = LOWER_MONTHS.map((m) => m.charAt(0).toUpperCase() + m.slice(1));
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const ORDINAL_WORDS = [
 	'first',
