@@ -8,7 +8,7 @@ import { MAX_TURNS, MAX_UTTERANCE_CHARS } from '../agents/cli/limits';
 import { simulateCall } from '../agents/cli/simulator';
 import type { Outcome } from '../agents/events';
 import { changes } from '../agents/tools/runtime';
-import { MONTHS } from '../agents/understanding/entities';
+import { MONTHS } from '../agents/understanding/calendar';
 import type { Router } from '../agents/routing/router';
 
 // The conversation test set's checker: scripted calls (examples/dialogue-calls.jsonl) run through

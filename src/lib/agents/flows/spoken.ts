@@ -4,7 +4,7 @@
 // (`company.timeZone`), else in the time zone of the device the call runs on, which in the browser
 // is the caller's own. Anything that cannot be read is given back as it came, never dropped.
 
-import { MONTHS as LOWER_MONTHS } from '../understanding/entities';
+import { MONTHS as LOWER_MONTHS } from '../understanding/calendar';
 
 /** The call's clock: the moment "now" is for the words "today", "tonight", "tomorrow". */
 export type Clock = { now: Date; timeZone?: string };

@@ -1,7 +1,7 @@
 import type { Row, ToolDef } from '../flows/schema';
 import { holds, Scope } from '../flows/scope';
 import { norm, type Tables } from '../flows/tables';
-import { MONTHS } from '../understanding/entities';
+import { MONTHS } from '../understanding/calendar';
 
 // Tools as data: a flow names a few generic kinds (verify, lookup, list, pick, match, compare,
 // update, create, http) over its tables, and words each result with a template. This runs them.

@@ -2,6 +2,7 @@ import type { EntityType } from '../handoff/context-package';
 import type { Vocabulary } from './vocabulary';
 import { DIGIT_WORDS, digitRuns, luhnValid, wordsBefore } from './digits';
 import { findSecrets } from './redact';
+import { MONTHS } from './calendar';
 
 // Entity extraction reads the caller's raw words (before redaction) and returns typed facts. It
 // knows the flow's vocabulary when it has one (the identifiers, names and formats its slots
@@ -15,21 +16,6 @@ export type Extraction = {
 	pin?: string;
 };
 
-/** Month names, lower case, January first. */
-export const MONTHS = [
-	'january',
-	'february',
-	'march',
-	'april',
-	'may',
-	'june',
-	'july',
-	'august',
-	'september',
-	'october',
-	'november',
-	'december'
-];
 const MONTH_RE =
 	'(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
 
