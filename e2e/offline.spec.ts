@@ -221,6 +221,80 @@ test('a person asked for offline: a callback or the AI; the callback reaches the
 	await expect(list.getByText('415-555-0134')).toHaveCount(1);
 });
 
+/** A kiosk's audit events: how many it holds, and how many an operator has not acknowledged. */
+const kioskAudit = (page: Page) =>
+	page.evaluate(
+		() =>
+			new Promise<{ kept: number; waiting: number }>((ok, fail) => {
+				const open = indexedDB.open('baton');
+				open.onerror = () => fail(open.error);
+				open.onsuccess = () => {
+					const tx = open.result.transaction(['audit', 'meta']);
+					const keys = tx.objectStore('audit').getAllKeys();
+					const mark = tx.objectStore('meta').get('audit.sentSeq');
+					tx.oncomplete = () => {
+						open.result.close();
+						const sent = (mark.result?.value as number | undefined) ?? 0;
+						const seqs = keys.result as number[];
+						ok({ kept: seqs.length, waiting: seqs.filter((s) => s > sent).length });
+					};
+					tx.onerror = () => fail(tx.error);
+				};
+			})
+	);
+
+test('a kiosk with no network: its calls reach the console once the network and an operator are back, once, across reloads', async ({
+	context,
+	page
+}) => {
+	const server = await serve();
+	const kiosk = `${server.origin}/?signal=mqtt&kiosk=1&kiosk-after=1`;
+	// The first visit's call is recorded too; no operator is signed in to receive it.
+	await firstVisit(page, kiosk);
+	await goOffline(context, page, server);
+	await page.getByTestId('text-only').check();
+	await page.getByTestId('call-button').click();
+	await say(page, 'I have a question about a charge on my bill');
+	await expect(page.getByTestId('owner')).toContainText('billing');
+	await page.getByRole('button', { name: 'End call' }).click();
+	await expect(page.getByTestId('kiosk')).toHaveAttribute('data-last-reset', 'after-call');
+
+	// Rebooted overnight, still with no network: the record is kept, and waits.
+	await page.reload();
+	await stillOffline(context, page);
+	const offline = await kioskAudit(page);
+	expect(offline.kept).toBeGreaterThan(4);
+	expect(offline.waiting).toBe(offline.kept);
+
+	// The network and the server come back; an operator signs in.
+	const back = await serve();
+	await context.setOffline(false);
+	const operator = await context.newPage();
+	await operator.goto(`${back.origin}/operator?signal=mqtt`);
+	await operator.getByTestId('operator-id').fill('olivia');
+	await operator.getByTestId('operator-password').fill('olivia test password');
+	await operator.getByRole('button', { name: /sign in/i }).click();
+	const calls = operator.getByTestId('kiosk-calls');
+	await expect(calls).toContainText('Kiosk calls (2)', { timeout: 30_000 });
+	await expect(calls.getByTestId('kiosk-call').first()).toContainText('triage → billing');
+	await expect(calls.getByTestId('kiosk-call').first()).toContainText('ended');
+	await expect.poll(async () => (await kioskAudit(page)).waiting).toBe(0);
+	// The kiosk keeps its own copy.
+	expect((await kioskAudit(page)).kept).toBe(offline.kept);
+	await calls.locator('summary').click();
+	await operator.screenshot({ path: 'test-results/kiosk-calls-console.png', fullPage: true });
+
+	// Once: the kiosk reloaded online sends nothing again, and the console reloaded keeps them.
+	await page.reload();
+	await expect(page.getByTestId('network')).toHaveAttribute('data-online', 'true');
+	await page.waitForTimeout(1500);
+	await expect(calls.getByTestId('kiosk-call')).toHaveCount(2);
+	await operator.reload();
+	await expect(operator.getByTestId('kiosk-calls')).toContainText('Kiosk calls (2)', {
+		timeout: 30_000
+	});
+});
+
 test('offline after keeping the voice: a voice call is greeted, heard and answered in the offline voice', async ({
 	context,
 	page

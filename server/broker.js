@@ -27,6 +27,7 @@ const CALLER_TYPES = new Set([
 	'candidate',
 	'bye',
 	'callback',
+	'audit',
 	'queue'
 ]);
 const OPERATOR_TYPES = new Set([
@@ -35,6 +36,7 @@ const OPERATOR_TYPES = new Set([
 	'candidate',
 	'bye',
 	'callback_ack',
+	'audit_ack',
 	'position'
 ]);
 

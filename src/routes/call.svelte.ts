@@ -139,6 +139,7 @@ export class CallController {
 	async #deliverCallbacks(signaling: Signaling): Promise<void> {
 		if (this.#courier || typeof indexedDB === 'undefined') return;
 		this.#courier = new CallbackCourier({ db: await openBatonDB(), signaling });
+		if (this.#audit) this.#courier.keepAudit(this.#audit);
 	}
 
 	/** A callback asked for while the team could not be reached: kept until it can be sent. */
@@ -290,7 +291,13 @@ export class CallController {
 		if (audit) {
 			this.#unwire.push(
 				session.on((e) => {
-					if (e.type === 'audit') void audit.append(e.event).catch(() => {});
+					if (e.type !== 'audit') return;
+					// A call's record goes to the team once it has ended (or when they can be reached).
+					const ended = e.event.type === 'call_ended';
+					void audit
+						.append(e.event)
+						.then(() => (ended ? this.#courier?.ask() : undefined))
+						.catch(() => {});
 				})
 			);
 		}
@@ -390,6 +397,7 @@ export class CallController {
 	/** Keeps every call's audit events in `log` (a kiosk keeps its redacted audit trail). */
 	keepAudit(log: AuditLog): void {
 		this.#audit = log;
+		this.#courier?.keepAudit(log);
 	}
 
 	/** Forgets the last call: nothing of it stays on the page (a kiosk, before the next visitor). */

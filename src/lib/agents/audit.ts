@@ -27,7 +27,15 @@ export type AuditBody =
 	| { type: 'tool_refused'; tool: string; reason: string; origin: 'skill' | 'model'; owner: string }
 	| { type: 'hop_redirected'; from: string; wanted: string; to: string; reason: string }
 	| { type: 'package_ready'; handoffId: string; ms: number }
-	| { type: 'handoff'; handoffId: string; from: string; to: string; trigger: TriggerKind }
+	| {
+			type: 'handoff';
+			handoffId: string;
+			from: string;
+			to: string;
+			/** The call went to a person (the flow's human persona). */
+			person?: true;
+			trigger: TriggerKind;
+	  }
 	| { type: 'repeat'; entity: EntityType; turn: number }
 	| { type: 'state'; state: string }
 	| { type: 'fallback'; choice: 'queue' | 'callback' | 'ai' }

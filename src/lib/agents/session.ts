@@ -400,6 +400,7 @@ export class Session {
 			handoffId: pkg.handoffId,
 			from: from.id,
 			to: to.id,
+			...(to.kind === 'human' ? { person: true } : {}),
 			trigger: trigger.kind
 		});
 		// Going back to a persona already met is said as such, not with the first time's words.

@@ -50,6 +50,20 @@ export interface BatonDB extends DBSchema {
 		value: AuditEvent & { seq?: number };
 		indexes: { callId: string };
 	};
+	/** Small facts a device keeps about itself: its id as a kiosk, how far its audit record went. */
+	meta: {
+		key: string;
+		value: { key: string; value: string | number };
+	};
+	/**
+	 * The console's copy of kiosks' audit records (operator/kiosk-records.svelte.ts), one row per
+	 * event, keyed by the kiosk's id and the event's number there, so an event sent twice is kept once.
+	 */
+	kioskAudit: {
+		key: string;
+		value: { id: string; device: string; seq: number; receivedAt: number; event: AuditEvent };
+		indexes: { receivedAt: number };
+	};
 }
 
 export type Database = IDBPDatabase<BatonDB>;
@@ -58,7 +72,7 @@ export type Database = IDBPDatabase<BatonDB>;
 export const OPERATOR_DB = 'baton-operator';
 
 export async function openBatonDB(name = 'baton'): Promise<Database> {
-	const db = await openDB<BatonDB>(name, 3, {
+	const db = await openDB<BatonDB>(name, 4, {
 		// A newer version of the app opened in another tab: let it upgrade.
 		blocking() {
 			db.close();
@@ -82,6 +96,13 @@ export async function openBatonDB(name = 'baton'): Promise<Database> {
 				db.createObjectStore('audit', { keyPath: 'seq', autoIncrement: true }).createIndex(
 					'callId',
 					'callId'
+				);
+			}
+			if (oldVersion < 4) {
+				db.createObjectStore('meta', { keyPath: 'key' });
+				db.createObjectStore('kioskAudit', { keyPath: 'id' }).createIndex(
+					'receivedAt',
+					'receivedAt'
 				);
 			}
 		}

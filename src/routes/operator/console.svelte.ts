@@ -6,12 +6,19 @@ import { admitPackage } from '$lib/rtc/transfer/admit';
 import type { LinkEvent } from '$lib/rtc/transfer/link';
 import type { PeerLink } from '$lib/rtc/transfer/peer-link';
 import { QueueKeeper } from '$lib/rtc/queue/queue';
-import { CallbackRequestSchema, newSealingKeys, open, SealError } from '$lib/rtc/callbacks/sealed';
+import {
+	CallbackRequestSchema,
+	newSealingKeys,
+	open,
+	SealError,
+	type SealedBox
+} from '$lib/rtc/callbacks/sealed';
 import type { Signal, Signaling } from '$lib/rtc/signaling/signaling';
 import * as v from 'valibot';
 import { MicError, openMicrophone } from '$lib/audio/mic';
 import { checkPayload } from '$lib/rtc/transfer/envelope';
 import { ValidationError } from '$lib/errors';
+import { KioskRecords } from './kiosk-records.svelte';
 
 // The operator console's state: presence, the incoming call with its context package, the live
 // transcript, notes, and the actions (accept, decline, call back, hand back). It also keeps the
@@ -91,10 +98,14 @@ export class OperatorConsole {
 	/** Whether signaling names each call (a pairing code cannot). */
 	readonly #named: boolean;
 
+	/** The kiosks' call records sent to this console. */
+	readonly records: KioskRecords;
+
 	constructor(signaling: Signaling, operatorId: string = uuid()) {
 		this.operatorId = operatorId;
 		this.#signaling = signaling;
 		this.#named = signaling.kind !== 'manual';
+		this.records = new KioskRecords({ signaling, operatorId, unseal: (b) => this.#unseal(b) });
 	}
 
 	get name() {
@@ -152,6 +163,7 @@ export class OperatorConsole {
 		// One database per browser, not per page load: a package resent after a reload is known.
 		this.#db = await openBatonDB(OPERATOR_DB);
 		await new Received(this.#db).prune();
+		await this.records.load().catch(() => {});
 		await this.#signaling.listenAs(this.operatorId);
 		this.#status = 'available';
 		this.#announce();
@@ -188,10 +200,10 @@ export class OperatorConsole {
 	/** A callback sealed to this console: opened, listed, acknowledged. One not readable is left
 	 * unacknowledged, so the caller offers it again (to this console's current key, or another's). */
 	async callback(m: Extract<Signal, { type: 'callback' }>): Promise<void> {
-		if (!this.#keys || !this.signedIn) return;
+		if (!this.signedIn) return;
 		let request;
 		try {
-			request = v.parse(CallbackRequestSchema, await open(this.#keys, m.sealed));
+			request = v.parse(CallbackRequestSchema, await this.#unseal(m.sealed));
 		} catch (e) {
 			console.warn(
 				'baton console: a callback could not be read',
@@ -204,6 +216,12 @@ export class OperatorConsole {
 			this.#callbacks = [...this.#callbacks, { id: m.id, name, phone, summary, at }];
 		}
 		this.#signaling.send({ type: 'callback_ack', from: this.operatorId, to: m.from, id: m.id });
+	}
+
+	/** Opens a box sealed to this console's key; `SealError` when signed out or not for it. */
+	async #unseal(box: SealedBox): Promise<unknown> {
+		if (!this.#keys || !this.signedIn) throw new SealError();
+		return open(this.#keys, box);
 	}
 
 	/** Tells each waiting caller its place. */

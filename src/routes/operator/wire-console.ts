@@ -9,7 +9,8 @@ import type { OperatorConsole } from './console.svelte';
 // rings, callbacks, the queue), a call's line to the caller (the peer connection and its data
 // channel), the console's state and the page. Each function returns what undoes it. Read top to
 // bottom, this is the whole flow of a call on the operator's side:
-//   signaling → console (who is there, a ring, a sealed callback, the queue, a caller's bye);
+//   signaling → console (who is there, a ring, a sealed callback or kiosk record, the queue, a
+//   caller's bye);
 //   a ring the console takes → a line opened to that caller → its data channel → console (the
 //   context package, the live transcript, a hang-up, a lost caller); the line's safety number and
 //   the caller's audio → console → page (played and metered);
@@ -65,6 +66,9 @@ export function wireConsole(
 					break;
 				case 'callback':
 					if (m.to === desk.operatorId) void desk.callback(m);
+					break;
+				case 'audit':
+					if (m.to === desk.operatorId && desk.signedIn) void desk.records.receive(m);
 					break;
 				case 'queue':
 					desk.queued(m);

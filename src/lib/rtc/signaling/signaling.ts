@@ -61,6 +61,20 @@ export const SignalSchema = v.variant('type', [
 		sealed: v.object({ epk: b64(120), iv: b64(40), ct: b64(12_000) })
 	}),
 	v.object({ type: v.literal('callback_ack'), from: peerId, to: peerId, id: v.string() }),
+	/** A kiosk's audit events (audit-batches.ts `AuditBatch`), sealed like a callback. */
+	v.object({
+		type: v.literal('audit'),
+		from: peerId,
+		to: peerId,
+		id: v.pipe(v.string(), v.maxLength(200)),
+		sealed: v.object({ epk: b64(120), iv: b64(40), ct: b64(26_000) })
+	}),
+	v.object({
+		type: v.literal('audit_ack'),
+		from: peerId,
+		to: peerId,
+		id: v.pipe(v.string(), v.maxLength(200))
+	}),
 	/** An operator tells a waiting caller its place in the queue. */
 	v.object({
 		type: v.literal('position'),
