@@ -89,7 +89,12 @@ export class Kiosk {
 		this.#resetting = true;
 		try {
 			this.#call.clear();
-			await Promise.all([this.#voice.cancelSpeech(), this.#voice.stopListening()]);
+			await Promise.all([
+				this.#voice.cancelSpeech(),
+				this.#voice.stopListening(),
+				// The language model's cached conversation (web-llm keeps the last prompt's state).
+				this.#voice.models.engine?.resetChat().catch(() => {})
+			]);
 			this.#onReset();
 			const db = await openBatonDB();
 			try {
