@@ -21,6 +21,15 @@ export const STATE_LABEL: Record<ShownState, string> = {
 	ended: 'Call ended'
 };
 
+/** How a call ended, as the caller is told it ("Call ended (hung up)."). */
+export const OUTCOME_LABEL: Record<string, string> = {
+	resolved: 'resolved',
+	human: 'finished with our team',
+	queued: 'left the queue',
+	callback: "we'll call you back",
+	abandoned: 'hung up'
+};
+
 export function shownState(
 	call: { mode: 'voice' | 'text'; active: boolean; state: CallState; turns: number },
 	voice: { speaking: boolean; mic: MicState; spokeThisCall: boolean }

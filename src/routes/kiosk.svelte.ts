@@ -4,7 +4,7 @@ import { wipeCallerData } from '$lib/storage/wipe';
 import { ScreenWakeLock } from '$lib/ui/wake-lock.svelte';
 import type { VoiceAgent } from '$lib/voice/voice-agent.svelte';
 import type { CallController } from './call.svelte';
-import { resetDue, type KioskOptions } from './kiosk';
+import { kioskFromUrl, resetDue, type KioskOptions } from './kiosk';
 
 // Kiosk mode on the caller's page (kiosk.ts has its rules): the screen kept awake, full screen from
 // the first tap, and a reset between callers, after the goodbye or when a caller walks away: the
@@ -110,4 +110,24 @@ export class Kiosk {
 			this.#resetting = false;
 		}
 	}
+}
+
+/**
+ * The caller page's kiosk, when its address asks for one (`?kiosk=1`), running while the page is
+ * open: started with the page, and told of each word heard or typed (the caller is still there).
+ * Call during the page's set-up.
+ */
+export function kioskOnPage(
+	url: URL,
+	deps: { call: CallController; voice: VoiceAgent; onReset: () => void }
+): Kiosk | null {
+	const options = kioskFromUrl(url);
+	if (!options) return null;
+	const kiosk = new Kiosk(options, deps);
+	$effect(() => kiosk.start());
+	$effect(() => {
+		void deps.call.transcript.length;
+		kiosk.activity();
+	});
+	return kiosk;
 }
