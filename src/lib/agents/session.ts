@@ -322,11 +322,30 @@ export class Session {
 					say: `Sure, what else can I help with: ${examplesOf(this.flow)}?`,
 					facts: []
 				});
+			case 'repeat': {
+				const last = this.#lastReply(owner);
+				if (last) return this.#reply(owner, { say: `Sure. ${last}`, facts: [] });
+				break;
+			}
 		}
 		if (next.type === 'desk' && next.leaving)
 			return this.#answerThenClose(owner, text, route, found, continuing);
 		if (owner.kind === 'triage') return this.#triage.turn(owner, text, route, found);
 		return this.#specialist.turn(owner, text, route, found, continuing);
+	}
+
+	/**
+	 * What the persona that has the call said in reply to the caller's turn before this one (or,
+	 * when it said nothing there, everything said then), for a caller who asks to hear it again.
+	 */
+	#lastReply(owner: Persona): string {
+		const t = this.record.transcript;
+		const callerTurns = t.flatMap((e, i) => (e.role === 'caller' ? [i] : []));
+		const from = callerTurns.at(-2);
+		if (from === undefined) return '';
+		const lines = t.slice(from + 1, callerTurns.at(-1)).filter((e) => e.role === 'agent');
+		const own = lines.filter((e) => e.personaId === owner.id);
+		return (own.length ? own : lines).map((e) => e.text).join(' ');
 	}
 
 	/**

@@ -26,7 +26,8 @@ import type { Router } from '../agents/routing/router';
 //                     again); the stock "anything else?" is excepted, and so is the recap in a
 //                     goodbye (the closing check holds it to its length).
 //                     The transfer line is not excepted: a second transfer to the same team can be
-//                     worded as a return ("Taking you back to Ben").
+//                     worded as a return ("Taking you back to Ben"). A reply to a caller asking to
+//                     hear it again ("sorry, what did you say?") is.
 //   raw-format        a raw ISO date or time ("2026-11-24", "T09:15", "09:15:00Z") or an amount
 //                     with zero cents ("$45.00") in anything said to the caller.
 //   internal-id       a tool id, an intent id or a trigger kind ("billing.flagDispute",
@@ -455,6 +456,9 @@ const CONTEXT =
 const LONGEST_CONTEXT = 30;
 /** Words in a row that, said again in another line, are a passage repeated word for word. */
 const PASSAGE = 10;
+/** A caller asking to hear the last reply again (the checker's own words for it, on purpose). */
+const ASKS_TO_HEAR_AGAIN =
+	/\b(?:what did you (?:just )?say|(?:how long|when|what time|how much|what) did you (?:just )?say|say (?:that|it) again|repeat (?:that|it|yourself)|come again|pardon|didn'?t (?:catch|hear) (?:that|it|you))\b|^(?:sorry|what|huh)\s*\?+$/i;
 const ANYTHING_ELSE = /\b(?:anything|something) else\b|\belse (?:can|could|may) i\b/i;
 const CALLER_CLOSES =
 	/\b(?:bye|goodbye|that'?s (?:all|it|everything)|thats (?:all|it|everything)|that is (?:all|it|everything)|nothing else|(?:i'?m|im) (?:all )?(?:good|set|done)|all set|have a (?:good|nice|great) (?:day|one|night))\b/i;
@@ -560,6 +564,8 @@ export function genericFindings(run: CallRun, flow: Flow, dataset?: Dataset): Fi
 	const passageSeen = new Map<string, RunLine>();
 	const recapTurns = new Set(closingTurns(run).map((l) => l.turn));
 	for (const l of agent) {
+		// "Sorry, what did you say?" asks for the same words.
+		if (ASKS_TO_HEAR_AGAIN.test(callerTurn(l.turn)?.text ?? '')) continue;
 		const w = words(l.text).toLowerCase();
 		const before = lineSeen.get(w);
 		if (before) {
@@ -798,7 +804,7 @@ export function expectedFindings(run: CallRun, expect: readonly Check[]): Findin
 			const prev = new Set(
 				inReply(c.rephrased - 1)
 					.flatMap((l) => sentences(l.text))
-					.filter((s) => s.split(' ').length >= 3)
+					.filter((s) => s.split(' ').length >= 3 && !ANYTHING_ELSE.test(s))
 					.map((s) => s.toLowerCase())
 			);
 			const again = inReply(c.rephrased)

@@ -161,8 +161,9 @@ export class SpecialistDesk {
 		const t = this.#c.flow.thresholds;
 		const human = humanOf(this.#c.flow);
 		// A question about what this persona just did ("so what will I pay now?") is answered here,
-		// before the words are read as a new topic for another team.
-		if (!continuing && route.personaId !== human?.id) {
+		// before the words are read as a new topic for another team or a person (a caller who asks
+		// for a person in words was already handed over by the triggers).
+		if (!continuing) {
 			const say = this.#answered(owner, text, found);
 			if (say) return this.#c.reply(owner, { say, facts: [] });
 		}
@@ -336,9 +337,9 @@ export class SpecialistDesk {
 		const answered = this.#answers(persona, text, found);
 		if (answered.length === 0) return undefined;
 		const asked = this.#pending && this.#asked ? this.#again(this.#asked) : undefined;
-		const say = this.#unrepeated(
-			`${answered.join(' ')} ${asked ?? 'Anything else I can help with?'}`
-		);
+		// The caller asked: the answer is said even when it was said before ("how long does that
+		// take?" twice), as a reminder then, never left out.
+		const say = `${answered.join(' ')} ${asked ?? 'Anything else I can help with?'}`;
 		this.#lastSaid = say;
 		return say;
 	}
@@ -353,13 +354,20 @@ export class SpecialistDesk {
 		const scope = scopeFor(this.#context(persona, text, found));
 		const done = new Set<string>();
 		const out: string[] = [];
+		const before = this.#saidSentences();
+		const saidBefore = (t: string) => sentencesOf(t).every((p) => before.has(key(p)));
 		for (const a of persona.answers) {
 			if (done.has(a.id) || !new RegExp(a.said, 'iu').test(text)) continue;
 			if (a.when && !holds(a.when, scope)) continue;
-			const said = scope.text(a.say).trim();
-			if (!said) continue;
+			const answer = scope.text(a.say).trim();
+			if (!answer) continue;
 			done.add(a.id);
-			out.push(said);
+			// Asked again: the answer is said again, never left out, in the flow's other words when
+			// it has them, else as a reminder.
+			const again = a.again && saidBefore(answer) ? scope.text(a.again).trim() : '';
+			if (again && !saidBefore(again)) out.push(again);
+			else if (saidBefore(answer)) out.push(reminder(answer));
+			else out.push(answer);
 		}
 		return out;
 	}
@@ -465,6 +473,14 @@ export class SpecialistDesk {
 		}
 		return this.#c.reply(owner, { say: prefix + result.say, facts: result.facts });
 	}
+}
+
+/** An answer said again: "As I said, there is nothing to do on your end." */
+function reminder(answer: string): string {
+	const rest = answer.replace(/^(?:yes|no)\b[,:]?\s*/i, '');
+	const first = rest.split(/\s/, 1)[0]!;
+	const plain = /^(?:the|a|an|your|it|it's|there|that|this|from|once|you|we|its)$/i.test(first);
+	return `As I said, ${plain ? rest.charAt(0).toLowerCase() + rest.slice(1) : rest}`;
 }
 
 const key = (sentence: string) => sentence.toLowerCase().replace(/\s+/g, ' ');

@@ -317,6 +317,7 @@ function inspect(input: unknown, data?: unknown): { issues: FlowIssue[]; file?: 
 			(p.answers ?? []).forEach((a, n) => {
 				const path = `${at}.answers[${n}]`;
 				checkTemplate(ctx, a.say, answerRoots, `${path}.say`);
+				if (a.again) checkTemplate(ctx, a.again, answerRoots, `${path}.again`);
 				if (a.when) checkCondition(ctx, a.when, answerRoots, `${path}.when`);
 			});
 		})

@@ -421,7 +421,10 @@ export const AnswerSchema = v.strictObject({
 	id,
 	said: regexSource,
 	when: v.optional(ConditionSchema),
-	say: template
+	say: template,
+	/** Said instead when the caller asks again and `say` was already said in the call: shorter, in
+	 * other words. Without it the answer is said again after "As I said,". */
+	again: v.optional(template)
 });
 
 // ---- Personas ----------------------------------------------------------------------------------

@@ -2,7 +2,7 @@ import type { HandoffOptions } from '../desks/call-controls';
 import type { Sentiment } from '../handoff/context-package';
 import { saidNo, saidYes } from '../desks/skills';
 import { humanOf, type Flow, type Persona } from '../flow';
-import { closes, leaving } from '../understanding/caller-words';
+import { asksToRepeat, closes, leaving } from '../understanding/caller-words';
 import type { Intake } from '../understanding/intake';
 import type { RouteDecision } from './router';
 import { explicitRequest, frustration, sensitiveTopic, type Trigger } from './triggers';
@@ -17,6 +17,8 @@ export type NextStep =
 	| { type: 'goodbye' }
 	/** "Anything else?" answered with a bare yes. */
 	| { type: 'anything_else' }
+	/** "Sorry, what did you say?": the last reply, again. */
+	| { type: 'repeat' }
 	/** No trigger: the desk that owns the call takes the turn; `leaving`: then the call ends. */
 	| { type: 'desk'; leaving?: true };
 
@@ -61,6 +63,8 @@ export function nextStep(input: {
 	const upset = frustration(input.turn.sentiment, input.callSentiment, t.frustration);
 	if (upset && human) return { type: 'handoff', to: human.id, trigger: upset };
 
+	// "Sorry, how long did you say?" asks for the last reply again, whatever the classifier reads.
+	if (asksToRepeat(text)) return { type: 'repeat' };
 	// A closing holds no topic, whatever the classifier makes of "no that's all, thanks"; at triage,
 	// which has asked nothing yet, only a farewell ends the call.
 	if (found.length === 0 && closes(text, input.awaiting || owner.kind === 'triage')) {

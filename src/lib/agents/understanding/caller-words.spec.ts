@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { closes, leaving } from './caller-words';
+import { asksAgain, asksToRepeat, closes, leaving } from './caller-words';
+import { scoreTurn } from './sentiment';
 
 describe('closings', () => {
 	it('hears a farewell with nothing else in it, whatever was asked', () => {
@@ -38,5 +39,40 @@ describe('closings', () => {
 		expect(leaving("what's my balance, thanks bye", false)).toBe('after');
 		expect(leaving('my phone is broken', false)).toBeNull();
 		expect(leaving("that's all I know, my phone is broken", false)).toBeNull();
+	});
+});
+
+describe('asking to hear it again', () => {
+	it('hears a request for the last reply, and nothing else, as one', () => {
+		for (const t of [
+			'sorry, what did you say?',
+			'sorry, how long did you say?',
+			'can you repeat that please',
+			'come again?',
+			"I didn't catch that",
+			'huh?',
+			'could you say that again'
+		])
+			expect(asksToRepeat(t), t).toBe(true);
+		for (const t of [
+			'what did you say the dispute number was?',
+			'when did you say it would be fixed?',
+			'I said my account is AC-10022',
+			'sorry',
+			'what is my balance?',
+			'repeat the charge from last month'
+		])
+			expect(asksToRepeat(t), t).toBe(false);
+	});
+
+	it('does not take asking to hear an answer again for a caller repeating themselves in anger', () => {
+		const earlier = ['no data since last night', '73301', 'when will it be fixed?'];
+		expect(asksAgain('wait, when did you say it would be fixed?')).toBe(true);
+		expect(scoreTurn('wait, when did you say it would be fixed?', earlier)).toMatchObject({
+			repeated: false,
+			label: 'neutral'
+		});
+		// The same question again without asking to hear it still counts.
+		expect(scoreTurn('when will it be fixed? when will it be fixed?', earlier).repeated).toBe(true);
 	});
 });

@@ -1,5 +1,5 @@
 // What a caller's words mean apart from any topic: goodbyes, choices after a failed human
-// handoff, and utterances that are only hedges and filler.
+// handoff, asking to hear the last reply again, and utterances that are only hedges and filler.
 
 /** Words that end a call whatever was asked: nobody says "bye" to answer a question. */
 const FAREWELL =
@@ -65,4 +65,32 @@ const FILLER = new Set(
 export function isVague(text: string): boolean {
 	const words = text.toLowerCase().match(/[a-z']+/g) ?? [];
 	return words.every((w) => FILLER.has(w));
+}
+
+/** Asking to hear it again: "sorry, what did you say?", "can you repeat that", "come again?". */
+const REPEAT =
+	/\b(?:(?:did|do) you (?:just )?say|what (?:did|do) you say|(?:say|read|tell me) (?:that |it |this )?(?:again|back)|repeat (?:that|it|this|yourself|what you said|the last part)|come again|pardon(?: me)?|(?:didn'?t|did not|couldn'?t|could not) (?:quite )?(?:catch|hear|get|understand) (?:that|it|you|what you said|the last part)|what was that|one more time)\b/;
+/** What a request to repeat may hold besides its repeat words, none of which names a topic. */
+const REPEAT_WORDS = new Set(
+	"sorry wait what huh eh hm hmm um uh oh so ok okay please can could would will you say again how long when what time much many which where was is it that this the me one more i i'm im missed bit part last".split(
+		' '
+	)
+);
+
+/** Whether the words ask to hear something again ("when did you say it would be fixed?"). */
+export function asksAgain(text: string): boolean {
+	return REPEAT.test(text.toLowerCase().replace(/’/g, "'"));
+}
+
+/**
+ * Whether the caller asks to hear the last reply again, and nothing else: "sorry, how long did
+ * you say?" is; "what did you say the dispute number was?" names what it wants, and is answered
+ * as a question.
+ */
+export function asksToRepeat(text: string): boolean {
+	const t = text.toLowerCase().replace(/’/g, "'").trim();
+	if (/^(?:sorry|what|huh|pardon(?: me)?|excuse me)\s*\?+$/.test(t)) return true;
+	if (!REPEAT.test(t)) return false;
+	const rest = t.replace(new RegExp(REPEAT.source, 'g'), ' ').match(/[a-z']+/g) ?? [];
+	return rest.every((w) => REPEAT_WORDS.has(w));
 }

@@ -1,5 +1,6 @@
 import type { Sentiment } from '../handoff/context-package';
 import { tokenize } from '../routing/features';
+import { asksAgain } from './caller-words';
 
 // Sentiment from the caller's words alone: anger and distress lexicons, negation, shouting, and the
 // caller repeating themselves. It is a signal for a trigger, not a diagnosis, so it leans towards
@@ -147,7 +148,9 @@ export function scoreTurn(text: string, earlier: readonly string[] = []): TurnSe
 	if (/!{2,}/.test(text)) neg += 0.3;
 
 	let repeated = false;
-	if (words.length >= 3) {
+	// "When did you say it would be fixed?" asks to hear an answer again: the caller missed it, and
+	// is not repeating themselves for want of one.
+	if (words.length >= 3 && !asksAgain(text)) {
 		for (const prior of earlier.slice(-3)) {
 			const before = tokenize(prior);
 			const shared = words.filter((w) => before.includes(w)).length;
