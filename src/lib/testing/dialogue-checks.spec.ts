@@ -131,6 +131,16 @@ describe('the generic checks', () => {
 			actions: [{ ...DISPUTE, turn: 3 }]
 		});
 		expect(kinds(spoken)).toEqual([]);
+		// Asking for the very thing offered is a yes; asking for something else, or not to, is not.
+		const asked = (words: string) =>
+			kinds(
+				transcript(clean.slice(0, 6).concat([['caller', words]]), {
+					actions: [{ ...DISPUTE, turn: 3 }]
+				})
+			);
+		expect(asked('can you open a dispute on it')).toEqual([]);
+		expect(asked("no, don't open a dispute")).toContain('no-yes');
+		expect(asked('can you check my balance')).toContain('no-yes');
 	});
 
 	it('flag a line or a question said word for word twice, not a repeated "anything else?"', () => {

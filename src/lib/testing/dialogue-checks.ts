@@ -449,6 +449,25 @@ export function sentences(text: string): string[] {
 
 const YES =
 	/^(?:(?:uh|um|oh|well|ok|okay|yeah)[, ]+)*(?:yes|yeah|yep|yup|ya|sure|ok|okay|please|go ahead|do it|please do|do that|sounds good|that works|absolutely|definitely|of course|correct|right|alright|all right|let'?s do (?:it|that)|that would be (?:great|good)|i'?d like that|why not)\b/i;
+/**
+ * "Can you open a ticket?" to "Shall I open a ticket so…?": a request for the very thing offered,
+ * its verb and object in the caller's words, with no "don't" or "not".
+ */
+function asksForIt(text: string, question: string | undefined): boolean {
+	const offer = question?.match(
+		/\b(?:shall|should|can|may) I (\w+) (?:a |an |the |that |this |it)?\s*(\w+)?/i
+	);
+	if (!offer || /\b(?:don'?t|not|no)\b/i.test(text)) return false;
+	const t = text.toLowerCase();
+	const asks =
+		/\b(?:can|could|would|will) you\b|\bplease\b|\bgo ahead and\b|\bi (?:want|need|'?d like) you to\b/.test(
+			t
+		);
+	return (
+		asks && [offer[1], offer[2]].every((w) => !w || new RegExp(`\\b${w.toLowerCase()}\\b`).test(t))
+	);
+}
+
 /** A sentence in which a persona taking over shows what it knows of the call. */
 const CONTEXT =
 	/\b(?:I can see|I see|I understand|I have the details|I've got the details|you're calling about|you are calling about|you called about|you've been|you were)\b/i;
@@ -548,7 +567,8 @@ export function genericFindings(run: CallRun, flow: Flow, dataset?: Dataset): Fi
 		const asked = reply(a.turn - 1)
 			.flatMap((l) => sentences(l.text))
 			.filter((s) => s.includes('?') && !ANYTHING_ELSE.test(s));
-		if (!yes || !YES.test(yes.text.trim()) || asked.length === 0)
+		const agreed = !!yes && (YES.test(yes.text.trim()) || asksForIt(yes.text, asked.at(-1)));
+		if (!agreed || asked.length === 0)
 			out.push({
 				kind: 'no-yes',
 				turn: a.turn,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCall } from '../../testing/calls';
 import { saidNo, saidYes } from './skills';
+import { asksForWhatWasOffered } from './steps';
 
 const lastAgent = (s: Awaited<ReturnType<typeof runCall>>) =>
 	s.record.transcript.filter((t) => t.role === 'agent').at(-1)!.text;
@@ -53,5 +54,38 @@ describe('skills', () => {
 		expect(['yes', 'yeah sure', 'yep, go ahead'].every(saidYes)).toBe(true);
 		expect(['no', 'nope', "no that's all"].every(saidNo)).toBe(true);
 		expect(saidYes('no')).toBe(false);
+	});
+});
+
+describe('asking for what was offered', () => {
+	it('takes a request for the very thing offered as a yes, and nothing else as one', () => {
+		const ticket = 'Shall I open a ticket so a technician follows up?';
+		expect(asksForWhatWasOffered(ticket, 'can you open a ticket? my account is AC-10023')).toBe(
+			true
+		);
+		expect(asksForWhatWasOffered(ticket, 'please open a ticket')).toBe(true);
+		expect(asksForWhatWasOffered(ticket, "don't open a ticket")).toBe(false);
+		expect(asksForWhatWasOffered(ticket, 'is there an outage')).toBe(false);
+		const plan = 'Would you like me to switch you to Unlimited Plus?';
+		expect(asksForWhatWasOffered(plan, 'yes switch me to unlimited plus')).toBe(true);
+		expect(asksForWhatWasOffered(plan, 'switch me to the basic plan instead')).toBe(false);
+		expect(asksForWhatWasOffered(undefined, 'open a ticket')).toBe(false);
+	});
+
+	it('opens the ticket when the caller asks for it in answer to the offer', async () => {
+		const s = await runCall(['my Galaxy S23 keeps restarting']);
+		expect(lastAgent(s)).toMatch(/Did that fix it\?/);
+		// Who the caller is, given to "Did that fix it?", answers nothing: the question stands.
+		await s.hear('AC-10023 pin 2290');
+		expect(lastAgent(s)).toBe('Thanks, I have your details. Is it working now?');
+		await s.hear('still not working');
+		expect(lastAgent(s)).toMatch(/Shall I open a ticket/);
+		await s.hear('can you open a ticket please');
+		expect(lastAgent(s)).toMatch(/Ticket \S+ opened/);
+		// Asked for before the offer: opened without asking.
+		const early = await runCall(['my Galaxy S23 keeps restarting AC-10023 pin 2290']);
+		expect(lastAgent(early)).toMatch(/Did that fix it\?/);
+		await early.hear('no, can you open a ticket');
+		expect(lastAgent(early)).toMatch(/Ticket \S+ opened/);
 	});
 });

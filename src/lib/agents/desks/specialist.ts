@@ -1,7 +1,7 @@
 import type { CallControls } from './call-controls';
 import type { ContextPackage } from '../handoff/context-package';
 import { opening } from '../handoff/handoff';
-import { humanOf, topicsOf, type Persona } from '../flow';
+import { humanOf, identityTool, topicsOf, type Persona } from '../flow';
 import type { Row } from '../flows/schema';
 import { holds, type Scope } from '../flows/scope';
 import { holesOf } from '../flows/template';
@@ -200,6 +200,15 @@ export class SpecialistDesk {
 		if (continuing && pending && owner.intents.some((i) => i.id === pending.intent)) {
 			return this.runSteps(owner, pending.intent, text, found, '', pending);
 		}
+		// Who the caller is, said while another question is open ("AC-10023 pin 2290" to "Did that
+		// fix it?"): kept for when the steps need it, and the question stands.
+		if (!continuing && pending && pending.kind !== 'identity' && this.#asked) {
+			if (this.#onlyIdentity(text, found)) {
+				const say = `Thanks, I have your details. ${this.#again(this.#asked)}`;
+				this.#lastSaid = say;
+				return this.#c.reply(owner, { say, facts: [] });
+			}
+		}
 		// An answer of another kind than asked ("zip 60614" to "which device?") is used where one of
 		// the persona's intents needs it (check for an outage there) rather than ignored.
 		if (found.length > 0 && pending?.kind !== 'identity') {
@@ -247,6 +256,21 @@ export class SpecialistDesk {
 	}
 
 	/** Another of the persona's intents whose first need this turn's facts fill. */
+	/** The turn only says who the caller is: an account or phone (and perhaps a PIN), no request. */
+	#onlyIdentity(text: string, found: { type: string }[]): boolean {
+		const flow = this.#c.flow;
+		const types = (identityTool(flow)?.identify ?? []).map(
+			(i) => flow.slots.find((x) => x.id === i.slot)?.entity
+		);
+		if (found.length === 0 || !found.every((e) => types.includes(e.type as never))) return false;
+		const rest = text
+			.toLowerCase()
+			.replace(/\[[^\]]*\]/g, ' ')
+			.split(/\s+/)
+			.filter((w) => w && !/\d/.test(w) && !IDENTITY_WORDS.has(w.replace(/[^a-z']/g, '')));
+		return rest.length <= 2;
+	}
+
 	#intentNeeding(
 		persona: Persona,
 		found: { type: string; value?: string }[],
@@ -482,6 +506,13 @@ function reminder(answer: string): string {
 	const plain = /^(?:the|a|an|your|it|it's|there|that|this|from|once|you|we|its)$/i.test(first);
 	return `As I said, ${plain ? rest.charAt(0).toLowerCase() + rest.slice(1) : rest}`;
 }
+
+/** Words that come with an account number, a phone and a PIN, and name no request. */
+const IDENTITY_WORDS = new Set(
+	"my the it's its is and account number no phone pin passcode code it ok okay sure here yes yeah sorry".split(
+		' '
+	)
+);
 
 const key = (sentence: string) => sentence.toLowerCase().replace(/\s+/g, ' ');
 

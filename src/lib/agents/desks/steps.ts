@@ -34,6 +34,8 @@ export type Pending = {
 	name?: string;
 	/** What the caller said when the steps began: their request, for `said` conditions later. */
 	said?: string;
+	/** A confirm's question, as asked: "can you open a ticket?" to "Shall I open a ticket…?" is a yes. */
+	question?: string;
 };
 
 export type StepContext = {
@@ -156,7 +158,13 @@ export async function runIntent(
 	let i = 0;
 	if (resume && resume.intent === intent.id) {
 		if (resume.kind === 'answer' || resume.kind === 'confirm') {
-			const answer = saidYes(ctx.text) ? 'yes' : saidNo(ctx.text) ? 'no' : '';
+			const answer = saidYes(ctx.text)
+				? 'yes'
+				: saidNo(ctx.text)
+					? 'no'
+					: asksForWhatWasOffered(resume.question, ctx.text)
+						? 'yes'
+						: '';
 			const step = intent.steps[resume.step];
 			if (resume.kind === 'confirm' && step && 'confirm' in step) {
 				if (answer === 'no') return out({ say: scope.text(step.declined) });
@@ -250,9 +258,12 @@ export async function runIntent(
 		}
 		if ('confirm' in step) {
 			const confirm = scope.text(step.confirm);
+			// "Did that fix it?" answered "can you open a ticket please": the caller asked for what
+			// the next question offers, so it is not asked.
+			if (resume && asksForWhatWasOffered(confirm, ctx.text)) continue;
 			return out({
 				say: confirm,
-				pending: { intent: intent.id, step: i, kind: 'confirm' },
+				pending: { intent: intent.id, step: i, kind: 'confirm', question: confirm },
 				asked: asking(lastQuestion(confirm) ?? confirm, step.again)
 			});
 		}
@@ -411,9 +422,14 @@ export function answers(
 			const answer =
 				/^\W*(?:(?:actually|well|um+|uh+|hmm+|oh|ah|so)\W+)*(yes|yeah|yep|yup|sure|ok|okay|no|nope|nah|please|go ahead|do it|not now|it's still|still)\b/i.test(
 					text
-				) || text.split(/\s+/).length <= 4;
+				) ||
+				// A short turn answers, unless it is who the caller is ("AC-10023 pin 2290").
+				(text.split(/\s+/).length <= 4 &&
+					!secretGiven &&
+					!found.some((e) => identifyTypes.includes(e.type as never)));
 			// "The 20 percent off sounds good actually" says yes in the middle.
 			if (STRONG_YES.test(text) && !saidNo(text)) return true;
+			if (asksForWhatWasOffered(pending.question, text)) return true;
 			return (
 				answer &&
 				(saidYes(text) ||
@@ -422,6 +438,34 @@ export function answers(
 			);
 		}
 	}
+}
+
+/** Words of an offer that say nothing of what is offered. */
+const OFFER_FILLER = new Set(
+	'a an the it this that one for you your so to and of on up in with me my i we our can could'.split(
+		' '
+	)
+);
+
+/**
+ * Whether the caller asks for the very thing just offered, in their own words: "can you open a
+ * ticket?" to "Shall I open a ticket so a technician follows up?", "yes dispute it" aside. The
+ * offer's action is the words after "Shall I", "Do you want me to" or "Would you like me to", up
+ * to "so", a comma or the question mark; the caller's words must hold each of its content words
+ * and say no "don't" or "not".
+ */
+export function asksForWhatWasOffered(question: string | undefined, text: string): boolean {
+	const offer = lastQuestion(question ?? '')?.match(
+		/\b(?:shall i|should i|do you want me to|would you like me to|want me to|can i|may i)\s+([^,?]+?)(?:\s+(?:so|for|on|about|at|with|in)\b[^?]*)?\?/i
+	)?.[1];
+	if (!offer) return false;
+	const words = (t: string) => t.toLowerCase().match(/[a-z']+/g) ?? [];
+	const wanted = words(offer).filter((w) => !OFFER_FILLER.has(w));
+	const said = words(text);
+	if (wanted.length === 0 || !wanted.every((w) => said.includes(w))) return false;
+	// "No, can you open a ticket" answers the last question and asks; "don't open a ticket" does not.
+	const at = said.indexOf(wanted[0]!);
+	return !said.slice(Math.max(0, at - 2), at).some((w) => /^(?:don't|dont|not|never)$/.test(w));
 }
 
 /** The sentences of what was said, each with its closing mark; a last one without one too. */
