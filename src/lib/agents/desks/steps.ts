@@ -459,7 +459,7 @@ export function asksForWhatWasOffered(question: string | undefined, text: string
 		/\b(?:shall i|should i|do you want me to|would you like me to|want me to|can i|may i)\s+([^,?]+?)(?:\s+(?:so|for|on|about|at|with|in)\b[^?]*)?\?/i
 	)?.[1];
 	if (!offer) return false;
-	const words = (t: string) => t.toLowerCase().match(/[a-z']+/g) ?? [];
+	const words = (t: string): string[] => t.toLowerCase().match(/[a-z']+/g) ?? [];
 	const wanted = words(offer).filter((w) => !OFFER_FILLER.has(w));
 	const said = words(text);
 	if (wanted.length === 0 || !wanted.every((w) => said.includes(w))) return false;
