@@ -54,6 +54,12 @@ describe('skills', () => {
 		expect(['yes', 'yeah sure', 'yep, go ahead'].every(saidYes)).toBe(true);
 		expect(['no', 'nope', "no that's all"].every(saidNo)).toBe(true);
 		expect(saidYes('no')).toBe(false);
+		// "Yeah" that goes on to say it did not help is a no to "did that fix it?".
+		for (const t of ['yeah i tried all that its still doing it', "ok did that, didn't help"]) {
+			expect(saidYes(t), t).toBe(false);
+			expect(saidNo(t), t).toBe(true);
+		}
+		expect(saidYes('yes it works now')).toBe(true);
 	});
 });
 

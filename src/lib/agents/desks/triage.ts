@@ -3,7 +3,7 @@ import { examplesOf, humanOf, personaById, topicsOf, type Persona } from '../flo
 import { isVague } from '../understanding/caller-words';
 import type { LlmRouter } from '../routing/llm-router';
 import type { RouteDecision, Router } from '../routing/router';
-import { saidNo, saidYes } from './skills';
+import { notHelped, saidNo, saidYes } from './skills';
 import type { Trigger } from '../routing/triggers';
 
 // Triage's side of a call: route a clear request at once; ask one clarifying question naming the
@@ -131,7 +131,7 @@ export class TriageDesk {
 					detail: `Triage routed to ${answer.personaId} from the caller's answer to the offer of a person.`
 				});
 			}
-			if (saidNo(text)) {
+			if (saidNo(text) && !notHelped(text)) {
 				return this.#c.reply(triage, {
 					say: `All right. Is there something about ${topicsOf(this.#c.flow)} I can help with?`,
 					facts: []

@@ -1,6 +1,6 @@
 import type { HandoffOptions } from '../desks/call-controls';
 import type { Sentiment } from '../handoff/context-package';
-import { saidNo, saidYes } from '../desks/skills';
+import { notHelped, saidNo, saidYes } from '../desks/skills';
 import { humanOf, type Flow, type Persona } from '../flow';
 import { asksToRepeat, closes, leaving } from '../understanding/caller-words';
 import type { Intake } from '../understanding/intake';
@@ -78,7 +78,8 @@ export function nextStep(input: {
 	// "Anything else?" answered with a bare yes or no.
 	const short = text.split(/\s+/).length <= 3 && found.length === 0;
 	if (short && !input.awaiting && !input.clarifying && owner.kind !== 'triage') {
-		if (saidNo(text)) return { type: 'goodbye' };
+		// "Still not working" is news, not a no to "anything else?".
+		if (saidNo(text) && !notHelped(text)) return { type: 'goodbye' };
 		if (saidYes(text)) return { type: 'anything_else' };
 	}
 	return { type: 'desk' };
