@@ -25,6 +25,7 @@ import type { LlmRouter } from './routing/llm-router';
 import { Router, type RouteDecision } from './routing/router';
 import type { Awaiting } from './desks/skills';
 import { SpecialistDesk } from './desks/specialist';
+import { sentencesOf } from './desks/steps';
 import { DisclosureCheck } from './tools/disclosure';
 import { identityTool, ToolGuard } from './tools/tool-guard';
 import { ToolRuntime, type FetchLike, type KeptRecords } from './tools/runtime';
@@ -323,7 +324,7 @@ export class Session {
 					facts: []
 				});
 			case 'repeat': {
-				const last = this.#lastReply(owner);
+				const last = next.about ? this.#saidAbout(next.about) : this.#lastReply(owner);
 				if (last) return this.#reply(owner, { say: `Sure. ${last}`, facts: [] });
 				break;
 			}
@@ -346,6 +347,25 @@ export class Session {
 		const lines = t.slice(from + 1, callerTurns.at(-1)).filter((e) => e.role === 'agent');
 		const own = lines.filter((e) => e.personaId === owner.id);
 		return (own.length ? own : lines).map((e) => e.text).join(' ');
+	}
+
+	/**
+	 * The latest sentence an agent said about `about` ("ticket number": "Ticket TCK-0001 is
+	 * open…"), by the most of its words; empty when nothing said names it.
+	 */
+	#saidAbout(about: string): string {
+		const wanted = about.split(/\s+/).filter((w) => w.length > 2 && !ABOUT_FILLER.has(w));
+		let best = { hits: 0, sentence: '' };
+		for (const e of this.record.transcript) {
+			if (e.role !== 'agent') continue;
+			for (const sentence of sentencesOf(e.text)) {
+				if (sentence.endsWith('?')) continue;
+				const lower = sentence.toLowerCase();
+				const hits = wanted.filter((w) => new RegExp(`\\b${w}`).test(lower)).length;
+				if (hits > 0 && hits >= best.hits) best = { hits, sentence };
+			}
+		}
+		return best.sentence;
 	}
 
 	/**
@@ -561,3 +581,6 @@ export class Session {
 		for (const l of this.#listeners) l(e);
 	}
 }
+
+/** Words of "what's the … again?" that name nothing said. */
+const ABOUT_FILLER = new Set('the and was were you that this one said'.split(' '));

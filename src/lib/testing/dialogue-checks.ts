@@ -477,7 +477,7 @@ const LONGEST_CONTEXT = 30;
 const PASSAGE = 10;
 /** A caller asking to hear the last reply again (the checker's own words for it, on purpose). */
 const ASKS_TO_HEAR_AGAIN =
-	/\b(?:what did you (?:just )?say|(?:how long|when|what time|how much|what) did you (?:just )?say|say (?:that|it) again|repeat (?:that|it|yourself)|come again|pardon|didn'?t (?:catch|hear) (?:that|it|you))\b|^(?:sorry|what|huh)\s*\?+$/i;
+	/\bwhat(?:'s| is| was|s) (?:the |my |that |your )?[a-z ]+ again\b|\b(?:what did you (?:just )?say|(?:how long|when|what time|how much|what) did you (?:just )?say|say (?:that|it) again|repeat (?:that|it|yourself)|come again|pardon|didn'?t (?:catch|hear) (?:that|it|you))\b|^(?:sorry|what|huh)\s*\?+$/i;
 const ANYTHING_ELSE = /\b(?:anything|something) else\b|\belse (?:can|could|may) i\b/i;
 const CALLER_CLOSES =
 	/\b(?:bye|goodbye|that'?s (?:all|it|everything)|thats (?:all|it|everything)|that is (?:all|it|everything)|nothing else|(?:i'?m|im) (?:all )?(?:good|set|done)|all set|have a (?:good|nice|great) (?:day|one|night))\b/i;

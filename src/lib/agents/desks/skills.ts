@@ -10,7 +10,7 @@ const NO = /\b(no|nope|nah|not now|don't|do not|never mind|cancel that|not inter
 
 /** "Yeah I tried all that, it's still doing it": whatever word it starts with, it did not help. */
 const NOT_HELPED =
-	/\b(still (?:not|doing it|doing that|happening|the same|broken|dead|dropping|slow|no)|didn'?t (?:work|help|fix|do anything|change anything)|doesn'?t work|not (?:working|fixed|better)|no luck|no change|same (?:thing|problem|issue) (?:again|still)?|nothing changed)\b/i;
+	/\b(still (?:not|nothing|doing it|doing that|happening|the same|broken|dead|dropping|slow|no)|didn'?t (?:work|help|fix|do anything|change anything)|doesn'?t work|not (?:working|fixed|better)|no luck|no change|same (?:thing|problem|issue) (?:again|still)?|nothing changed)\b/i;
 
 export function saidYes(text: string): boolean {
 	return YES.test(text) && !NO.test(text.replace(/\bno problem\b/i, '')) && !NOT_HELPED.test(text);

@@ -7,6 +7,7 @@ import { holds, type Scope } from '../flows/scope';
 import { holesOf } from '../flows/template';
 import type { RouteDecision } from '../routing/router';
 import { saidNo, saidYes } from './skills';
+import { acknowledges } from '../understanding/caller-words';
 import {
 	answers,
 	lastQuestion,
@@ -237,6 +238,9 @@ export class SpecialistDesk {
 			// Words that still lean to one of the company's teams are not called off-topic.
 			(route.alternatives.find((a) => a.personaId !== human.id)?.p ?? 0) < 0.4
 		) {
+			// "Oh right, I forgot about that" takes in the answer; it asks for nothing.
+			if (acknowledges(text))
+				return this.#c.reply(owner, { say: 'Okay. Anything else I can help with?', facts: [] });
 			this.#pending = undefined;
 			this.#c.awaiting = 'human_offer';
 			return this.#c.reply(owner, {

@@ -2,7 +2,7 @@ import type { HandoffOptions } from '../desks/call-controls';
 import type { Sentiment } from '../handoff/context-package';
 import { notHelped, saidNo, saidYes } from '../desks/skills';
 import { humanOf, type Flow, type Persona } from '../flow';
-import { asksToRepeat, closes, leaving } from '../understanding/caller-words';
+import { askedAgainAbout, asksToRepeat, closes, leaving } from '../understanding/caller-words';
 import type { Intake } from '../understanding/intake';
 import type { RouteDecision } from './router';
 import { explicitRequest, frustration, sensitiveTopic, type Trigger } from './triggers';
@@ -17,8 +17,9 @@ export type NextStep =
 	| { type: 'goodbye' }
 	/** "Anything else?" answered with a bare yes. */
 	| { type: 'anything_else' }
-	/** "Sorry, what did you say?": the last reply, again. */
-	| { type: 'repeat' }
+	/** "Sorry, what did you say?": the last reply, again; "what's the ticket number again?": what
+	 * was said about it. */
+	| { type: 'repeat'; about?: string }
 	/** No trigger: the desk that owns the call takes the turn; `leaving`: then the call ends. */
 	| { type: 'desk'; leaving?: true };
 
@@ -65,6 +66,8 @@ export function nextStep(input: {
 
 	// "Sorry, how long did you say?" asks for the last reply again, whatever the classifier reads.
 	if (asksToRepeat(text)) return { type: 'repeat' };
+	const about = askedAgainAbout(text);
+	if (about) return { type: 'repeat', about };
 	// A closing holds no topic, whatever the classifier makes of "no that's all, thanks"; at triage,
 	// which has asked nothing yet, only a farewell ends the call.
 	if (found.length === 0 && closes(text, input.awaiting || owner.kind === 'triage')) {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { asksAgain, asksToRepeat, closes, leaving } from './caller-words';
+import {
+	acknowledges,
+	askedAgainAbout,
+	asksAgain,
+	asksToRepeat,
+	closes,
+	leaving
+} from './caller-words';
 import { scoreTurn } from './sentiment';
 
 describe('closings', () => {
@@ -74,5 +81,22 @@ describe('asking to hear it again', () => {
 		});
 		// The same question again without asking to hear it still counts.
 		expect(scoreTurn('when will it be fixed? when will it be fixed?', earlier).repeated).toBe(true);
+	});
+});
+
+describe('asking again about one thing, and taking an answer in', () => {
+	it('names what the caller wants to hear again', () => {
+		expect(askedAgainAbout('sorry whats the ticket number again')).toBe('ticket number');
+		expect(askedAgainAbout('what was that dispute number you gave me')).toBe('dispute number');
+		expect(askedAgainAbout('can you repeat the due date again')).toBe('due date');
+		expect(askedAgainAbout('what is my balance')).toBeUndefined();
+		expect(askedAgainAbout('I want to do that again')).toBeUndefined();
+	});
+
+	it('hears an acknowledgement that asks for nothing', () => {
+		for (const t of ['oh right i forgot about that', 'oh my mom in mexico yeah ok', 'ah ok got it'])
+			expect(acknowledges(t), t).toBe(true);
+		for (const t of ['ok but why is it so high', 'right, can you cancel it', 'my phone is broken'])
+			expect(acknowledges(t), t).toBe(false);
 	});
 });

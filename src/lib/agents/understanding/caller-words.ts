@@ -94,3 +94,31 @@ export function asksToRepeat(text: string): boolean {
 	const rest = t.replace(new RegExp(REPEAT.source, 'g'), ' ').match(/[a-z']+/g) ?? [];
 	return rest.every((w) => REPEAT_WORDS.has(w));
 }
+
+const ACK =
+	/\b(oh|ah|right|ok|okay|i see|got it|makes sense|forgot|that's right|yeah|yes|fair enough|understood|cool|alright|all right|fine|sure|great)\b/i;
+
+/**
+ * The caller takes in what was said and asks for nothing: "oh right, I forgot about that", "oh my
+ * mom in Mexico, yeah ok". Not off the topic: the agent goes on.
+ */
+export function acknowledges(text: string): boolean {
+	const words = text.match(/[a-z']+/gi) ?? [];
+	return words.length > 0 && words.length <= 10 && ACK.test(text) && !REQUEST.test(text);
+}
+
+/**
+ * What the caller asks to hear again by name: "sorry, what's the ticket number again?" → "ticket
+ * number"; undefined when the words do not ask for something said before.
+ */
+export function askedAgainAbout(text: string): string | undefined {
+	const t = text.toLowerCase().replace(/’/g, "'");
+	const m =
+		t.match(
+			/\bwhat(?:'s| is| was|s| were)? (?:the |my |that |your |this )?([a-z' ]+?) (?:again|you said|did you say|you gave me)\b/
+		) ??
+		t.match(
+			/\b(?:can|could) you (?:repeat|say|give me) (?:the |my |that )?([a-z' ]+?)(?: again| one more time)\b/
+		);
+	return m?.[1]?.trim() || undefined;
+}
