@@ -28,7 +28,7 @@ const NOT_SURE_WHERE =
 	/\b(?:(?:don'?t|do not|didn'?t|did not) know|not sure|no idea|unsure|wondering)\b[^.?!]*\b(?:who|whom|where|which)\b/i;
 /** A leading yes or shrug ("ok fine,", "sure"), removed to leave what the caller goes on to ask. */
 const LEADING_YES =
-	/^\s*(?:(?:ok(?:ay)?|fine|sure|yes|yeah|yep|alright|all right|well)\b[\s,.!;:-]*)+/i;
+	/^\s*(?:(?:ok(?:ay)?|fine|sure|yes|yeah|yep|alright|all right|well|ha|haha|oh|ah|um+|uh+|hmm+)\b[\s,.!;:-]*)+/i;
 /** A leading refusal ("no", "no thanks", "nope,"), removed to leave what the caller wants. */
 const LEADING_DECLINE =
 	/^\s*(?:(?:no thank you|no thanks?|not now|not really|no|nope|nah|thank you|thanks|i'?m (?:fine|good|ok(?:ay)?))\b[\s,.!;:-]*)+/i;

@@ -127,11 +127,14 @@ describe('in-call triggers', () => {
 		expect(s.packages.at(-1)?.to.kind).toBe('human');
 	});
 
-	it('agent_limit: disputing a charge that is not a duplicate needs a person', async () => {
+	it('agent_limit: disputing a charge that is not a duplicate needs a person, once the caller agrees', async () => {
 		const s = await runCall([
 			'I want to dispute a charge',
 			'account AC-10021 pin 4821, the $49 one'
 		]);
+		expect(s.record.transcript.at(-1)?.text).toMatch(/needs a person to review it\. Shall I pass/);
+		expect(s.record.hops.at(-1)?.to).not.toBe('human');
+		await s.hear('yes please');
 		expect(s.record.hops.at(-1)).toMatchObject({ to: 'human', trigger: 'agent_limit' });
 	});
 

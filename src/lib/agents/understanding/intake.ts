@@ -2,7 +2,7 @@ import type { AuditBody } from '../audit';
 import type { CallRecord } from '../call-record';
 import type { TranscriptEntry } from '../handoff/context-package';
 import type { Vocabulary } from './vocabulary';
-import { wordsBefore } from './digits';
+import { digitRuns, wordsBefore } from './digits';
 import { extractEntities, type FoundEntity } from './entities';
 import { redact } from './redact';
 import { blend, scoreTurn, type TurnSentiment } from './sentiment';
@@ -68,6 +68,13 @@ export function takeIn(raw: string, o: IntakeOptions): Intake {
 				(r) =>
 					!inEntity(r.digits) &&
 					!wordsBefore(text, r.start, 2).some((w) => /^(zip|postal|phone|number)$/.test(w))
+			);
+		// Asked for it, the digits may be said as words ("nine zero two one").
+		if (runs.length === 0 && expecting === 'secret')
+			runs.push(
+				...digitRuns(text)
+					.filter((r) => r.spoken && r.digits.length >= 4 && r.digits.length <= 8)
+					.filter((r) => !inEntity(r.digits))
 			);
 		const run = runs.length === 1 ? runs[0]! : undefined;
 		if (run) {
