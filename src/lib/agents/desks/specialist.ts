@@ -256,6 +256,9 @@ export class SpecialistDesk {
 		if (!owner.intents.some((i) => i.id === intentId)) {
 			intentId = owner.intents[0]?.id ?? intentId;
 		}
+		// "Oh ok, never mind then" after an answer asks for nothing: the steps are not run again.
+		if (!continuing && !pending && found.length === 0 && acknowledges(text))
+			return this.#c.reply(owner, { say: 'Okay. Anything else I can help with?', facts: [] });
 		return this.runSteps(owner, intentId, text, found);
 	}
 

@@ -95,6 +95,14 @@ export function asksToRepeat(text: string): boolean {
 	return rest.every((w) => REPEAT_WORDS.has(w));
 }
 
+/** Words that bring something new after an acknowledgement. */
+const NEWS =
+	/\b(also|another|too|but|twice|charged|billed|broken|not|can'?t|cannot|won'?t|isn'?t|doesn'?t|didn'?t|wrong)\b/i;
+const ACK_WORDS = new Set(
+	"oh ah right ok okay i see got it makes sense forgot that's that right yeah yes fair enough understood cool alright all fine sure great never mind then about thanks thank you well so".split(
+		' '
+	)
+);
 const ACK =
 	/\b(oh|ah|right|ok|okay|i see|got it|makes sense|forgot|that's right|yeah|yes|fair enough|understood|cool|alright|all right|fine|sure|great)\b/i;
 
@@ -103,8 +111,12 @@ const ACK =
  * mom in Mexico, yeah ok". Not off the topic: the agent goes on.
  */
 export function acknowledges(text: string): boolean {
-	const words = text.match(/[a-z']+/gi) ?? [];
-	return words.length > 0 && words.length <= 10 && ACK.test(text) && !REQUEST.test(text);
+	const words = text.toLowerCase().match(/[a-z']+/g) ?? [];
+	if (words.length === 0 || words.length > 10 || !ACK.test(text) || REQUEST.test(text))
+		return false;
+	// "Ok, and I was also billed twice" goes on to something new.
+	if (NEWS.test(text)) return false;
+	return words.filter((w) => ACK_WORDS.has(w)).length * 3 >= words.length;
 }
 
 /**
