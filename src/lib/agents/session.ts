@@ -20,7 +20,7 @@ import { hopTarget } from './routing/hop-policy';
 import { uuid } from './ids';
 import { rulesResponder, streamReply, type Responder } from './responder';
 import type { HandoffOptions, Reply } from './desks/call-controls';
-import { isVague } from './understanding/caller-words';
+import { isVague, splitRequests } from './understanding/caller-words';
 import type { LlmRouter } from './routing/llm-router';
 import { Router, type RouteDecision } from './routing/router';
 import type { Awaiting } from './desks/skills';
@@ -97,6 +97,8 @@ export class Session {
 	#awaiting: Awaiting | undefined;
 	/** The caller's turn ends in a goodbye: the desk answers it, then the call ends. */
 	#closingTurn = false;
+	/** A second request from the caller's first words, for another team, taken up once the first is done. */
+	#later: { route: RouteDecision; text: string } | null = null;
 	#triage: TriageDesk;
 	#specialist: SpecialistDesk;
 	#line: HumanDesk;
@@ -331,8 +333,11 @@ export class Session {
 		}
 		if (next.type === 'desk' && next.leaving)
 			return this.#answerThenClose(owner, text, route, found, continuing);
-		if (owner.kind === 'triage') return this.#triage.turn(owner, text, route, found);
-		return this.#specialist.turn(owner, text, route, found, continuing);
+		if (owner.kind === 'triage') {
+			if (!continuing) this.#later ??= this.#secondRequest(text, route);
+			await this.#triage.turn(owner, text, route, found);
+		} else await this.#specialist.turn(owner, text, route, found, continuing);
+		return this.#takeUpLater();
 	}
 
 	/**
@@ -463,7 +468,58 @@ export class Session {
 			pkg,
 			trigger,
 			options.intentFor?.intent ?? undefined,
-			options.callerLine
+			options.callerLine,
+			options.request
+		);
+	}
+
+	/**
+	 * A second request in the caller's first words ("my balance, and also is there an outage in
+	 * 60614?") that belongs to another team than the first: kept, and taken there once the first
+	 * is done.
+	 */
+	#secondRequest(
+		text: string,
+		route: RouteDecision
+	): { route: RouteDecision; text: string } | null {
+		const parts = splitRequests(text);
+		if (parts.length < 2 || !route.personaId) return null;
+		const human = humanOf(this.flow)?.id;
+		for (const part of parts) {
+			const r = this.#router.route(part);
+			if (
+				r.personaId &&
+				r.personaId !== route.personaId &&
+				r.personaId !== human &&
+				r.confidence >= this.flow.thresholds.route
+			)
+				return { route: r, text: part };
+		}
+		return null;
+	}
+
+	/** The first request done, with nothing asked: the second one goes to its team. */
+	async #takeUpLater(): Promise<void> {
+		const later = this.#later;
+		const owner = this.owner;
+		if (!later || owner.kind !== 'specialist' || this.#specialist.asking) return;
+		if (this.#state !== 'listening') return;
+		this.#later = null;
+		if (owner.id === later.route.personaId) return;
+		const label = later.route.intent?.label ?? 'something else';
+		const about = /^(?:your|a|an|the)\b/i.test(label)
+			? label.charAt(0).toLowerCase() + label.slice(1)
+			: label;
+		await this.#reply(
+			owner,
+			{ say: `You also asked about ${about}.`, facts: [] },
+			{ keepState: true }
+		);
+		if (later.route.intent) this.record.intent = later.route.intent;
+		return this.#handoff(
+			later.route.personaId!,
+			{ kind: 'out_of_scope', detail: "The second request in the caller's first words." },
+			{ intentFor: later.route, request: later.text }
 		);
 	}
 

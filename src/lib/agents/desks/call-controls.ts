@@ -19,6 +19,9 @@ export type HandoffOptions = {
 	notes?: string[];
 	/** On a hand-back: the operator's words for the caller, said by the persona taking the call. */
 	callerLine?: string;
+	/** The caller's words the persona taking the call acts on, when not their last turn (a second
+	 * request made in the same breath as the first). */
+	request?: string;
 };
 
 export interface CallControls {

@@ -70,6 +70,11 @@ export class SpecialistDesk {
 		this.#secretThisTurn = true;
 	}
 
+	/** Whether the persona has asked the caller something the next turn should answer. */
+	get asking(): boolean {
+		return this.#pending !== undefined;
+	}
+
 	/** What the persona is waiting for, in a word: identity, a slot's id, confirm or answer. */
 	#awaitingWord(p: Pending | undefined): string | undefined {
 		if (!p) return undefined;
@@ -112,7 +117,8 @@ export class SpecialistDesk {
 		pkg: ContextPackage,
 		trigger: Trigger,
 		intent: RouteDecision['intent'] | undefined,
-		callerLine?: string
+		callerLine?: string,
+		request?: string
 	): Promise<void> {
 		const record = this.#c.record;
 		this.#pending = undefined;
@@ -126,10 +132,11 @@ export class SpecialistDesk {
 			const found = record.entities.filter(
 				(e) => e.turn === (lastCaller ? record.transcript.indexOf(lastCaller) : -1)
 			);
-			const answered = this.#answers(to, lastCaller?.text ?? '', found);
+			const words = request ?? lastCaller?.text ?? '';
+			const answered = this.#answers(to, words, found);
 			if (answered.length > 0) say = `${say} ${answered.join(' ')}`;
 			// Once the question is answered, steps that have nothing new to say stay quiet.
-			return this.runSteps(to, intentId, lastCaller?.text ?? '', found, say + ' ', undefined, {
+			return this.runSteps(to, intentId, words, found, say + ' ', undefined, {
 				quietIfOld: answered.length > 0
 			});
 		}

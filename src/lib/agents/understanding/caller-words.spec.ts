@@ -5,7 +5,8 @@ import {
 	asksAgain,
 	asksToRepeat,
 	closes,
-	leaving
+	leaving,
+	splitRequests
 } from './caller-words';
 import { scoreTurn } from './sentiment';
 
@@ -98,5 +99,26 @@ describe('asking again about one thing, and taking an answer in', () => {
 			expect(acknowledges(t), t).toBe(true);
 		for (const t of ['ok but why is it so high', 'right, can you cancel it', 'my phone is broken'])
 			expect(acknowledges(t), t).toBe(false);
+	});
+});
+
+describe('two requests in one breath', () => {
+	it('splits where a second request is joined on, and leaves one request whole', () => {
+		expect(splitRequests('hi i need my balance and also is there an outage in 60614')).toEqual([
+			'hi i need my balance',
+			'is there an outage in 60614'
+		]);
+		expect(splitRequests("what's my balance and when is it due")).toEqual([
+			"what's my balance",
+			'when is it due'
+		]);
+		expect(splitRequests('i was charged twice and i want it back')).toEqual([
+			'i was charged twice',
+			'i want it back'
+		]);
+		expect(splitRequests('my phone and my tablet are broken')).toEqual([
+			'my phone and my tablet are broken'
+		]);
+		expect(splitRequests('balance and is it due')).toEqual(['balance and is it due']);
 	});
 });

@@ -134,3 +134,18 @@ export function askedAgainAbout(text: string): string | undefined {
 		);
 	return m?.[1]?.trim() || undefined;
 }
+
+/**
+ * The requests in one turn, split where a caller joins a second one on: "I need my balance and also
+ * is there an outage in 60614" → ["I need my balance", "is there an outage in 60614"]. One request
+ * comes back whole; a part of fewer than three words is not a request of its own.
+ */
+export function splitRequests(text: string): string[] {
+	const parts = text
+		.split(
+			/[,;.]?\s+(?:and also|and then|and another thing|also|plus|as well as|and)\s+(?=(?:is|are|was|what|what's|whats|when|when's|whens|how|can|could|i|i'm|im|i'd|my|the|there|there's|check|tell|why|do|does|will|would)\b)/i
+		)
+		.map((p) => p.trim())
+		.filter(Boolean);
+	return parts.length > 1 && parts.every((p) => p.split(/\s+/).length >= 3) ? parts : [text];
+}
