@@ -456,6 +456,8 @@ export class Session {
 			await this.#reply(from, { say: words, facts: [] }, { keepState: true });
 
 		if (to.kind === 'human') {
+			// A person takes everything the caller asked for from here; the package carries it.
+			this.#later = null;
 			this.#setState('on_hold');
 			if (this.#human === 'available') return this.#line.accepted();
 			if (this.#human === 'unavailable')
