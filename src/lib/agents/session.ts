@@ -109,7 +109,11 @@ export class Session {
 
 	constructor(options: SessionOptions) {
 		this.flow = options.flow;
-		this.tables = new Tables(this.flow.tables, options.dataset);
+		this.tables = new Tables(
+			this.flow.tables,
+			options.dataset,
+			(options.now ?? (() => new Date()))()
+		);
 		this.#vocabulary = vocabularyOf(this.flow, options.dataset);
 		this.#router = options.router;
 		this.#responder = options.responder ?? rulesResponder;

@@ -2,7 +2,7 @@ import type { ContextPackage } from '$lib/agents/handoff/context-package';
 import type { Flow } from '$lib/agents/flow';
 import { identityTool } from '$lib/agents/flow';
 import type { Condition, FieldDef, Row, TableDef } from '$lib/agents/flows/schema';
-import type { TableData } from '$lib/agents/flows/tables';
+import { asOfNow, type TableData } from '$lib/agents/flows/tables';
 
 // What an operator reads first about a handed-over caller, built from the context package and the
 // company's records the console can read: a one-line header, the records in question as small
@@ -230,7 +230,9 @@ export function recordsInQuestion(
 	const tables: RecordTable[] = [];
 	for (const def of records.flow.tables) {
 		if (def.id === callers) continue;
-		const rows = records.data[def.id] ?? [];
+		// Live status written for one moment (a demo's outages) is shown as of the handoff, as the
+		// assistant said it.
+		const rows = asOfNow(def, structuredClone(records.data[def.id] ?? []), new Date(pkg.createdAt));
 		const ownerField = def.owner && def.fields.find((f) => f.name === def.owner);
 		const mine = (r: Row) =>
 			!!ownerField && ownerField.table === callers && !!me && meDef !== undefined

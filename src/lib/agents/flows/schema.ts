@@ -123,6 +123,11 @@ export const TableSchema = v.strictObject({
 	owner: v.optional(id),
 	/** Records tools create here are kept across calls (IndexedDB in the browser). */
 	keep: v.optional(v.boolean()),
+	/** The moment the rows were written for (live status, as in a demo's outages): their date-times
+	 * move with the call's clock, keeping their distance from it. Dates stay as written. */
+	asOf: v.optional(
+		v.pipe(v.string(), v.isoTimestamp('asOf must be a date and time, e.g. 2026-11-24T12:00:00Z.'))
+	),
 	fields: v.pipe(v.array(FieldSchema), v.minLength(1))
 });
 

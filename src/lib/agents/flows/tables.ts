@@ -49,16 +49,43 @@ export function fieldProblem(field: FieldDef, value: unknown): string | null {
 	}
 }
 
+const HOUR = 3_600_000;
+
+/**
+ * A table written as of one moment, read at another: each date-time moves by `by` ms, so an
+ * outage that began six hours before `asOf` began six hours before the call, on any day.
+ */
+/**
+ * The rows of a table with `asOf` as of `now` (in place): moved by whole hours, so "since 6 this
+ * morning" does not become "since 9:01". Rows of other tables are left as they are.
+ */
+export function asOfNow(def: TableDef, rows: Row[], now: Date): Row[] {
+	if (def.asOf)
+		moveWithClock(def, rows, Math.round((now.getTime() - Date.parse(def.asOf)) / HOUR) * HOUR);
+	return rows;
+}
+
+function moveWithClock(def: TableDef, rows: Row[], by: number): void {
+	if (!Number.isFinite(by) || by === 0) return;
+	const fields = def.fields.filter((f) => f.type === 'datetime').map((f) => f.name);
+	for (const row of rows)
+		for (const name of fields) {
+			const at = typeof row[name] === 'string' ? Date.parse(row[name] as string) : NaN;
+			if (Number.isFinite(at)) row[name] = new Date(at + by).toISOString().replace('.000Z', 'Z');
+		}
+}
+
 export class Tables {
 	readonly defs: ReadonlyMap<string, TableDef>;
 	readonly #rows = new Map<string, Row[]>();
 	readonly #tableOf = new WeakMap<object, string>();
 
-	constructor(defs: readonly TableDef[], data: TableData) {
+	constructor(defs: readonly TableDef[], data: TableData, now?: Date) {
 		this.defs = new Map(defs.map((d) => [d.id, d]));
 		for (const d of defs) {
 			// Each call works on its own copy: tools change rows (a plan change, a new ticket).
 			const rows = structuredClone(data[d.id] ?? []);
+			if (now) asOfNow(d, rows, now);
 			for (const r of rows) this.#tableOf.set(r, d.id);
 			this.#rows.set(d.id, rows);
 		}
