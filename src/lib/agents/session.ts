@@ -330,6 +330,13 @@ export class Session {
 					facts: []
 				});
 			case 'repeat': {
+				// "When did you say it would be fixed?" that the persona's answers cover gets the
+				// answer's second wording; else what was said about it, or the last reply.
+				const answer =
+					next.about && owner.kind === 'specialist'
+						? this.#specialist.answerOf(owner, text, found)
+						: undefined;
+				if (answer) return this.#reply(owner, { say: answer, facts: [] });
 				const last = next.about ? this.#saidAbout(next.about) : this.#lastReply(owner);
 				if (last) return this.#reply(owner, { say: `Sure. ${last}`, facts: [] });
 				break;
@@ -368,7 +375,8 @@ export class Session {
 		for (const e of this.record.transcript) {
 			if (e.role !== 'agent') continue;
 			for (const sentence of sentencesOf(e.text)) {
-				if (sentence.endsWith('?')) continue;
+				// A question, or a persona's opening proof of context, is not what was said about it.
+				if (sentence.endsWith('?') || OPENING_PROOF.test(sentence)) continue;
 				const lower = sentence.toLowerCase();
 				const hits = wanted.filter((w) => new RegExp(`\\b${w}`).test(lower)).length;
 				if (hits > 0 && hits >= best.hits) best = { hits, sentence };
@@ -644,5 +652,10 @@ export class Session {
 	}
 }
 
+/** The sentence a persona taking over proves what it knows with (handoff.ts `opening`). */
+const OPENING_PROOF = /\b(?:I can see|you're calling about|I understand you're calling)\b/i;
+
 /** Words of "what's the … again?" that name nothing said. */
-const ABOUT_FILLER = new Set('the and was were you that this one said'.split(' '));
+const ABOUT_FILLER = new Set(
+	'the and was were you that this one said would will be it is are can could should'.split(' ')
+);

@@ -70,6 +70,15 @@ export class SpecialistDesk {
 		this.#secretThisTurn = true;
 	}
 
+	/** The reply the persona's answers give to these words, if any (see `#answered`). */
+	answerOf(
+		persona: Persona,
+		text: string,
+		found: { type: string; value?: string }[]
+	): string | undefined {
+		return this.#answered(persona, text, found);
+	}
+
 	/** Whether the persona has asked the caller something the next turn should answer. */
 	get asking(): boolean {
 		return this.#pending !== undefined;

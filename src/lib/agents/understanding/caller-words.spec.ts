@@ -90,6 +90,7 @@ describe('asking again about one thing, and taking an answer in', () => {
 		expect(askedAgainAbout('sorry whats the ticket number again')).toBe('ticket number');
 		expect(askedAgainAbout('what was that dispute number you gave me')).toBe('dispute number');
 		expect(askedAgainAbout('can you repeat the due date again')).toBe('due date');
+		expect(askedAgainAbout('sorry, when did you say it would be fixed?')).toBe('it would be fixed');
 		expect(askedAgainAbout('what is my balance')).toBeUndefined();
 		expect(askedAgainAbout('I want to do that again')).toBeUndefined();
 	});

@@ -127,6 +127,9 @@ export function askedAgainAbout(text: string): string | undefined {
 	const t = text.toLowerCase().replace(/’/g, "'");
 	const m =
 		t.match(
+			/\b(?:when|what time|how long|how much|what|where|which|who) did you (?:just )?say (?:that )?([a-z' ]+)/
+		) ??
+		t.match(
 			/\bwhat(?:'s| is| was|s| were)? (?:the |my |that |your |this )?([a-z' ]+?) (?:again|you said|did you say|you gave me)\b/
 		) ??
 		t.match(
