@@ -232,7 +232,7 @@ export function recordsInQuestion(
 		if (def.id === callers) continue;
 		// Live status written for one moment (a demo's outages) is shown as of the handoff, as the
 		// assistant said it.
-		const rows = asOfNow(def, structuredClone(records.data[def.id] ?? []), new Date(pkg.createdAt));
+		const rows = asOfNow(def, records.data[def.id] ?? [], new Date(pkg.createdAt));
 		const ownerField = def.owner && def.fields.find((f) => f.name === def.owner);
 		const mine = (r: Row) =>
 			!!ownerField && ownerField.table === callers && !!me && meDef !== undefined

@@ -52,27 +52,24 @@ export function fieldProblem(field: FieldDef, value: unknown): string | null {
 const HOUR = 3_600_000;
 
 /**
- * A table written as of one moment, read at another: each date-time moves by `by` ms, so an
- * outage that began six hours before `asOf` began six hours before the call, on any day.
- */
-/**
- * The rows of a table with `asOf` as of `now` (in place): moved by whole hours, so "since 6 this
- * morning" does not become "since 9:01". Rows of other tables are left as they are.
+ * The rows of a table written as of one moment (`asOf`), read at `now`: each date-time moves by
+ * the whole hours between them, so an outage that began six hours before `asOf` began about six
+ * hours before the call, on any day, and "since 6 this morning" does not become "since 9:01".
+ * Returns moved copies; the rows of a table without `asOf` come back as they are.
  */
 export function asOfNow(def: TableDef, rows: Row[], now: Date): Row[] {
-	if (def.asOf)
-		moveWithClock(def, rows, Math.round((now.getTime() - Date.parse(def.asOf)) / HOUR) * HOUR);
-	return rows;
-}
-
-function moveWithClock(def: TableDef, rows: Row[], by: number): void {
-	if (!Number.isFinite(by) || by === 0) return;
+	if (!def.asOf) return rows;
+	const by = Math.round((now.getTime() - Date.parse(def.asOf)) / HOUR) * HOUR;
+	if (!Number.isFinite(by) || by === 0) return rows;
 	const fields = def.fields.filter((f) => f.type === 'datetime').map((f) => f.name);
-	for (const row of rows)
+	return rows.map((row) => {
+		const moved = { ...row };
 		for (const name of fields) {
 			const at = typeof row[name] === 'string' ? Date.parse(row[name] as string) : NaN;
-			if (Number.isFinite(at)) row[name] = new Date(at + by).toISOString().replace('.000Z', 'Z');
+			if (Number.isFinite(at)) moved[name] = new Date(at + by).toISOString().replace('.000Z', 'Z');
 		}
+		return moved;
+	});
 }
 
 export class Tables {
@@ -84,8 +81,8 @@ export class Tables {
 		this.defs = new Map(defs.map((d) => [d.id, d]));
 		for (const d of defs) {
 			// Each call works on its own copy: tools change rows (a plan change, a new ticket).
-			const rows = structuredClone(data[d.id] ?? []);
-			if (now) asOfNow(d, rows, now);
+			const copy = structuredClone(data[d.id] ?? []);
+			const rows = now ? asOfNow(d, copy, now) : copy;
 			for (const r of rows) this.#tableOf.set(r, d.id);
 			this.#rows.set(d.id, rows);
 		}

@@ -8,6 +8,8 @@ import * as v from 'valibot';
 
 const peerId = v.pipe(v.string(), v.minLength(1), v.maxLength(100));
 const b64 = (max: number) => v.pipe(v.string(), v.maxLength(max), v.regex(/^[A-Za-z0-9_-]*$/));
+/** A box sealed to an operator's key (callbacks/sealed.ts), its ciphertext at most `ct` long. */
+const sealedBox = (ct: number) => v.object({ epk: b64(120), iv: b64(40), ct: b64(ct) });
 
 export const SignalSchema = v.variant('type', [
 	v.object({
@@ -58,7 +60,7 @@ export const SignalSchema = v.variant('type', [
 		to: peerId,
 		id: v.pipe(v.string(), v.maxLength(100)),
 		/** The callback (sealed.ts `CallbackRequest`), readable only with the operator's key. */
-		sealed: v.object({ epk: b64(120), iv: b64(40), ct: b64(12_000) })
+		sealed: sealedBox(12_000)
 	}),
 	v.object({ type: v.literal('callback_ack'), from: peerId, to: peerId, id: v.string() }),
 	/** A kiosk's audit events (audit-batches.ts `AuditBatch`), sealed like a callback. */
@@ -67,7 +69,7 @@ export const SignalSchema = v.variant('type', [
 		from: peerId,
 		to: peerId,
 		id: v.pipe(v.string(), v.maxLength(200)),
-		sealed: v.object({ epk: b64(120), iv: b64(40), ct: b64(26_000) })
+		sealed: sealedBox(26_000)
 	}),
 	v.object({
 		type: v.literal('audit_ack'),
