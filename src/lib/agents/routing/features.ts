@@ -82,3 +82,32 @@ export function featurize(
 	for (let j = 0; j < value.length; j++) value[j] = value[j]! / norm;
 	return { index, value };
 }
+
+/**
+ * Inverse document frequency of each hashed feature over `vectors`: ln((n + 1) / (df + 1)) + 1.
+ * Nearness under these weights is decided by the words an utterance shares with an example that
+ * few others have, not by "my", "the" and their character n-grams.
+ */
+export function inverseDocumentFrequency(
+	vectors: readonly SparseVector[],
+	dimension: number
+): Float32Array {
+	const df = new Float32Array(dimension);
+	for (const v of vectors) for (let k = 0; k < v.index.length; k++) df[v.index[k]!]! += 1;
+	const n = vectors.length;
+	for (let f = 0; f < dimension; f++) df[f] = Math.log((n + 1) / (df[f]! + 1)) + 1;
+	return df;
+}
+
+/** `x` with each feature scaled by `weights`, L2-normalised again. */
+export function reweigh(x: SparseVector, weights: Float32Array): SparseVector {
+	const value = new Float32Array(x.value.length);
+	let norm = 0;
+	for (let k = 0; k < value.length; k++) {
+		value[k] = x.value[k]! * weights[x.index[k]!]!;
+		norm += value[k]! * value[k]!;
+	}
+	norm = Math.sqrt(norm) || 1;
+	for (let k = 0; k < value.length; k++) value[k] = value[k]! / norm;
+	return { index: x.index, value };
+}

@@ -6,8 +6,8 @@ describe('Router.answer', () => {
 	const router = demoRouter();
 
 	it('reads both turns together, so a short answer the out-of-scope gate rejects is routed', () => {
-		expect(router.route('the bill, a late fee').personaId).toBeNull();
-		const a = router.answer('the bill, a late fee', ['something is wrong']);
+		expect(router.route('the bill and a late fee').personaId).toBeNull();
+		const a = router.answer('the bill and a late fee', ['something is wrong']);
 		expect(a.personaId).toBe('billing');
 		expect(a.intent?.id).toMatch(/^billing\./);
 		expect(a.confidence).toBeGreaterThan(0.7);

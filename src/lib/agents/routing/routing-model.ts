@@ -17,7 +17,7 @@ import { BatonError } from '../../errors';
 // flow edited or loaded at run time gets a key of its own.
 
 /** Bump when a change to features or training makes an older model a different model. */
-export const ROUTING_MODEL_VERSION = 1;
+export const ROUTING_MODEL_VERSION = 2;
 
 /** The examples a flow's classifier trains from: labelled by intent, or by persona without intents. */
 export function trainingExamples(flow: Flow): Example[] {
