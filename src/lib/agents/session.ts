@@ -304,7 +304,9 @@ export class Session {
 			!continuing &&
 			route.intent &&
 			route.confidence >= t.route &&
-			route.personaId !== humanOf(this.flow)?.id
+			route.personaId !== humanOf(this.flow)?.id &&
+			// The specialist who owns the call decides whether its own intent moves.
+			!(owner.kind === 'specialist' && route.personaId === owner.id)
 		) {
 			this.record.intent = route.intent;
 		}

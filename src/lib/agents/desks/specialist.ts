@@ -239,7 +239,15 @@ export class SpecialistDesk {
 		const answeredSay = this.#answered(owner, text, found);
 		if (answeredSay) return this.#c.reply(owner, { say: answeredSay, facts: [] });
 		let intentId = this.#c.record.intent.id;
-		if (!continuing && route.personaId === owner.id && route.intent && route.confidence >= 0.5) {
+		if (
+			!continuing &&
+			route.personaId === owner.id &&
+			route.intent &&
+			route.confidence >= 0.5 &&
+			// "What about repair CB-2041?" names what the current intent works on: the word "repair"
+			// leaning to another intent that has no use for it does not move the call there.
+			!(this.#uses(owner, intentId, found) && !this.#uses(owner, route.intent.id, found))
+		) {
 			intentId = route.intent.id;
 			this.#c.record.intent = route.intent;
 		} else if (
@@ -278,7 +286,20 @@ export class SpecialistDesk {
 		return this.runSteps(owner, intentId, text, found);
 	}
 
-	/** Another of the persona's intents whose first need this turn's facts fill. */
+	/** Whether `intentId`'s steps take any of this turn's facts: who the caller is, or a slot. */
+	#uses(persona: Persona, intentId: string, found: { type: string }[]): boolean {
+		const steps = persona.intents.find((i) => i.id === intentId)?.steps ?? [];
+		const flow = this.#c.flow;
+		const entities = new Set<string | undefined>();
+		for (const step of steps) {
+			if ('verify' in step)
+				for (const i of identityTool(flow)?.identify ?? [])
+					entities.add(flow.slots.find((x) => x.id === i.slot)?.entity);
+			if ('need' in step) entities.add(flow.slots.find((x) => x.id === step.need)?.entity);
+		}
+		return found.some((e) => entities.has(e.type));
+	}
+
 	/** The turn only says who the caller is: an account or phone (and perhaps a PIN), no request. */
 	#onlyIdentity(text: string, found: { type: string }[]): boolean {
 		const flow = this.#c.flow;
@@ -294,6 +315,7 @@ export class SpecialistDesk {
 		return rest.length <= 2;
 	}
 
+	/** Another of the persona's intents whose first need this turn's facts fill. */
 	#intentNeeding(
 		persona: Persona,
 		found: { type: string; value?: string }[],

@@ -73,10 +73,10 @@ describe('TriageDesk', () => {
 	it('routes a short answer to its question even when it alone would seem off-topic', async () => {
 		const router = demoRouter();
 		// On its own the answer fails the out-of-scope gate; read with the question's turn it is clear.
-		expect(router.route('the bill, a late fee').personaId).toBeNull();
+		expect(router.route('the bill and a late fee').personaId).toBeNull();
 		const { call, run } = await started();
 		await call.hear('something is wrong');
-		await call.hear('the bill, a late fee');
+		await call.hear('the bill and a late fee');
 		run.skipTo('handoff');
 		expect(call.record.hops[0]).toMatchObject({ to: 'billing', trigger: 'out_of_scope' });
 	});
