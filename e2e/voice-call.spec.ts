@@ -68,6 +68,10 @@ test('a voice call: greeted at once, heard, transcribed, routed to billing, answ
 		`voice call timings: ${(await page.getByTestId('voice-timings').innerText()).replace(/\s+/g, ' ')}`
 	);
 	await expect(page.getByTestId('spoken-by')).toContainText('offline voice');
+	// Billing's answer is made by the voice worker, not only read from the build's clips, and no
+	// sentence went unvoiced.
+	expect(Number(await page.getByTestId('spoken-by').getAttribute('data-live'))).toBeGreaterThan(0);
+	await expect(page.getByTestId('spoken-by')).toHaveAttribute('data-failed', '0');
 });
 
 test('the greeting plays before speech recognition has loaded, and speech meanwhile is kept', async ({

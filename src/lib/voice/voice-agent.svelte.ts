@@ -37,6 +37,8 @@ export class VoiceAgent {
 	speaking = $state(false);
 	/** How many sentences each engine spoke (the model manager shows which voice is in use). */
 	spokenBy = $state<{ kokoro: number; espeak: number }>({ kokoro: 0, espeak: 0 });
+	/** Sentences voiced from the build's clips, made by the voice worker, and not voiced at all. */
+	voiced = $state({ clips: 0, live: 0, failed: 0 });
 	/** Measured on this device, shown in the model manager: speech end → first agent audio, and the
 	 * caller's onset while the agent talks → the agent silent. */
 	timings = $state<{ firstAudioMs: number[]; bargeInMs: number[]; turns: TurnTiming[] }>({
@@ -251,14 +253,29 @@ export class VoiceAgent {
 		// Once the natural voice speaks, clips in the offline voice would sound like someone else.
 		if (this.models.natural.status !== 'ready') {
 			const clip = await this.models.phrases.get(persona.voice.fallback, sentence);
-			if (clip) return { ...clip, engine: 'espeak' };
+			if (clip) {
+				this.voiced.clips++;
+				return { ...clip, engine: 'espeak' };
+			}
 		}
 		try {
 			const tts = await this.models.voiceOutput();
-			return (
-				(await tts?.call('speak', { text: sentence, voice: persona.voice }, { signal })) ?? null
-			);
-		} catch {
+			const speech =
+				(await tts?.call(
+					'speak',
+					// A plain copy: the flow may sit in reactive state, whose proxies cannot be posted.
+					{ text: sentence, voice: $state.snapshot(persona.voice) },
+					{ signal }
+				)) ?? null;
+			if (speech) this.voiced.live++;
+			return speech;
+		} catch (e) {
+			// The sentence stays in the transcript; the reason is kept for the console, once a call.
+			if (!signal.aborted) {
+				this.voiced.failed++;
+				if (this.voiced.failed === 1)
+					console.error('The voice could not say a sentence; it is shown as text only.', e);
+			}
 			return null;
 		}
 	}
