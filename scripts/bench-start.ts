@@ -491,6 +491,7 @@ const turns = await measure(
 			replies.some((r) => s.start < r.end && s.end > r.start)
 		).length;
 		return {
+			opened,
 			speech,
 			replies,
 			latencies: replyLatencies(speech, replies),
@@ -516,8 +517,14 @@ if (early.length)
 	say(
 		`  voice turns spoken before recognition was ready (not counted above): ${early.map((l) => (l.ms === null ? 'no answer' : `${Math.round(l.ms)} ms`)).join(', ')}`
 	);
-if (turns.latencies.some((l) => l.ms === null))
+if (turns.latencies.some((l) => l.ms === null)) {
 	for (const line of turns.transcript) say(`    heard/said: ${line}`);
+	// When, from the microphone opening, the caller spoke and the agent sounded (seconds).
+	const at = (x: { start: number; end: number }) =>
+		`${((x.start - turns.opened) / 1000).toFixed(1)}–${((x.end - turns.opened) / 1000).toFixed(1)}`;
+	say(`    caller spoke: ${turns.speech.map(at).join(', ')}`);
+	say(`    agent sounded: ${turns.replies.map(at).join(', ')}`);
+}
 say(
 	`  voice turns: per turn (ms)                      ${turns.latencies.map((l) => (l.ms === null ? 'no answer' : Math.round(l.ms))).join(', ')}`
 );
