@@ -23,6 +23,15 @@ describe('features', () => {
 		]);
 	});
 
+	it('reads no topic into "please" and fillers, but keeps greetings and thanks', () => {
+		const same = (a: string, b: string) =>
+			expect(Array.from(featurize(a).index)).toEqual(Array.from(featurize(b).index));
+		same('balance please', 'balance');
+		same('um my bill uh', 'my bill');
+		expect(featurize('hello').index.length).toBeGreaterThan(featurize('').index.length);
+		expect(featurize('thanks').index.length).toBeGreaterThan(featurize('').index.length);
+	});
+
 	it('gives unit vectors, also for an empty utterance', () => {
 		expect(norm(featurize('why is my bill so high'))).toBeCloseTo(1, 5);
 		expect(norm(featurize(''))).toBeCloseTo(1, 5);

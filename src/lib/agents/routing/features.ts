@@ -4,6 +4,13 @@
 
 const DIGITS = /\d/g;
 
+/**
+ * "Please" and fillers name no topic. Kept as features, a flow with a handful of examples per
+ * intent learns them as topic words: "take a payment please" made "balance please" a payment.
+ * Greetings and thanks stay: a flow may route them (CLINC150 has intents for both).
+ */
+const NO_TOPIC = new Set(['please', 'pls', 'plz', 'um', 'uh', 'erm', 'hmm']);
+
 /** Lower-cases, maps every digit to 0 (amounts and ids should not each be a new feature), and
  * splits on anything that is not a letter, digit or apostrophe. */
 export function tokenize(text: string): string[] {
@@ -55,7 +62,7 @@ export function featurize(
 		const i = fnv1a(key, seed) & mask;
 		counts.set(i, (counts.get(i) ?? 0) + w);
 	};
-	const words = tokenize(text);
+	const words = tokenize(text).filter((w) => !NO_TOPIC.has(w));
 	for (let i = 0; i < words.length; i++) {
 		const w = words[i]!;
 		add(w, 1, options.wordWeight);
