@@ -7,7 +7,7 @@ import { holds, type Scope } from '../flows/scope';
 import { holesOf } from '../flows/template';
 import type { RouteDecision } from '../routing/router';
 import { saidNo, saidYes } from './skills';
-import { acknowledges } from '../understanding/caller-words';
+import { acknowledges, asksQuestion, contentWords } from '../understanding/caller-words';
 import {
 	answers,
 	lastQuestion,
@@ -111,9 +111,22 @@ export class SpecialistDesk {
 		const repeated = !gaveSomething && !!result.pending && say !== '' && say === this.#lastSaid;
 		this.#repeats = repeated ? this.#repeats + 1 : 0;
 		this.#lastSaid = say;
-		result.say = repeated
-			? `${this.#repeats > 1 ? 'I still need that to go on.' : 'Sorry, I need this first.'} ${say}`
-			: this.#unrepeated(say, options.quietIfOld);
+		// A question of the caller's own that the steps cannot answer gets the same reply again: the
+		// caller is told so in a sentence, not read the same text twice.
+		const question = !gaveSomething && asksQuestion(text);
+		if (repeated && question && this.#repeats === 1) {
+			const ask = sentencesOf(say).filter((x) => x.endsWith('?'));
+			const part = this.#partSaidAbout(text);
+			result.say = `${part ? `As I said, ${part}.` : NO_MORE} ${ask.join(' ') || 'Anything else I can help with?'}`;
+		} else if (repeated) {
+			result.say = `${this.#repeats > 1 ? 'I still need that to go on.' : 'Sorry, I need this first.'} ${say}`;
+		} else {
+			const unrepeated = this.#unrepeated(say, options.quietIfOld);
+			result.say =
+				unrepeated.old && question && !result.pending && !this.#about(text, say)
+					? this.#noMoreOnThat(text)
+					: unrepeated.say;
+		}
 		return this.afterSteps(persona, result, prefix);
 	}
 
@@ -188,7 +201,10 @@ export class SpecialistDesk {
 			!continuing &&
 			route.personaId &&
 			route.personaId !== owner.id &&
-			route.confidence >= t.switch
+			route.confidence >= t.switch &&
+			// "And what does BSD-20533 owe?" from a verified caller asks about someone else's record:
+			// this persona refuses it; another team would only be asked the same.
+			!this.#namesAnotherRecord(found)
 		) {
 			if (route.personaId === human?.id) {
 				return this.#c.handoff(route.personaId, {
@@ -284,6 +300,24 @@ export class SpecialistDesk {
 		if (!continuing && !pending && found.length === 0 && acknowledges(text))
 			return this.#c.reply(owner, { say: 'Okay. Anything else I can help with?', facts: [] });
 		return this.runSteps(owner, intentId, text, found);
+	}
+
+	/** The turn names an account other than the one the caller verified. */
+	#namesAnotherRecord(found: { type: string; value?: string }[]): boolean {
+		const verified = this.#c.record.verified;
+		if (!verified) return false;
+		const flow = this.#c.flow;
+		const types = new Set<string | undefined>(
+			(identityTool(flow)?.identify ?? []).map(
+				(i) => flow.slots.find((x) => x.id === i.slot)?.entity
+			)
+		);
+		// The caller's own identifiers, said again, are not another record.
+		const norm = (v: string) => v.toUpperCase().replace(/[^A-Z0-9]/g, '');
+		const own = new Set([verified.accountId, verified.phone ?? ''].filter(Boolean).map(norm));
+		return found.some(
+			(e) => types.has(e.type) && e.type !== 'phone' && !!e.value && !own.has(norm(e.value))
+		);
 	}
 
 	/** Whether `intentId`'s steps take any of this turn's facts: who the caller is, or a slot. */
@@ -383,15 +417,74 @@ export class SpecialistDesk {
 	 * A reply without what was already said in the call: a statement said before is left out when
 	 * the reply has something new; a reply with nothing new is said as a reminder.
 	 */
-	#unrepeated(say: string, quietIfOld = false): string {
+	#unrepeated(say: string, quietIfOld = false): { say: string; old: boolean } {
 		const said = this.#saidSentences();
 		const parts = sentencesOf(say);
 		const fresh = parts.filter((p) => p.endsWith('?') || !said.has(key(p)));
 		const news = fresh.filter((p) => !ANYTHING_ELSE.test(p));
-		if (news.length > 0 && fresh.length < parts.length) return fresh.join(' ');
-		if (news.length === 0 && quietIfOld && !fresh.some((p) => p.endsWith('?'))) return '';
-		const before = this.#c.record.transcript.some((t) => t.role === 'agent' && t.text === say);
-		return before && say ? `As I said, ${say.charAt(0).toLowerCase()}${say.slice(1)}` : say;
+		if (news.length > 0 && fresh.length < parts.length) return { say: fresh.join(' '), old: false };
+		if (news.length === 0 && quietIfOld && !fresh.some((p) => p.endsWith('?')))
+			return { say: '', old: true };
+		// Every statement in it was said before (perhaps inside a longer line): a reminder.
+		const stale =
+			news.length === 0 && parts.some((p) => !p.endsWith('?') && !ANYTHING_ELSE.test(p));
+		const before =
+			stale || this.#c.record.transcript.some((t) => t.role === 'agent' && t.text === say);
+		return before && say
+			? { say: `As I said, ${say.charAt(0).toLowerCase()}${say.slice(1)}`, old: true }
+			: { say, old: false };
+	}
+
+	/**
+	 * The part of something said earlier in the call that the caller's question is about: "is the
+	 * data shared between the lines?" → "100 GB shared data" (a clause, not the whole sentence
+	 * again); undefined when no part shares enough of the question's words.
+	 */
+	#partSaidAbout(text: string): string | undefined {
+		const wanted = contentWords(text);
+		if (wanted.size === 0) return undefined;
+		const needed = wanted.size >= 3 ? 2 : 1;
+		let best = { hits: 0, part: '' };
+		for (const e of this.#c.record.transcript) {
+			if (e.role !== 'agent') continue;
+			for (const sentence of sentencesOf(e.text)) {
+				if (sentence.endsWith('?')) continue;
+				for (const raw of sentence.replace(/[.!]$/, '').split(/[,;:]| - /)) {
+					const part = raw.trim();
+					const words = contentWords(part);
+					const hits = [...wanted].filter((w) => words.has(w)).length;
+					// Of parts as close, the shortest says it most plainly.
+					if (
+						hits > best.hits ||
+						(hits === best.hits && hits > 0 && part.length < best.part.length)
+					)
+						best = { hits, part };
+				}
+			}
+		}
+		if (best.hits < needed) return undefined;
+		return /^(?:the|your|it|its|it's|this|that|there|a|an|we|you)\b/i.test(best.part)
+			? best.part.charAt(0).toLowerCase() + best.part.slice(1)
+			: best.part;
+	}
+
+	/** Whether the caller's words name something the reply speaks of ("my balance" and "balance"). */
+	#about(text: string, say: string): boolean {
+		const reply = contentWords(say);
+		return [...contentWords(text)].some((w) => reply.has(w));
+	}
+
+	/**
+	 * "Is that gonna happen every month?" when all the persona has was said already: it says so, and
+	 * offers a person who can tell more (or, with no person in the flow, asks what else).
+	 */
+	#noMoreOnThat(text: string): string {
+		const part = this.#partSaidAbout(text);
+		if (part) return `As I said, ${part}. Anything else I can help with?`;
+		if (!humanOf(this.#c.flow)) return `${NO_MORE} Anything else I can help with?`;
+		this.#pending = undefined;
+		this.#c.awaiting = 'human_offer';
+		return `${NO_MORE} I can connect you with a person who can tell you more. Would you like that?`;
 	}
 
 	/**
@@ -562,3 +655,4 @@ const IDENTITY_WORDS = new Set(
 const key = (sentence: string) => sentence.toLowerCase().replace(/\s+/g, ' ');
 
 const ANYTHING_ELSE = /^(?:is there )?anything else\b/i;
+const NO_MORE = "I'm sorry, I don't have more detail on that here.";

@@ -3,7 +3,9 @@ import {
 	acknowledges,
 	askedAgainAbout,
 	asksAgain,
+	asksQuestion,
 	asksToRepeat,
+	contentWords,
 	closes,
 	leaving,
 	splitRequests
@@ -59,7 +61,11 @@ describe('asking to hear it again', () => {
 			'come again?',
 			"I didn't catch that",
 			'huh?',
-			'could you say that again'
+			'could you say that again',
+			'sorry can you say that again i was driving',
+			'what was that? you broke up',
+			'say that again please, bad line',
+			"sorry I missed that, it's so loud here, can you repeat it"
 		])
 			expect(asksToRepeat(t), t).toBe(true);
 		for (const t of [
@@ -68,7 +74,8 @@ describe('asking to hear it again', () => {
 			'I said my account is AC-10022',
 			'sorry',
 			'what is my balance?',
-			'repeat the charge from last month'
+			'repeat the charge from last month',
+			'can you say that again, I was wondering about my data plan'
 		])
 			expect(asksToRepeat(t), t).toBe(false);
 	});
@@ -93,6 +100,8 @@ describe('asking again about one thing, and taking an answer in', () => {
 		expect(askedAgainAbout('sorry, when did you say it would be fixed?')).toBe('it would be fixed');
 		expect(askedAgainAbout('what is my balance')).toBeUndefined();
 		expect(askedAgainAbout('I want to do that again')).toBeUndefined();
+		// A pronoun names nothing: the caller wants the last reply.
+		expect(askedAgainAbout('sorry can you say that again i was driving')).toBeUndefined();
 	});
 
 	it('hears an acknowledgement that asks for nothing', () => {
@@ -121,5 +130,29 @@ describe('two requests in one breath', () => {
 			'my phone and my tablet are broken'
 		]);
 		expect(splitRequests('balance and is it due')).toEqual(['balance and is it due']);
+	});
+});
+
+describe("the caller's own question", () => {
+	it('hears a question, with or without its question mark', () => {
+		for (const t of [
+			'is that gonna happen every month',
+			'and is the data shared between the lines',
+			'so how much do I need to pay?',
+			'will i get a late fee if i pay next week'
+		])
+			expect(asksQuestion(t), t).toBe(true);
+		for (const t of ['yes please', 'no thanks', 'my account is AC-10022', 'ok bye'])
+			expect(asksQuestion(t), t).toBe(false);
+	});
+
+	it('keeps the words that name something, stemmed', () => {
+		expect([...contentWords('is the data shared between the lines?')].sort()).toEqual([
+			'betwe',
+			'data',
+			'lines',
+			'share'
+		]);
+		expect(contentWords('what is that about again').size).toBe(0);
 	});
 });

@@ -77,6 +77,10 @@ const REPEAT_WORDS = new Set(
 	)
 );
 
+/** Why the caller missed it, said with the request: "I was driving", "you broke up", "bad line". */
+const MISSED_IT =
+	/\b(?:(?:i was|i'm|im|i am|we were|we're) (?:just )?(?:[a-z]+ing|distracted|outside|in the car|on the road)(?: [a-z]+)?|(?:you|it|the line|the call) (?:broke|cut|went|is breaking|was breaking|keeps? cutting|is cutting) ?(?:up|out)?(?: there)?(?: for a (?:second|sec|moment|bit))?|(?:it's|its|it is) (?:so |really )?(?:loud|noisy)(?: here)?|(?:bad|poor|noisy) (?:line|connection|reception)|(?:didn'?t|did not|couldn'?t|could not) (?:quite )?(?:catch|hear|get) (?:that|it|you|all of (?:that|it))|missed (?:that|it|the last part))\b/;
+
 /** Whether the words ask to hear something again ("when did you say it would be fixed?"). */
 export function asksAgain(text: string): boolean {
 	return REPEAT.test(text.toLowerCase().replace(/’/g, "'"));
@@ -91,8 +95,41 @@ export function asksToRepeat(text: string): boolean {
 	const t = text.toLowerCase().replace(/’/g, "'").trim();
 	if (/^(?:sorry|what|huh|pardon(?: me)?|excuse me)\s*\?+$/.test(t)) return true;
 	if (!REPEAT.test(t)) return false;
-	const rest = t.replace(new RegExp(REPEAT.source, 'g'), ' ').match(/[a-z']+/g) ?? [];
+	const rest =
+		t
+			.replace(new RegExp(REPEAT.source, 'g'), ' ')
+			.replace(new RegExp(MISSED_IT.source, 'g'), ' ')
+			.match(/[a-z']+/g) ?? [];
 	return rest.every((w) => REPEAT_WORDS.has(w));
+}
+
+/**
+ * A question of the caller's own: "is that gonna happen every month", "and is the data shared
+ * between the lines?". A yes or a no to the agent's question is not one.
+ */
+export function asksQuestion(text: string): boolean {
+	const t = text.toLowerCase().replace(/’/g, "'").trim();
+	return (
+		/\?\s*$/.test(t) ||
+		/^(?:(?:and|but|so|ok|okay|oh|um|uh|wait|sorry|hmm)[,.]?\s+)*(?:is|are|was|were|does|do|did|will|would|can|could|should|how|what|what's|whats|when|why|where|which|who)\b/.test(
+			t
+		)
+	);
+}
+
+const COMMON = new Set(
+	'that this there their them they then than what when where which with would could should about again every just like your yours have does will much many gonna going want need know tell said says more some time'.split(
+		' '
+	)
+);
+
+/** The words of `text` that name something (four letters or more, not a common word), stemmed. */
+export function contentWords(text: string): Set<string> {
+	return new Set(
+		(text.toLowerCase().match(/[a-z]+/g) ?? [])
+			.filter((w) => w.length >= 4 && !COMMON.has(w))
+			.map((w) => w.slice(0, 5))
+	);
 }
 
 /** Words that bring something new after an acknowledgement. */
@@ -135,7 +172,11 @@ export function askedAgainAbout(text: string): string | undefined {
 		t.match(
 			/\b(?:can|could) you (?:repeat|say|give me) (?:the |my |that )?([a-z' ]+?)(?: again| one more time)\b/
 		);
-	return m?.[1]?.trim() || undefined;
+	const about = m?.[1]?.trim();
+	// "Can you say that again" names nothing: it asks for the last reply.
+	return about && !/^(?:that|it|this|what you said|everything|all that|all of that)$/.test(about)
+		? about
+		: undefined;
 }
 
 /**
