@@ -124,6 +124,10 @@ export async function fillRouter(
 			...sources
 		});
 		const taken = router.provide(classifier);
+		// One decision now, while the caller listens to the greeting: the first is several times
+		// slower than the rest (the engine compiles the code on its way), and would fall on the
+		// caller's first turn.
+		if (taken) classifier.scores('I have a question about my account');
 		return { source: taken ? source : 'main-thread', key, ms: performance.now() - t0 };
 	} catch (e) {
 		// No worker (a browser or policy without one): the router trains at its first turn.

@@ -26,6 +26,12 @@ export type SttDeps = {
 	fetchBytes: FetchBytes;
 };
 
+/** A second of a faint 220 Hz tone at 16 kHz: enough for the encoder and a few decoder steps. */
+const WARM_UP = Float32Array.from(
+	{ length: 16000 },
+	(_, i) => 0.01 * Math.sin((2 * Math.PI * 220 * i) / 16000)
+);
+
 export function sttHandlers(deps: SttDeps) {
 	let stt: Moonshine | null = null;
 	// One transcription at a time: an ONNX Runtime session cannot run twice at once, and a caller's
@@ -71,6 +77,10 @@ export function sttHandlers(deps: SttDeps) {
 				backend = 'wasm';
 				stt = await open(backend);
 			}
+			// One pass over a second of faint sound before the model is called ready: ONNX Runtime
+			// plans and allocates on a session's first runs, which would otherwise fall on the caller's
+			// first turn (the slowest turn of a call by several hundred milliseconds).
+			await stt.transcribe(WARM_UP).catch(() => undefined);
 			return { backend, bytes: encoder.length + decoder.length };
 		},
 
