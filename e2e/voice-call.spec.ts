@@ -99,7 +99,8 @@ test('the greeting plays before speech recognition has loaded, and speech meanwh
 	});
 	// Once it has loaded, what they said is transcribed and answered, not lost.
 	const caller = page.locator('[data-role="caller"]');
-	await expect(caller.first()).toContainText(/charge/i, { timeout: 45_000 });
+	// As above, "charge" is now and then heard as "child"; "bill" it hears.
+	await expect(caller.first()).toContainText(/bill/i, { timeout: 45_000 });
 	await expect(page.getByTestId('owner')).toContainText('billing');
 });
 

@@ -15,7 +15,9 @@ export type FlowStatus =
 const FETCH_TIMEOUT_MS = 10_000;
 
 export class PageFlow {
-	flow = $state<Flow>(demoFlow);
+	// Raw: a flow is replaced whole, never changed in place, and it crosses into workers and storage,
+	// which cannot take reactive proxies.
+	flow = $state.raw<Flow>(demoFlow);
 	data: Dataset = demoDataset;
 	status = $state<FlowStatus>({ state: 'ready' });
 
