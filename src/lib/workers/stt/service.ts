@@ -77,10 +77,12 @@ export function sttHandlers(deps: SttDeps) {
 				backend = 'wasm';
 				stt = await open(backend);
 			}
-			// One pass over a second of faint sound before the model is called ready: ONNX Runtime
-			// plans and allocates on a session's first runs, which would otherwise fall on the caller's
-			// first turn (the slowest turn of a call by several hundred milliseconds).
-			await stt.transcribe(WARM_UP).catch(() => undefined);
+			// One pass over a second of faint sound, queued now, after the model is called ready: ONNX
+			// Runtime plans and allocates on a session's first runs, which would otherwise fall on the
+			// caller's first turn (the slowest turn of a call by several hundred milliseconds). A turn
+			// that comes first waits for it, as it would have waited for that first run anyway.
+			const model = stt;
+			busy = busy.then(() => model.transcribe(WARM_UP)).catch(() => undefined);
 			return { backend, bytes: encoder.length + decoder.length };
 		},
 
