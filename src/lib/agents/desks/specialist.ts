@@ -302,16 +302,21 @@ export class SpecialistDesk {
 		return this.runSteps(owner, intentId, text, found);
 	}
 
-	/** The turn names an account other than the one the caller verified. */
-	#namesAnotherRecord(found: { type: string; value?: string }[]): boolean {
-		const verified = this.#c.record.verified;
-		if (!verified) return false;
+	/** The entity types of what identifies a caller in this flow (an account, a phone, an order). */
+	#identityTypes(): Set<string | undefined> {
 		const flow = this.#c.flow;
-		const types = new Set<string | undefined>(
+		return new Set(
 			(identityTool(flow)?.identify ?? []).map(
 				(i) => flow.slots.find((x) => x.id === i.slot)?.entity
 			)
 		);
+	}
+
+	/** The turn names an account other than the one the caller verified. */
+	#namesAnotherRecord(found: { type: string; value?: string }[]): boolean {
+		const verified = this.#c.record.verified;
+		if (!verified) return false;
+		const types = this.#identityTypes();
 		// The caller's own identifiers, said again, are not another record.
 		const norm = (v: string) => v.toUpperCase().replace(/[^A-Z0-9]/g, '');
 		const own = new Set([verified.accountId, verified.phone ?? ''].filter(Boolean).map(norm));
@@ -326,9 +331,7 @@ export class SpecialistDesk {
 		const flow = this.#c.flow;
 		const entities = new Set<string | undefined>();
 		for (const step of steps) {
-			if ('verify' in step)
-				for (const i of identityTool(flow)?.identify ?? [])
-					entities.add(flow.slots.find((x) => x.id === i.slot)?.entity);
+			if ('verify' in step) for (const t of this.#identityTypes()) entities.add(t);
 			if ('need' in step) entities.add(flow.slots.find((x) => x.id === step.need)?.entity);
 		}
 		return found.some((e) => entities.has(e.type));
@@ -336,11 +339,8 @@ export class SpecialistDesk {
 
 	/** The turn only says who the caller is: an account or phone (and perhaps a PIN), no request. */
 	#onlyIdentity(text: string, found: { type: string }[]): boolean {
-		const flow = this.#c.flow;
-		const types = (identityTool(flow)?.identify ?? []).map(
-			(i) => flow.slots.find((x) => x.id === i.slot)?.entity
-		);
-		if (found.length === 0 || !found.every((e) => types.includes(e.type as never))) return false;
+		const types = this.#identityTypes();
+		if (found.length === 0 || !found.every((e) => types.has(e.type))) return false;
 		const rest = text
 			.toLowerCase()
 			.replace(/\[[^\]]*\]/g, ' ')
