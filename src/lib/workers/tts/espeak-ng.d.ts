@@ -7,7 +7,9 @@ declare module 'espeak-ng' {
 		};
 	};
 	export type EspeakOptions = {
-		arguments: string[];
+		arguments?: string[];
+		/** Do not run the command line once the module is ready (it is run later, by hand). */
+		noInitialRun?: boolean;
 		print?: (s: string) => void;
 		printErr?: (s: string) => void;
 		instantiateWasm?: (

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resample } from '$lib/audio/wav';
+import { parseWav, resample } from '$lib/audio/wav';
 import { demoFlow } from '$lib/agents/demo';
 import { Moonshine } from '../stt/moonshine';
 import { EspeakSynth } from './espeak';
@@ -80,5 +80,33 @@ describe('espeak-ng offline voice (real synthesizer)', () => {
 		const a = await synth.synthesize('--version', { voice: 'en-us' });
 		expect(a.samples.length).toBeGreaterThan(1000);
 		expect((await synth.synthesize('  ', { voice: 'en-us' })).samples.length).toBe(0);
+	});
+
+	it('says each sentence as the command line run afresh does, one after another', async () => {
+		// The plain voice has no breath noise, so the same words give the same samples.
+		const fresh = async (text: string) => {
+			const m = await ESpeakNg({ arguments: ['-v', 'en-us', '-w', '/out.wav', text], print() {} });
+			return m.FS.readFile('/out.wav');
+		};
+		const sentences = ['Thanks for calling.', 'Your balance is $94.00.', 'Goodbye!', 'Sure.'];
+		const said = [];
+		// Back to back, and two at once: a spare instance is never used twice.
+		for (const s of sentences.slice(0, 2)) said.push(await synth.synthesize(s, { voice: 'en-us' }));
+		said.push(
+			...(await Promise.all(sentences.slice(2).map((s) => synth.synthesize(s, { voice: 'en-us' }))))
+		);
+		for (const [i, s] of sentences.entries()) {
+			const expected = parseWav(await fresh(s));
+			expect(said[i]!.samples).toEqual(expected.samples);
+		}
+	}, 60_000);
+
+	it('explains a voice it does not have, and speaks the next sentence', async () => {
+		await expect(synth.synthesize('Hello.', { voice: 'zz-nope' })).rejects.toThrow(
+			/espeak-ng wrote no audio: .*voice does not exist\.$/
+		);
+		expect((await synth.synthesize('Hello.', { voice: 'en-us' })).samples.length).toBeGreaterThan(
+			1000
+		);
 	});
 });
