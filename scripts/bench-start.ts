@@ -3,8 +3,8 @@
 // page costs to look at, how long Call takes to say something and to understand speech on a first
 // and on a returning visit, and how fast an answer follows the end of the caller's sentence. Sound
 // is detected by hooking Web Audio and media playback, not by reading the app's markup.
-import { execSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { ensureBuild } from './app-build';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fakeMicArgs } from '../e2e/chromium';
 import { encodeWav, parseWav } from '../src/lib/audio/wav';
 import { percentile } from '../src/lib/agents/metrics';
+import type { TurnTiming } from '../src/lib/voice/voice-agent.svelte';
 import { writeConversation } from '../src/lib/testing/speech';
 import { Chromium, Page, TimeoutError, sleep, type TargetSetup } from './bench-start-cdp';
 import {
@@ -320,10 +321,7 @@ async function offlineVisit(browser: Chromium): Promise<OfflineVisit> {
 
 // ---------------------------------------------------------------------------------------------
 
-if (!existsSync('build/index.html')) {
-	say('bench:start: no build/index.html, running "npx vite build" first');
-	execSync('npx vite build', { stdio: 'ignore' });
-}
+ensureBuild((line) => say(`bench:start: ${line}`));
 const work = mkdtempSync(join(tmpdir(), 'baton-bench-start-'));
 cleanups.push(async () => rmSync(work, { recursive: true, force: true }));
 const silence = join(work, 'silence.wav');
@@ -480,6 +478,10 @@ const turns = await measure(
 			'the caller WAV to play through'
 		);
 		const p = await probe(page);
+		// The app's own split of each answered turn (end of turn, conversation, voice).
+		const stages = (await page.evaluate(
+			`performance.getEntriesByName('baton:turn').map((m) => m.detail)`
+		)) as TurnTiming[];
 		// What the app heard and said, to read beside a turn that got no answer.
 		const transcript = (await page.evaluate(
 			`[...document.querySelectorAll('[data-testid=transcript] li')].map((li) => li.innerText.replace(/\\s+/g, ' '))`
@@ -497,6 +499,7 @@ const turns = await measure(
 			latencies: replyLatencies(speech, replies),
 			overlaps,
 			transcript,
+			stages,
 			sttReadyAt: p.stt['ready'] ?? Infinity
 		};
 	},
@@ -528,6 +531,9 @@ if (turns.latencies.some((l) => l.ms === null)) {
 say(
 	`  voice turns: per turn (ms)                      ${turns.latencies.map((l) => (l.ms === null ? 'no answer' : Math.round(l.ms))).join(', ')}`
 );
+say(
+	`  voice turns: the app's split (ms)                ${turns.stages.map((t) => `${t.endOfTurnMs}+${t.callMs}+${t.voiceMs}${t.by === 'complete' ? '' : ` (${t.by})`}`).join(', ')}   (end of turn and transcription + conversation + voice, ended on the words unless marked)`
+);
 figures.turns = {
 	n: answered.length,
 	heard: turns.speech.length,
@@ -535,6 +541,7 @@ figures.turns = {
 	medianMs: Math.round(percentile(answered, 0.5)),
 	p95Ms: Math.round(percentile(answered, 0.95)),
 	samplesMs: answered.map(Math.round),
+	stages: turns.stages,
 	talkedOver: turns.overlaps
 };
 

@@ -5,10 +5,10 @@
 // voice) and barge-in, as the app itself measures them.
 import { chromium } from '@playwright/test';
 import { build } from 'esbuild';
-import { execSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
+import { ensureBuild } from './app-build';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, fakeMicArgs } from '../e2e/chromium';
 import { percentile } from '../src/lib/agents/metrics';
 import type { TurnTiming } from '../src/lib/voice/voice-agent.svelte';
@@ -134,7 +134,7 @@ const CALLER = [
 	12
 ];
 const callSeconds = CALLER.reduce<number>((n, p) => n + (typeof p === 'number' ? p : 3.5), 0);
-if (!existsSync('build/index.html')) execSync('npx vite build', { stdio: 'ignore' });
+ensureBuild((line) => console.log(`  ${line}`));
 const dir = mkdtempSync(join(tmpdir(), 'baton-bench-'));
 const callerWav = join(dir, 'caller.wav');
 writeConversation(callerWav, CALLER, { sampleRate: 48000 });

@@ -326,6 +326,12 @@ export class VoiceAgent {
 							voiceMs: Math.round(now - words),
 							by: this.#turnBy
 						};
+						// On the page's performance timeline too, where profilers and benchmarks read it.
+						performance.measure('baton:turn', {
+							start: this.#turnEndedAt,
+							end: now,
+							detail: turn
+						});
 						this.timings = {
 							...this.timings,
 							firstAudioMs: [...this.timings.firstAudioMs, ms],
