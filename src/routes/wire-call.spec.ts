@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { Persona } from '$lib/agents/flow';
 import { demoCall } from '$lib/testing/calls';
 import type { CallbackDetails } from '$lib/agents/human-link';
-import { wireCall, wireNoHumanLink, type CallView, type CallVoice } from './wire-call';
+import type { CallerLinkEvent } from '$lib/rtc/transfer/caller-link';
+import type { Link } from '$lib/rtc/transfer/link';
+import {
+	wireCall,
+	wireHumanLink,
+	wireNoHumanLink,
+	type CallTransfer,
+	type CallView,
+	type CallVoice
+} from './wire-call';
 
 /** A page view and a voice that write down what reached them. */
 function fakes() {
@@ -123,5 +132,76 @@ describe('wireNoHumanLink', () => {
 		expect(kept).toEqual([call.human.callback()]);
 		expect(kept[0]!.phone).toBe('415-555-0134');
 		expect(f.seen.at(-1)).toBe('ended callback');
+	});
+});
+
+describe('wireHumanLink', () => {
+	/** A transfer that writes down what the call asked of it, with a channel once a person has it. */
+	function transfer() {
+		const did: string[] = [];
+		const sent: { type: string; payload: unknown }[] = [];
+		const listeners = new Set<(e: CallerLinkEvent) => void>();
+		let connected = false;
+		const channel = {
+			send: (type: string, payload: unknown) => void sent.push({ type, payload })
+		} as unknown as Link;
+		const link: CallTransfer = {
+			offer: async (pkg) => void did.push(`offer ${pkg.to.kind}`),
+			get withPerson() {
+				return connected ? channel : null;
+			},
+			requestCallback: async () => void did.push('callback'),
+			callState: (s) => void did.push(`state ${s}`),
+			on(l) {
+				listeners.add(l);
+				return () => listeners.delete(l);
+			}
+		};
+		return {
+			link,
+			did,
+			sent,
+			connect: () => (connected = true),
+			emit: (e: CallerLinkEvent) => listeners.forEach((l) => l(e))
+		};
+	}
+
+	it('offers a human handoff, then sends each transcript line live once a person has the call', async () => {
+		const call = demoCall('available');
+		const f = fakes();
+		const t = transfer();
+		const off = wireHumanLink(call, t.link, f.view);
+		await call.start();
+		// Nobody has the call yet: the greeting goes to no one.
+		expect(t.sent).toEqual([]);
+		await call.hear('let me talk to a person please');
+		expect(t.did).toContain('offer human');
+		t.connect();
+		await call.hear('are you there?');
+		const lines = t.sent.map((m) => (m.payload as { role: string; text: string }).text);
+		expect(t.sent.every((m) => m.type === 'transcript')).toBe(true);
+		expect(lines).toContain('are you there?');
+		// Undone, nothing more goes over the channel.
+		off();
+		const before = t.sent.length;
+		await call.hear('hello?');
+		expect(t.sent).toHaveLength(before);
+	});
+
+	it('passes the link’s news to the page', () => {
+		const call = demoCall('available');
+		const statuses: unknown[] = [];
+		const codes: string[] = [];
+		const f = fakes();
+		const t = transfer();
+		wireHumanLink(call, t.link, {
+			...f.view,
+			linkStatus: (s) => void statuses.push(s),
+			safetyCode: (c) => void codes.push(c)
+		});
+		t.emit({ type: 'status', status: { type: 'looking' } });
+		t.emit({ type: 'safety_code', code: '123456' });
+		expect(statuses).toEqual([{ type: 'looking' }]);
+		expect(codes).toEqual(['123456']);
 	});
 });

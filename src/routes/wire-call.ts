@@ -6,6 +6,12 @@ import type { Session } from '$lib/agents/session';
 import type { CallbackDetails } from '$lib/agents/human-link';
 import type { CallerLink, CallerLinkStatus } from '$lib/rtc/transfer/caller-link';
 
+/** The part of the human link a call drives (`CallerLink`): the transfer and its channel. */
+export type CallTransfer = Pick<
+	CallerLink,
+	'offer' | 'withPerson' | 'requestCallback' | 'callState' | 'on'
+>;
+
 // Every connection between the parts of a call on the caller's page, in one place: the session
 // (the conversation), the voice (microphone in, speech out), the human link (a person, over
 // WebRTC) and the page's view of the call. Each function returns what undoes it. Read top to
@@ -126,10 +132,11 @@ async function listen(
 }
 
 /** The session and a human link, both ways, and the link's news to the page. */
-export function wireHumanLink(session: Session, link: CallerLink, view: CallView): () => void {
+export function wireHumanLink(session: Session, link: CallTransfer, view: CallView): () => void {
 	const offSession = session.on((e) => {
 		if (e.type === 'handoff' && e.package.to.kind === 'human') void link.offer(e.package);
-		if (e.type === 'transcript') link.relay(e.entry);
+		// Each line of the transcript goes to the person live, straight onto the data channel.
+		if (e.type === 'transcript') link.withPerson?.send('transcript', e.entry);
 		if (e.type === 'ended' && e.outcome === 'callback') void link.requestCallback();
 		if (e.type === 'state') link.callState(e.state);
 	});

@@ -1,4 +1,4 @@
-import type { ContextPackage, TranscriptEntry } from '../../agents/handoff/context-package';
+import type { ContextPackage } from '../../agents/handoff/context-package';
 import type { CallState } from '../../agents/events';
 import type { HumanLink } from '../../agents/human-link';
 import { uuid } from '../../agents/ids';
@@ -99,9 +99,12 @@ export class CallerLink {
 		return () => this.#listeners.delete(listener);
 	}
 
-	/** A line of the call's transcript, passed on live while a person has the call. */
-	relay(entry: TranscriptEntry): void {
-		if (this.#connected) this.#link?.send('transcript', entry);
+	/**
+	 * The data channel to the person who has the call, or null while no one has it: what the call
+	 * says goes over it live (the page's wiring sends each transcript line).
+	 */
+	get withPerson(): Link | null {
+		return this.#connected ? this.#link : null;
 	}
 
 	get availableOperators(): Presence[] {
