@@ -57,6 +57,8 @@ export class Models {
 	engine = $state.raw<MLCEngineInterface | null>(null);
 	/** Sentences rendered at build time in the offline voice: the greeting needs no model. */
 	readonly phrases: PhraseBook;
+	/** Resolves when background work may run without slowing the call (set by the voice). */
+	whenQuiet: () => Promise<void> = async () => {};
 
 	readonly #config: VoiceConfig;
 	/** The personas whose voices a call may need (the page's flow can change before the call). */
@@ -173,8 +175,9 @@ export class Models {
 			return { backend: r.backend, bytes: r.bytes + (wasmBinary?.length ?? 0) };
 		}).then(() => {
 			// With the large downloads done, the narrations follow, one by one, so a handoff's
-			// first words play without a round trip.
-			void this.phrases.warm();
+			// first words play without a round trip. Not when the app's service worker serves the
+			// page: it keeps every clip already, and reading them all again would only take time.
+			if (!navigator.serviceWorker?.controller) void this.phrases.warm(() => this.whenQuiet());
 			return this.#afterCore();
 		});
 	}

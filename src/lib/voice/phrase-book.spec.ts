@@ -52,6 +52,32 @@ describe('phrase book', () => {
 		expect(asked).toEqual(['manifest.json', `${key}.wav`, 'x.wav']);
 	});
 
+	it('fetches no clip while the call is busy, and each once it is quiet again', async () => {
+		const { fetchFn, asked } = server({}, { v: 1, phrases: { a: 'a.wav', b: 'b.wav' } });
+		const gate = () => {
+			let resolve = () => {};
+			const promise = new Promise<void>((r) => (resolve = r));
+			return { promise, resolve };
+		};
+		let open = gate();
+		const gates: number[] = [];
+		const warming = new PhraseBook(BASE, fetchFn).warm(() => {
+			gates.push(asked.length);
+			return open.promise;
+		});
+		await new Promise((r) => setTimeout(r, 10));
+		expect(asked).toEqual(['manifest.json']);
+		open.resolve();
+		open = gate();
+		await new Promise((r) => setTimeout(r, 10));
+		// One clip went while quiet; the next waits for the next quiet moment.
+		expect(asked).toEqual(['manifest.json', 'a.wav']);
+		open.resolve();
+		await warming;
+		expect(asked).toEqual(['manifest.json', 'a.wav', 'b.wav']);
+		expect(gates).toEqual([1, 2]);
+	});
+
 	it('treats a missing manifest, a broken clip or no network as "synthesize it"', async () => {
 		const key = await phraseKey('en-us', 'Hello there.');
 		expect(await new PhraseBook(BASE, server({}, null).fetchFn).get('en-us', 'Hello there.')).toBe(

@@ -60,11 +60,14 @@ export class PhraseBook {
 
 	/**
 	 * Fetches every clip into the HTTP cache (they are served immutable), without decoding them, so
-	 * a narration later plays without a round trip. Meant for when the call's models are in.
+	 * a narration later plays without a round trip. Meant for when the call's models are in. One
+	 * clip at a time, each once `quiet` resolves: on a device with two cores a burst of fetches
+	 * while the caller's turn is being taken in slows that turn's answer.
 	 */
-	async warm(): Promise<void> {
+	async warm(quiet: () => Promise<void> = async () => {}): Promise<void> {
 		const m = await this.manifest();
 		for (const file of Object.values(m?.phrases ?? {})) {
+			await quiet();
 			try {
 				await (await this.#fetch(new URL(file, this.#base))).arrayBuffer();
 			} catch {

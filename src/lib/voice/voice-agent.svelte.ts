@@ -70,7 +70,20 @@ export class VoiceAgent {
 
 	constructor(models: Models) {
 		this.models = models;
+		this.models.whenQuiet = () => this.#quiet();
 		warmAudioService();
+	}
+
+	/**
+	 * Resolves once the caller is not speaking and their last turn has been answered (or given
+	 * three seconds): the moments background work can take without delaying an answer.
+	 */
+	async #quiet(): Promise<void> {
+		const busy = () =>
+			this.mic === 'hearing' ||
+			this.mic === 'transcribing' ||
+			(this.#turnEndedAt > 0 && performance.now() - this.#turnEndedAt < 3000);
+		while (busy()) await new Promise((r) => setTimeout(r, 200));
 	}
 
 	/** Opens the microphone and starts turning speech into caller turns. */
