@@ -30,14 +30,14 @@ describe('SpeechSegmenter', () => {
 		const pauses = events.filter((e) => e.type === 'pause');
 		expect(pauses).toHaveLength(1);
 		const pause = pauses[0] as Extract<SegmentEvent, { type: 'pause' }> & { at: number };
-		// 200 ms is 6.25 frames: the 6th silent frame (192 ms), as the end rounds to the nearest frame.
-		expect(pause.at).toBe(10 + 5);
-		expect(pause.silenceMs).toBe(192);
+		// 120 ms is 3.75 frames: the 4th silent frame (128 ms), as the end rounds to the nearest frame.
+		expect(pause.at).toBe(10 + 3);
+		expect(pause.silenceMs).toBe(128);
 		expect(pause.turn).toBe(1);
-		expect(kept(pause.audio)).toEqual([...Array(16).keys()]); // every frame up to the pause
+		expect(kept(pause.audio)).toEqual([...Array(14).keys()]); // every frame up to the pause
 		// The pause's audio is its own: the turn's end does not change it.
 		expect(events.at(-1)).toMatchObject({ type: 'speech_end', turn: 1 });
-		expect(pause.audio.length).toBe(16 * 512);
+		expect(pause.audio.length).toBe(14 * 512);
 	});
 
 	it('keeps one turn when speech resumes after a pause, and ends it after the full silence', () => {
@@ -127,6 +127,6 @@ describe('SpeechSegmenter', () => {
 		expect(() => new SpeechSegmenter({ pauseMs: 10 })).toThrow(/one frame/);
 		expect(() => new SpeechSegmenter({ preSpeechPadMs: -1 })).toThrow(/negative/);
 		expect(() => new SpeechSegmenter({ endSilenceMs: 5000 })).toThrow(/unresponsive/);
-		expect(new SpeechSegmenter().options).toMatchObject({ pauseMs: 200, endSilenceMs: 400 });
+		expect(new SpeechSegmenter().options).toMatchObject({ pauseMs: 120, endSilenceMs: 400 });
 	});
 });

@@ -61,9 +61,11 @@ export const defaultSegmenterOptions: SegmenterOptions = {
 	...defaultTurnOptions,
 	preSpeechPadMs: 300,
 	maxTurnMs: 30_000,
-	// Long enough to skip the gaps between words (mostly under 150 ms), short enough that a
-	// transcript of the turn is usually ready before the 400 ms that would end it anyway.
-	pauseMs: 200
+	// The transcription of the turn so far starts here, so that it is usually known by the time a
+	// finished sentence may end the turn (the turn taker's `completeSilenceMs`). Some gaps between
+	// words are this long: the guess is then dropped as the caller goes on, and costs a moment of
+	// the speech-to-text worker.
+	pauseMs: 120
 };
 
 export function validateSegmenterOptions(o: SegmenterOptions): SegmenterOptions {

@@ -94,12 +94,28 @@ describe('TurnTaker', () => {
 			speculative: true
 		});
 		expect(t.endedAt).toBe(60 * 32);
-		// 192 ms to the pause, 160 ms to transcribe it: the turn is over at 352 ms, where the fixed
+		// 128 ms to the pause, 160 ms to transcribe it: the turn is over at 288 ms, where the fixed
 		// 400 ms silence and a transcription after it would have taken 544 ms.
-		expect(t.at - t.endedAt).toBe(192 + 160);
+		expect(t.at - t.endedAt).toBe(128 + 160);
 		expect(c.calls).toHaveLength(1);
 		expect(c.segmenter.turn).toBeNull();
 		expect(c.events.map((e) => e.type)).toEqual(['speech_start']);
+	});
+
+	it('waits out a short silence after finished words known early, and keeps a caller who goes on', async () => {
+		// A quick transcript: the words are finished at 128 + 32 ms, but the turn ends at 200 ms.
+		const quick = call({ answers: ['Check my balance.'], sttMs: 30 });
+		await quick.frames([...speech(30), ...silence(10)]);
+		expect(quick.turns[0]).toMatchObject({ by: 'complete', speculative: true });
+		expect(quick.turns[0]!.at - quick.turns[0]!.endedAt).toBe(192);
+		// The same words, and the caller goes on after 160 ms: one turn, not cut at "balance".
+		const goesOn = call({
+			answers: ['Check my balance.', 'Check my balance. And my last bill.'],
+			sttMs: 30
+		});
+		await goesOn.frames([...speech(30), ...silence(5), ...speech(20), ...silence(12)]);
+		expect(goesOn.turns.map((t) => t.text)).toEqual(['Check my balance. And my last bill.']);
+		expect(goesOn.turns[0]).toMatchObject({ turn: 1, by: 'complete' });
 	});
 
 	it('does not end the turn of a caller who pauses after "and um", and keeps it one turn', async () => {
@@ -120,7 +136,7 @@ describe('TurnTaker', () => {
 			by: 'complete'
 		});
 		// The second guess heard all of it, from the first word.
-		expect(c.calls[1]!.audio.length).toBe((50 + 18 + 30 + 6) * 512);
+		expect(c.calls[1]!.audio.length).toBe((50 + 18 + 30 + 4) * 512);
 		expect(c.events.map((e) => e.type)).toEqual(['speech_start']);
 	});
 
@@ -182,7 +198,7 @@ describe('TurnTaker', () => {
 		const slow = call({ answers: ['Check my balance.'], sttMs: 400 });
 		await slow.frames([...speech(30), ...silence(30)]);
 		expect(slow.turns[0]).toMatchObject({ by: 'complete', speculative: true });
-		expect(slow.turns[0]!.at - slow.turns[0]!.endedAt).toBe(192 + 416);
+		expect(slow.turns[0]!.at - slow.turns[0]!.endedAt).toBe(128 + 416);
 		// Slower than that: the turn ends on the longer silence and waits for the same transcript.
 		const slower = call({ answers: ['Check my balance.'], sttMs: 900 });
 		await slower.frames([...speech(30), ...silence(40)]);
@@ -254,7 +270,7 @@ describe('TurnTaker', () => {
 		await new Promise((r) => setTimeout(r, 100));
 		await taker.settled;
 		expect(most).toBe(1);
-		expect(heard).toEqual([30, 6 + 7 + 4 + 6]);
+		expect(heard).toEqual([30, 6 + 7 + 4 + 4]);
 		expect(turns).toEqual(['1 first turn', '2 Second turn.']);
 	});
 
@@ -272,5 +288,15 @@ describe('TurnTaker', () => {
 		expect(make(700).options.hesitationSilenceMs).toBe(700);
 		// A number's wait may not exceed a hesitation's.
 		expect(() => make(500)).toThrow(/numberSilenceMs/);
+		// Finished words end the turn no sooner than the pause that transcribes them.
+		const complete = (completeSilenceMs: number) =>
+			new TurnTaker({
+				segmenter,
+				transcribe: async () => '',
+				onTurn: () => {},
+				options: { completeSilenceMs }
+			});
+		expect(() => complete(60)).toThrow(/completeSilenceMs/);
+		expect(() => complete(500)).toThrow(/completeSilenceMs/);
 	});
 });

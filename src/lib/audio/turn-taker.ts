@@ -20,6 +20,11 @@ export type TurnTakerOptions = {
 	hesitationSilenceMs: number;
 	/** Silence that ends a turn ending in digits read out one group at a time. */
 	numberSilenceMs: number;
+	/**
+	 * Silence that ends a turn whose words read as finished, once they are known. Pauses inside a
+	 * sentence are mostly shorter; the turn's transcription started at the segmenter's pause.
+	 */
+	completeSilenceMs: number;
 };
 
 /** Speech this long that transcribes to nothing was said, not noise. */
@@ -31,12 +36,14 @@ export const defaultTurnTakerOptions: TurnTakerOptions = {
 	hesitationSilenceMs: 700,
 	// Between the groups of a number people pause briefly, and most turns that end in digits are
 	// finished (a PIN, a zip code): a little over the usual silence, so the answer is not slowed.
-	numberSilenceMs: 550
+	numberSilenceMs: 550,
+	completeSilenceMs: 200
 };
 
 export function validateTurnTakerOptions(
 	o: TurnTakerOptions,
-	endSilenceMs: number
+	endSilenceMs: number,
+	pauseMs = 0
 ): TurnTakerOptions {
 	if (!(o.hesitationSilenceMs >= endSilenceMs))
 		throw new RangeError('hesitationSilenceMs must be at least the end-of-turn silence.');
@@ -45,6 +52,10 @@ export function validateTurnTakerOptions(
 	if (!(o.numberSilenceMs >= endSilenceMs && o.numberSilenceMs <= o.hesitationSilenceMs))
 		throw new RangeError(
 			'numberSilenceMs must lie between the end-of-turn silence and hesitationSilenceMs.'
+		);
+	if (!(o.completeSilenceMs >= pauseMs && o.completeSilenceMs <= endSilenceMs))
+		throw new RangeError(
+			'completeSilenceMs must lie between the pause that starts a transcription and the end-of-turn silence.'
 		);
 	return o;
 }
@@ -87,6 +98,8 @@ export class TurnTaker {
 	readonly #onTurn: (turn: FinalTurn) => void;
 	readonly #now: () => number;
 	#guess: Guess | null = null;
+	/** The turn whose words read as finished, waiting out the short silence that ends it. */
+	#complete = 0;
 	/** Turns reach `onTurn` in the order spoken, whichever transcript finishes first. */
 	#order: Promise<void> = Promise.resolve();
 	/**
@@ -105,7 +118,8 @@ export class TurnTaker {
 		this.#segmenter = init.segmenter;
 		this.options = validateTurnTakerOptions(
 			{ ...defaultTurnTakerOptions, ...init.options },
-			init.segmenter.options.endSilenceMs
+			init.segmenter.options.endSilenceMs,
+			init.segmenter.options.pauseMs
 		);
 		this.#transcribe = init.transcribe;
 		this.#onTurn = init.onTurn;
@@ -124,9 +138,17 @@ export class TurnTaker {
 			if (e.type === 'speech_start')
 				out.push({ type: 'speech_start', turn: e.turn, lagMs: e.lagMs });
 			else if (e.type === 'pause') this.#pause(e.turn, e.audio);
-			else if (e.type === 'speech_resume') this.#drop();
-			else {
-				const ended = this.#ended(e, e.type === 'speech_end' && e.startMs < 0 ? 'cut' : 'silence');
+			else if (e.type === 'speech_resume') {
+				this.#complete = 0;
+				this.#drop();
+			} else {
+				const by =
+					e.type === 'speech_end' && e.startMs < 0
+						? 'cut'
+						: this.#complete === e.turn
+							? 'complete'
+							: 'silence';
+				const ended = this.#ended(e, by);
 				if (ended) out.push(ended);
 			}
 		}
@@ -156,8 +178,9 @@ export class TurnTaker {
 			// No words to judge (speech-to-text failed): back to the usual silence, then the whole turn.
 			const judged: EndOfTurn =
 				text === null ? { complete: false, reason: 'empty', hesitating: false } : endOfTurn(text);
+			if (judged.complete) this.#complete = turn;
 			const end = judged.complete
-				? this.#segmenter.endTurn(turn)
+				? this.#segmenter.holdSilence(turn, this.options.completeSilenceMs)
 				: this.#segmenter.holdSilence(
 						turn,
 						!judged.complete && judged.reason === 'number'
