@@ -6,6 +6,7 @@ import { BargeIn } from '$lib/audio/barge-in';
 import { listen, openMicrophone, type MicListener } from '$lib/audio/mic';
 import { Playback, rms } from '$lib/audio/playback';
 import { SpeechSegmenter } from '$lib/audio/segmenter';
+import { audioServiceReady, warmAudioService } from './audio-service';
 import { TurnTaker, UNHEARD_MIN_MS, type FinalTurn } from '$lib/audio/turn-taker';
 import type { Speech } from '$lib/workers/tts/service';
 import { explain, type Models } from './models.svelte';
@@ -308,7 +309,7 @@ export class VoiceAgent {
 	 * `unlockAudio`.
 	 */
 	prepareAudio(): void {
-		void audioService.then(() => this.#output());
+		void audioServiceReady().then(() => this.#output());
 	}
 
 	#audible = Promise.withResolvers<void>();
@@ -388,20 +389,3 @@ export class VoiceAgent {
 
 /** 200 ms at 16 kHz. */
 const TRAILING_SILENCE = 3200;
-
-let audioService: Promise<unknown> = Promise.resolve();
-let warming = false;
-
-/**
- * Starts the browser's audio service without blocking the page. The first AudioContext a page
- * constructs starts it synchronously, holding the main thread for 0.3–0.8 s on a 2-core device:
- * when the caller pressed Call before the page had built its audio output, that came between the
- * click and the greeting. Listing the media devices starts the same service asynchronously (it asks
- * for no permission and sees no device labels); an AudioContext constructed afterwards takes
- * milliseconds.
- */
-function warmAudioService(): void {
-	if (warming || typeof navigator === 'undefined') return;
-	warming = true;
-	audioService = navigator.mediaDevices?.enumerateDevices?.().catch(() => {}) ?? audioService;
-}
