@@ -103,17 +103,17 @@ describe('TurnTaker', () => {
 	});
 
 	it('waits out a short silence after finished words known early, and keeps a caller who goes on', async () => {
-		// A quick transcript: the words are finished at 128 + 32 ms, but the turn ends at 200 ms.
+		// A quick transcript: the words are finished at 128 + 32 ms, but the turn ends at 300 ms.
 		const quick = call({ answers: ['Check my balance.'], sttMs: 30 });
-		await quick.frames([...speech(30), ...silence(10)]);
+		await quick.frames([...speech(30), ...silence(12)]);
 		expect(quick.turns[0]).toMatchObject({ by: 'complete', speculative: true });
-		expect(quick.turns[0]!.at - quick.turns[0]!.endedAt).toBe(192);
-		// The same words, and the caller goes on after 160 ms: one turn, not cut at "balance".
+		expect(quick.turns[0]!.at - quick.turns[0]!.endedAt).toBe(288);
+		// The same words, and the caller goes on after 256 ms (a comma): one turn, not cut there.
 		const goesOn = call({
 			answers: ['Check my balance.', 'Check my balance. And my last bill.'],
 			sttMs: 30
 		});
-		await goesOn.frames([...speech(30), ...silence(5), ...speech(20), ...silence(12)]);
+		await goesOn.frames([...speech(30), ...silence(8), ...speech(20), ...silence(12)]);
 		expect(goesOn.turns.map((t) => t.text)).toEqual(['Check my balance. And my last bill.']);
 		expect(goesOn.turns[0]).toMatchObject({ turn: 1, by: 'complete' });
 	});
@@ -237,7 +237,7 @@ describe('TurnTaker', () => {
 			},
 			onTurn: (t) => turns.push(`${t.turn} ${t.by} ${t.text}`)
 		});
-		for (const p of [...speech(20), ...silence(5), ...speech(8), ...silence(8)])
+		for (const p of [...speech(20), ...silence(5), ...speech(8), ...silence(10)])
 			taker.push(p, new Float32Array(512));
 		await new Promise((r) => setTimeout(r, 50));
 		await taker.settled;
@@ -266,7 +266,7 @@ describe('TurnTaker', () => {
 		// Turn 1 is cut and transcribed whole; turn 2 pauses (a guess that has to wait its go),
 		// speaks again (the waiting guess is dropped unheard), and pauses once more.
 		const frames = [...speech(30), ...silence(3), ...speech(6), ...silence(7), ...speech(4)];
-		for (const p of [...frames, ...silence(7)]) taker.push(p, new Float32Array(512));
+		for (const p of [...frames, ...silence(10)]) taker.push(p, new Float32Array(512));
 		await new Promise((r) => setTimeout(r, 100));
 		await taker.settled;
 		expect(most).toBe(1);
@@ -297,6 +297,7 @@ describe('TurnTaker', () => {
 				options: { completeSilenceMs }
 			});
 		expect(() => complete(60)).toThrow(/completeSilenceMs/);
+		expect(complete(250).options.completeSilenceMs).toBe(250);
 		expect(() => complete(500)).toThrow(/completeSilenceMs/);
 	});
 });

@@ -21,8 +21,10 @@ export type TurnTakerOptions = {
 	/** Silence that ends a turn ending in digits read out one group at a time. */
 	numberSilenceMs: number;
 	/**
-	 * Silence that ends a turn whose words read as finished, once they are known. Pauses inside a
-	 * sentence are mostly shorter; the turn's transcription started at the segmenter's pause.
+	 * Silence that ends a turn whose words read as finished, once they are known: longer than the
+	 * pause at a comma (about 200–250 ms), where "hold on, hold on" already reads as finished, and
+	 * shorter than the one between sentences. The turn's transcription started at the segmenter's
+	 * pause, so it is usually known by then; a fast speech-to-text does not end a turn sooner.
 	 */
 	completeSilenceMs: number;
 };
@@ -37,7 +39,7 @@ export const defaultTurnTakerOptions: TurnTakerOptions = {
 	// Between the groups of a number people pause briefly, and most turns that end in digits are
 	// finished (a PIN, a zip code): a little over the usual silence, so the answer is not slowed.
 	numberSilenceMs: 550,
-	completeSilenceMs: 200
+	completeSilenceMs: 300
 };
 
 export function validateTurnTakerOptions(
