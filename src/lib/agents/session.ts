@@ -20,12 +20,13 @@ import { hopTarget } from './routing/hop-policy';
 import { uuid } from './ids';
 import { rulesResponder, streamReply, type Responder } from './responder';
 import type { HandoffOptions, Reply } from './desks/call-controls';
-import { isVague, splitRequests } from './understanding/caller-words';
+import { isVague } from './understanding/caller-words';
 import type { LlmRouter } from './routing/llm-router';
 import { Router, type RouteDecision } from './routing/router';
+import { secondRequest } from './routing/second-request';
 import type { Awaiting } from './desks/skills';
 import { SpecialistDesk } from './desks/specialist';
-import { sentencesOf } from './desks/steps';
+import { lastReply, saidAbout } from './desks/said-before';
 import { DisclosureCheck } from './tools/disclosure';
 import { identityTool, ToolGuard } from './tools/tool-guard';
 import { ToolRuntime, type FetchLike, type KeptRecords } from './tools/runtime';
@@ -339,7 +340,9 @@ export class Session {
 						? this.#specialist.answerOf(owner, text, found)
 						: undefined;
 				if (answer) return this.#reply(owner, { say: answer, facts: [] });
-				const last = next.about ? this.#saidAbout(next.about) : this.#lastReply(owner);
+				const last = next.about
+					? saidAbout(this.record.transcript, next.about)
+					: lastReply(this.record.transcript, owner.id);
 				if (last) return this.#reply(owner, { say: `Sure. ${last}`, facts: [] });
 				break;
 			}
@@ -347,44 +350,10 @@ export class Session {
 		if (next.type === 'desk' && next.leaving)
 			return this.#answerThenClose(owner, text, route, found, continuing);
 		if (owner.kind === 'triage') {
-			if (!continuing) this.#later ??= this.#secondRequest(text, route);
+			if (!continuing) this.#later ??= secondRequest(text, route, this.#router, this.flow);
 			await this.#triage.turn(owner, text, route, found);
 		} else await this.#specialist.turn(owner, text, route, found, continuing);
 		return this.#takeUpLater();
-	}
-
-	/**
-	 * What the persona that has the call said in reply to the caller's turn before this one (or,
-	 * when it said nothing there, everything said then), for a caller who asks to hear it again.
-	 */
-	#lastReply(owner: Persona): string {
-		const t = this.record.transcript;
-		const callerTurns = t.flatMap((e, i) => (e.role === 'caller' ? [i] : []));
-		const from = callerTurns.at(-2);
-		if (from === undefined) return '';
-		const lines = t.slice(from + 1, callerTurns.at(-1)).filter((e) => e.role === 'agent');
-		const own = lines.filter((e) => e.personaId === owner.id);
-		return (own.length ? own : lines).map((e) => e.text).join(' ');
-	}
-
-	/**
-	 * The latest sentence an agent said about `about` ("ticket number": "Ticket TCK-0001 is
-	 * open…"), by the most of its words; empty when nothing said names it.
-	 */
-	#saidAbout(about: string): string {
-		const wanted = about.split(/\s+/).filter((w) => w.length > 2 && !ABOUT_FILLER.has(w));
-		let best = { hits: 0, sentence: '' };
-		for (const e of this.record.transcript) {
-			if (e.role !== 'agent') continue;
-			for (const sentence of sentencesOf(e.text)) {
-				// A question, or a persona's opening proof of context, is not what was said about it.
-				if (sentence.endsWith('?') || OPENING_PROOF.test(sentence)) continue;
-				const lower = sentence.toLowerCase();
-				const hits = wanted.filter((w) => new RegExp(`\\b${w}`).test(lower)).length;
-				if (hits > 0 && hits >= best.hits) best = { hits, sentence };
-			}
-		}
-		return best.sentence;
 	}
 
 	/**
@@ -487,31 +456,6 @@ export class Session {
 			options.callerLine,
 			options.request
 		);
-	}
-
-	/**
-	 * A second request in the caller's first words ("my balance, and also is there an outage in
-	 * 60614?") that belongs to another team than the first: kept, and taken there once the first
-	 * is done.
-	 */
-	#secondRequest(
-		text: string,
-		route: RouteDecision
-	): { route: RouteDecision; text: string } | null {
-		const parts = splitRequests(text);
-		if (parts.length < 2 || !route.personaId) return null;
-		const human = humanOf(this.flow)?.id;
-		for (const part of parts) {
-			const r = this.#router.route(part);
-			if (
-				r.personaId &&
-				r.personaId !== route.personaId &&
-				r.personaId !== human &&
-				r.confidence >= this.flow.thresholds.route
-			)
-				return { route: r, text: part };
-		}
-		return null;
 	}
 
 	/** The first request done, with nothing asked: the second one goes to its team. */
@@ -653,11 +597,3 @@ export class Session {
 		for (const l of this.#listeners) l(e);
 	}
 }
-
-/** The sentence a persona taking over proves what it knows with (handoff.ts `opening`). */
-const OPENING_PROOF = /\b(?:I can see|you're calling about|I understand you're calling)\b/i;
-
-/** Words of "what's the … again?" that name nothing said. */
-const ABOUT_FILLER = new Set(
-	'the and was were you that this one said would will be it is are can could should'.split(' ')
-);

@@ -1,0 +1,31 @@
+import { humanOf, type Flow } from '../flow';
+import { splitRequests } from '../understanding/caller-words';
+import type { RouteDecision, Router } from './router';
+
+/**
+ * A second request in the caller's first words ("my balance, and also is there an outage in
+ * 60614?") that belongs to another team than the first (`route`), with the words that ask it: the
+ * call keeps it and takes it there once the first is done. Null when there is none, or when it
+ * would go to a person (asking for one is handled as its own trigger).
+ */
+export function secondRequest(
+	text: string,
+	route: RouteDecision,
+	router: Pick<Router, 'route'>,
+	flow: Flow
+): { route: RouteDecision; text: string } | null {
+	const parts = splitRequests(text);
+	if (parts.length < 2 || !route.personaId) return null;
+	const human = humanOf(flow)?.id;
+	for (const part of parts) {
+		const r = router.route(part);
+		if (
+			r.personaId &&
+			r.personaId !== route.personaId &&
+			r.personaId !== human &&
+			r.confidence >= flow.thresholds.route
+		)
+			return { route: r, text: part };
+	}
+	return null;
+}
