@@ -5,6 +5,7 @@ import { WorkerClient, type Endpoint, type Progress } from '$lib/workers/protoco
 import type { sttHandlers } from '$lib/workers/stt/service';
 import type { ttsHandlers } from '$lib/workers/tts/service';
 import { fetchModel } from '$lib/workers/model-loader';
+import { resample } from '$lib/audio/wav';
 import { PhraseBook } from './phrase-book';
 import {
 	espeakLoadParams,
@@ -157,12 +158,18 @@ export class Models {
 			const gpu = await this.#detectGpu();
 			const device = gpu ? 'webgpu' : 'wasm';
 			// Without a GPU the model runs on the same runtime as the VAD: one download for both.
-			const wasmBinary = device === 'wasm' ? await this.ortRuntime() : null;
+			// The greeting's clip, once fetched, is real speech to warm recognition up on.
+			const [wasmBinary, said] = await Promise.all([
+				device === 'wasm' ? this.ortRuntime() : null,
+				this.phrases.played()
+			]);
+			const warmUp = said ? resample(said.samples, said.sampleRate, 16000) : null;
 			const r = await this.#stt!.call(
 				'load',
 				{
 					...sttLoadParams(this.#config, location.href, device),
-					...(wasmBinary ? { wasmBinary } : {})
+					...(wasmBinary ? { wasmBinary } : {}),
+					...(warmUp ? { warmUp } : {})
 				},
 				{
 					onProgress: (p) => {

@@ -45,6 +45,18 @@ describe('phrase book', () => {
 		expect(asked.filter((a) => a === 'manifest.json')).toHaveLength(1);
 	});
 
+	it('gives back a clip already played, for recognition to warm up on', async () => {
+		const key = await phraseKey('en-us+f3', 'Thanks for calling.');
+		const wav = encodeWav(new Float32Array([0, 0.5, -0.5, 0.25]), 22050);
+		const { fetchFn } = server({ [`${key}.wav`]: wav }, { v: 1, phrases: { [key]: `${key}.wav` } });
+		const book = new PhraseBook(BASE, fetchFn);
+		expect(await book.played()).toBeNull();
+		await book.get('en-us+f3', 'Not a clip.');
+		expect(await book.played()).toBeNull();
+		await book.get('en-us+f3', 'Thanks for calling.');
+		expect((await book.played())?.samples.length).toBe(4);
+	});
+
 	it('warms every clip into the HTTP cache, one after another, and survives a failed one', async () => {
 		const key = await phraseKey('en-us', 'Hello there.');
 		const { fetchFn, asked } = server({}, { v: 1, phrases: { [key]: `${key}.wav`, x: 'x.wav' } });

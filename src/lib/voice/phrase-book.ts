@@ -58,6 +58,15 @@ export class PhraseBook {
 		return clip;
 	}
 
+	/** A clip already fetched for this call (the greeting, once it has played), or null. */
+	async played(): Promise<Audio | null> {
+		for (const clip of this.#clips.values()) {
+			const audio = await clip;
+			if (audio) return audio;
+		}
+		return null;
+	}
+
 	/**
 	 * Fetches every clip into the HTTP cache (they are served immutable), without decoding them, so
 	 * a narration later plays without a round trip. Meant for when the call's models are in. One

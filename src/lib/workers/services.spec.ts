@@ -143,6 +143,15 @@ describe('STT worker methods (Moonshine tiny, real weights)', () => {
 		expect(text.toLowerCase()).toContain('internet');
 	}, 60_000);
 
+	it('warms up on speech it is given, and the first turn after it is heard', async () => {
+		const stt = connect(sttHandlers({ ort: async () => ort, fetchBytes: fileBytes }));
+		await stt.call('load', { ...load, warmUp: speechSamples('Thanks for calling Northwind.') });
+		const { text } = await stt.call('transcribe', {
+			samples: speechSamples('My internet is not working.')
+		});
+		expect(text.toLowerCase()).toContain('internet');
+	}, 60_000);
+
 	it('runs one transcription at a time, so a cancelled guess never breaks the next one', async () => {
 		// Regression: a guess abandoned at a pause kept the model busy while the next turn was sent,
 		// and ONNX Runtime cannot run one session twice at once. A stand-in runtime counts overlaps.

@@ -17,6 +17,12 @@ export type SttLoadParams = {
 	/** The plain WASM runtime's bytes, when the page already has them (the VAD runs on the same
 	 * build), so the runtime crosses the network once. Unused on WebGPU, which needs its own. */
 	wasmBinary?: Uint8Array;
+	/**
+	 * Speech at 16 kHz for the first pass after loading (a pre-rendered greeting): the decoder runs
+	 * for as many steps as a caller's turn needs, so none of its first, slower steps falls on that
+	 * turn. Without it, a second of faint tone warms the encoder and a few decoder steps.
+	 */
+	warmUp?: Float32Array;
 };
 
 export type SttDeps = {
@@ -77,12 +83,14 @@ export function sttHandlers(deps: SttDeps) {
 				backend = 'wasm';
 				stt = await open(backend);
 			}
-			// One pass over a second of faint sound, queued now, after the model is called ready: ONNX
-			// Runtime plans and allocates on a session's first runs, which would otherwise fall on the
-			// caller's first turn (the slowest turn of a call by several hundred milliseconds). A turn
-			// that comes first waits for it, as it would have waited for that first run anyway.
+			// One pass over speech (or a second of faint sound), queued now, after the model is called
+			// ready: ONNX Runtime plans and allocates on a session's first runs, and the engine compiles
+			// the hot code fully only once it has run, all of which would otherwise fall on the caller's
+			// first turn (the slowest turn of a call by several hundred milliseconds). A turn that
+			// comes first waits for it, as it would have waited for that first run anyway.
 			const model = stt;
-			busy = busy.then(() => model.transcribe(WARM_UP)).catch(() => undefined);
+			const warmUp = p.warmUp?.length ? p.warmUp.subarray(0, 16000 * 4) : WARM_UP;
+			busy = busy.then(() => model.transcribe(warmUp)).catch(() => undefined);
 			return { backend, bytes: encoder.length + decoder.length };
 		},
 
