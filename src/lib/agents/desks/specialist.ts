@@ -419,8 +419,15 @@ export class SpecialistDesk {
 	 */
 	#unrepeated(say: string, quietIfOld = false): { say: string; old: boolean } {
 		const said = this.#saidSentences();
+		// A statement that opens with a whole sentence said before ("The second $65 charge is a
+		// duplicate" + " of the same plan charge…") was said too: the caller hears it as a repeat.
+		const openings = [...said]
+			.filter((s) => !s.endsWith('?') && s.split(' ').length >= 5)
+			.map((s) => s.replace(/[.!]$/, ''));
+		const saidBefore = (p: string) =>
+			said.has(key(p)) || openings.some((o) => key(p).startsWith(`${o} `));
 		const parts = sentencesOf(say);
-		const fresh = parts.filter((p) => p.endsWith('?') || !said.has(key(p)));
+		const fresh = parts.filter((p) => p.endsWith('?') || !saidBefore(p));
 		const news = fresh.filter((p) => !ANYTHING_ELSE.test(p));
 		if (news.length > 0 && fresh.length < parts.length) return { say: fresh.join(' '), old: false };
 		if (news.length === 0 && quietIfOld && !fresh.some((p) => p.endsWith('?')))
