@@ -23,7 +23,7 @@ import type { HandoffOptions, Reply } from './desks/call-controls';
 import { isVague } from './understanding/caller-words';
 import type { LlmRouter } from './routing/llm-router';
 import { Router, type RouteDecision } from './routing/router';
-import { secondRequest } from './routing/second-request';
+import { requestAfterAnswer, secondRequest } from './routing/second-request';
 import type { Awaiting } from './desks/skills';
 import { SpecialistDesk } from './desks/specialist';
 import { lastReply, saidAbout } from './desks/said-before';
@@ -352,7 +352,10 @@ export class Session {
 		if (owner.kind === 'triage') {
 			if (!continuing) this.#later ??= secondRequest(text, route, this.#router, this.flow);
 			await this.#triage.turn(owner, text, route, found);
-		} else await this.#specialist.turn(owner, text, route, found, continuing);
+		} else {
+			if (continuing) this.#later ??= requestAfterAnswer(text, owner.id, this.#router, this.flow);
+			await this.#specialist.turn(owner, text, route, found, continuing);
+		}
 		return this.#takeUpLater();
 	}
 

@@ -112,9 +112,16 @@ export function teamOf(p: Persona): string {
 export function opening(to: Persona, pkg: ContextPackage, knownPhrase?: string): string {
 	const spokeBefore = pkg.transcript.some((t) => t.role === 'agent' && t.personaId === to.id);
 	const greeting = to.greeting && !spokeBefore ? `${to.greeting} ` : '';
-	// What an earlier opening in this call already said is not said again.
-	const heard = (phrase: string) =>
-		pkg.transcript.some((t) => t.role === 'agent' && t.text.includes(phrase));
+	// What the call already said is not said again: the phrase itself, or (for a long one, told a
+	// little differently before: "the second $65 charge…") its last six words.
+	const heard = (phrase: string) => {
+		const tail = phrase.split(/\s+/).slice(-6).join(' ');
+		return pkg.transcript.some(
+			(t) =>
+				t.role === 'agent' &&
+				(t.text.includes(phrase) || (words(phrase) >= 10 && t.text.includes(tail)))
+		);
+	};
 	const seen: string[] = [];
 	if (pkg.caller.verified && !heard("you're verified")) seen.push("you're verified");
 	const done = pkg.resolved.at(-1);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { demoFlow } from '../demo';
 import type { RouteDecision } from './router';
-import { secondRequest } from './second-request';
+import { requestAfterAnswer, secondRequest } from './second-request';
 
 // A router that routes by one word, so the test is about which part goes where, not the model.
 const decide = (personaId: string | null, confidence = 0.9): RouteDecision => ({
@@ -54,5 +54,17 @@ describe('secondRequest', () => {
 				flow
 			)?.route.personaId
 		).toBe('sales');
+	});
+});
+
+describe('requestAfterAnswer', () => {
+	it('keeps a request for another team joined onto an answer, not one for the same team', () => {
+		const after = (text: string, owner = 'billing') =>
+			requestAfterAnswer(text, owner, router, demoFlow)?.route.personaId ?? null;
+		expect(after("no, don't dispute it, but is there an outage in 60614?")).toBe('support');
+		expect(after('yes, and what is my balance now?')).toBeNull();
+		expect(after('yes, and what is my balance now?', 'support')).toBe('billing');
+		expect(after('no, but can I talk to a person please?')).toBeNull();
+		expect(after('no thanks')).toBeNull();
 	});
 });

@@ -1,5 +1,5 @@
 import { humanOf, type Flow } from '../flow';
-import { splitRequests } from '../understanding/caller-words';
+import { afterAnswer, splitRequests } from '../understanding/caller-words';
 import type { RouteDecision, Router } from './router';
 
 /**
@@ -28,4 +28,26 @@ export function secondRequest(
 			return { route: r, text: part };
 	}
 	return null;
+}
+
+/**
+ * A request for another team joined onto the answer to a specialist's question ("no, don't
+ * dispute it yet, but my phone keeps dropping calls too"): the answer is taken as usual, and the
+ * request kept for once it is done. Null when there is none, or it is for `ownerId` or a person.
+ */
+export function requestAfterAnswer(
+	text: string,
+	ownerId: string,
+	router: Pick<Router, 'route'>,
+	flow: Flow
+): { route: RouteDecision; text: string } | null {
+	const rest = afterAnswer(text);
+	if (!rest) return null;
+	const r = router.route(rest);
+	return r.personaId &&
+		r.personaId !== ownerId &&
+		r.personaId !== humanOf(flow)?.id &&
+		r.confidence >= flow.thresholds.route
+		? { route: r, text: rest }
+		: null;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
 	acknowledges,
+	afterAnswer,
 	askedAgainAbout,
 	asksAgain,
 	asksQuestion,
@@ -109,6 +110,21 @@ describe('asking again about one thing, and taking an answer in', () => {
 			expect(acknowledges(t), t).toBe(true);
 		for (const t of ['ok but why is it so high', 'right, can you cancel it', 'my phone is broken'])
 			expect(acknowledges(t), t).toBe(false);
+	});
+});
+
+describe('a request after a yes or a no', () => {
+	it('finds what is joined onto the answer, and nothing in an answer alone', () => {
+		expect(afterAnswer("no don't dispute it yet, but my phone keeps dropping calls too")).toBe(
+			'my phone keeps dropping calls too'
+		);
+		expect(afterAnswer('yes please, and also is there an outage in 60614?')).toBe(
+			'is there an outage in 60614?'
+		);
+		expect(afterAnswer('no thanks')).toBeUndefined();
+		expect(afterAnswer('yes please and thanks')).toBeUndefined();
+		// Not an answer first: a request of its own, for the usual routing.
+		expect(afterAnswer('my bill is wrong but my phone works')).toBeUndefined();
 	});
 });
 

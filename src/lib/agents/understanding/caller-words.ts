@@ -180,6 +180,20 @@ export function askedAgainAbout(text: string): string | undefined {
 }
 
 /**
+ * What follows a yes or a no joined on with "but" or "and": "no, don't dispute it yet, but my phone
+ * keeps dropping calls" → "my phone keeps dropping calls". Undefined when the turn is the answer
+ * alone, or what follows is under three words ("yes please and thanks").
+ */
+export function afterAnswer(text: string): string | undefined {
+	const m =
+		/^\s*(?:yes|yeah|yep|yup|sure|ok(?:ay)?|no|nope|nah|not yet|no thanks)\b[^.?!]*?[,;.]?\s+(?:but|and also|and|also)\s+(.+)$/i.exec(
+			text
+		);
+	const rest = m?.[1]?.trim();
+	return rest && rest.split(/\s+/).length >= 3 ? rest : undefined;
+}
+
+/**
  * The requests in one turn, split where a caller joins a second one on: "I need my balance and also
  * is there an outage in 60614" → ["I need my balance", "is there an outage in 60614"]. One request
  * comes back whole; a part of fewer than three words is not a request of its own.
