@@ -39,11 +39,12 @@ test('billing answers with a tool result, then sales opens with the billing cont
 	await say(page, 'Actually, I want to upgrade to the Unlimited plan');
 	await expect(page.getByTestId('owner')).toContainText('sales');
 	const opening = lastAgentTurn(page, 'sales');
-	// One short sentence proves the context travelled: what billing found, and what she wants.
+	// One short sentence proves the context travelled (who she is, verified, what she wants),
+	// without reading out again what billing has just told her.
 	await expect(opening).toContainText(
-		'Maria, I can see the $49 charge on November 3rd is the annual'
+		"Maria, I can see you're verified; you're calling about changing or upgrading your plan."
 	);
-	await expect(opening).toContainText("you're calling about changing or upgrading your plan.");
+	await expect(opening).not.toContainText('annual renewal');
 	await expect(opening).toContainText('Standard ($45)');
 	await expect(opening).toContainText('$20 a month more');
 	await expect(page.getByTestId('package-trigger')).toHaveText('out_of_scope');
