@@ -87,7 +87,7 @@ export function fromDesignDataset(
 		tickets: []
 	};
 	return {
-		flow: { ...flow, company: { name: d.company.name, supportHours: d.company.supportHours } },
+		flow: { ...flow, company: { name: d.company.name, hours: d.company.supportHours } },
 		data
 	};
 }

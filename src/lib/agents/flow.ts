@@ -72,7 +72,7 @@ export type Flow = {
 	id: string;
 	language: string;
 	/** `timeZone`: where dates and times are said in; else the device's own (the caller's). */
-	company: { name: string; supportHours?: string; timeZone?: string };
+	company: { name: string; hours?: string; timeZone?: string };
 	personas: Persona[];
 	/** Utterances no persona handles: the classifier learns "none of the above" from them. */
 	outOfScope: string[];

@@ -428,7 +428,7 @@ function build(file: FlowFile): Flow {
 		language: file.company.language,
 		company: {
 			name: file.company.name,
-			...(file.company.supportHours ? { supportHours: file.company.supportHours } : {}),
+			...(file.company.hours ? { hours: file.company.hours } : {}),
 			...(file.company.timeZone ? { timeZone: file.company.timeZone } : {})
 		},
 		personas,

@@ -44,7 +44,9 @@ export const CompanySchema = v.strictObject({
 	id: described(id, 'Stable id of this flow (used in caches and records).'),
 	name: described(shortText, 'The name callers hear ("Thanks for calling …").'),
 	language: described(v.pipe(v.string(), v.regex(/^[a-z]{2}(-[A-Z]{2})?$/)), 'BCP 47, e.g. en.'),
-	supportHours: v.optional(shortText),
+	hours: v.optional(
+		described(shortText, 'When the team answers calls, e.g. "Monday to Saturday, 8am to 8pm".')
+	),
 	timeZone: v.optional(
 		described(
 			v.pipe(
