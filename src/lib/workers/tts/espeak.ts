@@ -40,7 +40,10 @@ export class EspeakSynth {
 	 * speaking takes. Each instance speaks once: the command line keeps state between runs.
 	 */
 	#spare: Promise<Spare | null> | null = null;
-	/** The build cannot be run by hand: every sentence makes its instance with its arguments. */
+	/**
+	 * Whether this build can be run by hand; false once a spare showed it cannot, and from then on
+	 * every sentence makes its own instance with its arguments.
+	 */
 	#byHand = true;
 
 	constructor(factory: EspeakFactory, module: WebAssembly.Module) {
