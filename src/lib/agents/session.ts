@@ -353,7 +353,10 @@ export class Session {
 			if (!continuing) this.#later ??= secondRequest(text, route, this.#router, this.flow);
 			await this.#triage.turn(owner, text, route, found);
 		} else {
-			if (continuing) this.#later ??= requestAfterAnswer(text, owner.id, this.#router, this.flow);
+			// Only after a yes-or-no question: after "your account number?", "yes, and my number is…"
+			// is the answer itself, not a request for another team.
+			if (continuing && this.#specialist.askedYesOrNo)
+				this.#later ??= requestAfterAnswer(text, owner.id, this.#router, this.flow);
 			await this.#specialist.turn(owner, text, route, found, continuing);
 		}
 		return this.#takeUpLater();

@@ -542,6 +542,11 @@ export class SpecialistDesk {
 	}
 
 	/** The kind of fact (an entity type) the persona's open question asks for. */
+	/** The persona's open question takes a yes or a no (a confirmation, or a question of the flow's). */
+	get askedYesOrNo(): boolean {
+		return this.#pending?.kind === 'confirm' || this.#pending?.kind === 'answer';
+	}
+
 	expecting(): string | undefined {
 		const p = this.#pending;
 		if (p?.kind === 'identity') return this.#secret === undefined ? 'secret' : undefined;
