@@ -16,16 +16,9 @@ export function secondRequest(
 ): { route: RouteDecision; text: string } | null {
 	const parts = splitRequests(text);
 	if (parts.length < 2 || !route.personaId) return null;
-	const human = humanOf(flow)?.id;
 	for (const part of parts) {
 		const r = router.route(part);
-		if (
-			r.personaId &&
-			r.personaId !== route.personaId &&
-			r.personaId !== human &&
-			r.confidence >= flow.thresholds.route
-		)
-			return { route: r, text: part };
+		if (forAnotherTeam(r, route.personaId, flow)) return { route: r, text: part };
 	}
 	return null;
 }
@@ -44,10 +37,15 @@ export function requestAfterAnswer(
 	const rest = afterAnswer(text);
 	if (!rest) return null;
 	const r = router.route(rest);
-	return r.personaId &&
-		r.personaId !== ownerId &&
+	return forAnotherTeam(r, ownerId, flow) ? { route: r, text: rest } : null;
+}
+
+/** The words go, surely enough, to an AI team other than `personaId`'s (never to a person). */
+function forAnotherTeam(r: RouteDecision, personaId: string, flow: Flow): boolean {
+	return (
+		!!r.personaId &&
+		r.personaId !== personaId &&
 		r.personaId !== humanOf(flow)?.id &&
 		r.confidence >= flow.thresholds.route
-		? { route: r, text: rest }
-		: null;
+	);
 }
