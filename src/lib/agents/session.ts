@@ -23,7 +23,7 @@ import type { HandoffOptions, Reply } from './desks/call-controls';
 import { isVague } from './understanding/caller-words';
 import type { LlmRouter } from './routing/llm-router';
 import { Router, type RouteDecision } from './routing/router';
-import { requestAfterAnswer, secondRequest } from './routing/second-request';
+import { requestAfterAnswer, secondRequest, type Request } from './routing/second-request';
 import type { Awaiting } from './desks/skills';
 import { SpecialistDesk } from './desks/specialist';
 import { lastReply, saidAbout } from './desks/said-before';
@@ -74,6 +74,8 @@ export type SessionOptions = {
 };
 
 /** A closing "anything else?" question at the end of a reply. */
+/** A persona's words that already tell the caller a person is taking over. */
+const ANNOUNCES_PERSON = /\b(?:connect|pass|put|transfer)(?:ing)? you\b|\ba person will\b/i;
 const ANYTHING_ELSE = /\s*(?:is there )?anything else[^.?!]*\?\s*$/i;
 
 export class Session {
@@ -99,7 +101,7 @@ export class Session {
 	/** The caller's turn ends in a goodbye: the desk answers it, then the call ends. */
 	#closingTurn = false;
 	/** A second request from the caller's first words, for another team, taken up once the first is done. */
-	#later: { route: RouteDecision; text: string } | null = null;
+	#later: Request | null = null;
 	#triage: TriageDesk;
 	#specialist: SpecialistDesk;
 	#line: HumanDesk;
@@ -283,7 +285,7 @@ export class Session {
 		this.#setState('thinking');
 		const owner = this.owner;
 		// Hedges and filler ("hmm, not sure") carry no topic, whatever the classifier makes of them.
-		const route: RouteDecision = isVague(text)
+		let route: RouteDecision = isVague(text)
 			? {
 					personaId: null,
 					intent: null,
@@ -351,6 +353,8 @@ export class Session {
 			return this.#answerThenClose(owner, text, route, found, continuing);
 		if (owner.kind === 'triage') {
 			if (!continuing) this.#later ??= secondRequest(text, route, this.#router, this.flow);
+			// Two clear requests make an unclear whole: the first goes first, with no question.
+			if (!route.personaId && this.#later?.first) route = this.#later.first.route;
 			await this.#triage.turn(owner, text, route, found);
 		} else {
 			// Only after a yes-or-no question: after "your account number?", "yes, and my number is…"
@@ -437,7 +441,10 @@ export class Session {
 			trigger: trigger.kind
 		});
 		// Going back to a persona already met is said as such, not with the first time's words.
-		const words = narration(to, trigger, { back: this.owners.includes(to.id) });
+		const last = this.record.transcript.at(-1);
+		const announced =
+			last?.role === 'agent' && ANNOUNCES_PERSON.test(last.text) && from.kind !== 'human';
+		const words = narration(to, trigger, { back: this.owners.includes(to.id), announced });
 		this.#emit({ type: 'handoff', package: pkg, narration: words });
 		this.#awaiting = undefined;
 		this.#triage.forgetQuestion();
@@ -464,15 +471,25 @@ export class Session {
 		);
 	}
 
+	/** Whether `persona`'s reply is followed by the caller's other request (`#takeUpLater`). */
+	#takesUpNext(persona: Persona): boolean {
+		const later = this.#later;
+		if (!later || persona.kind !== 'specialist' || this.#specialist.asking) return false;
+		const next = persona.id === later.route.personaId ? later.first : later;
+		return !!next && next.route.personaId !== persona.id;
+	}
+
 	/** The first request done, with nothing asked: the second one goes to its team. */
 	async #takeUpLater(): Promise<void> {
 		const later = this.#later;
 		const owner = this.owner;
 		if (!later || owner.kind !== 'specialist' || this.#specialist.asking) return;
 		if (this.#state !== 'listening') return;
+		if (!this.#takesUpNext(owner)) return void (this.#later = null);
 		this.#later = null;
-		if (owner.id === later.route.personaId) return;
-		const label = later.route.intent?.label ?? 'something else';
+		// The call went where the second request belongs: the first one is what is left.
+		const next = (owner.id === later.route.personaId ? later.first : later)!;
+		const label = next.route.intent?.label ?? 'something else';
 		const about = /^(?:your|a|an|the)\b/i.test(label)
 			? label.charAt(0).toLowerCase() + label.slice(1)
 			: label;
@@ -481,11 +498,11 @@ export class Session {
 			{ say: `You also asked about ${about}.`, facts: [] },
 			{ keepState: true }
 		);
-		if (later.route.intent) this.record.intent = later.route.intent;
+		if (next.route.intent) this.record.intent = next.route.intent;
 		return this.#handoff(
-			later.route.personaId!,
+			next.route.personaId!,
 			{ kind: 'out_of_scope', detail: "The second request in the caller's first words." },
-			{ intentFor: later.route, request: later.text }
+			{ intentFor: next.route, request: next.text }
 		);
 	}
 
@@ -543,7 +560,8 @@ export class Session {
 
 	async #reply(persona: Persona, result: Reply, opts: { keepState?: boolean } = {}): Promise<void> {
 		// A caller saying goodbye is not asked whether there is anything else.
-		if (this.#closingTurn)
+		// Nor is one whose other request the call is about to take up.
+		if (this.#closingTurn || this.#takesUpNext(persona))
 			result = { ...result, say: result.say.replace(ANYTHING_ELSE, '').trim() };
 		if (!result.say) {
 			if (!opts.keepState) this.#setState('listening');

@@ -11,6 +11,7 @@ import { acknowledges, asksQuestion, contentWords } from '../understanding/calle
 import {
 	answers,
 	lastQuestion,
+	rereads,
 	runIntent,
 	sentencesOf,
 	scopeFor,
@@ -541,11 +542,12 @@ export class SpecialistDesk {
 		return out;
 	}
 
-	/** The kind of fact (an entity type) the persona's open question asks for. */
 	/** The persona's open question takes a yes or a no (a confirmation, or a question of the flow's). */
 	get askedYesOrNo(): boolean {
 		return this.#pending?.kind === 'confirm' || this.#pending?.kind === 'answer';
 	}
+
+	/** The kind of fact (an entity type) the persona's open question asks for. */
 
 	expecting(): string | undefined {
 		const p = this.#pending;
@@ -556,7 +558,12 @@ export class SpecialistDesk {
 
 	/** True when the turn answers what the persona asked for, so it is not re-routed. */
 	continues(text: string, found: { type: string }[]): boolean {
-		return answers(this.#pending, this.#c.flow, text, found, this.#secret !== undefined);
+		const p = this.#pending;
+		if (answers(p, this.#c.flow, text, found, this.#secret !== undefined)) return true;
+		if (p?.kind !== 'answer' || saidYes(text) || saidNo(text)) return false;
+		const persona = this.#c.flow.personas.find((x) => x.intents.some((i) => i.id === p.intent));
+		const intent = persona?.intents.find((i) => i.id === p.intent);
+		return !!persona && !!intent && rereads(intent, p.step, this.#context(persona, text, found));
 	}
 
 	#context(persona: Persona, text: string, found: { type: string; value?: string }[]): StepContext {

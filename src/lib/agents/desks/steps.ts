@@ -1,6 +1,6 @@
 import type { CallRecord } from '../call-record';
 import type { Flow, Intent, Persona } from '../flow';
-import type { Row, SlotDef, StepDef } from '../flows/schema';
+import type { Condition, Row, SlotDef, StepDef } from '../flows/schema';
 import { Scope, holds, type SlotBinding } from '../flows/scope';
 import type { Tables } from '../flows/tables';
 import type { Clock } from '../flows/spoken';
@@ -114,6 +114,25 @@ export function scopeFor(ctx: StepContext): Scope {
 	return new Scope(ctx.tables, roots, bindings(ctx.flow), [], ctx.clock);
 }
 
+/**
+ * Whether the turn is what a step before `step` listens for (a `said` condition matching this
+ * turn's own words) and that step would now run: "the calls keep dropping", asked whether an offer
+ * would help, is a reason to check for an outage, not a missing yes.
+ */
+export function rereads(intent: Intent, step: number, ctx: StepContext): boolean {
+	const scope = scopeFor({ ...ctx, opening: undefined });
+	return (intent.steps ?? [])
+		.slice(0, step)
+		.some((s) => s.when !== undefined && listensFor(s.when, ctx.text) && holds(s.when, scope));
+}
+
+function listensFor(cond: Condition, text: string): boolean {
+	if ('all' in cond) return cond.all.some((c) => listensFor(c, text));
+	if ('any' in cond) return cond.any.some((c) => listensFor(c, text));
+	if ('not' in cond) return false;
+	return 'said' in cond && new RegExp(cond.said, 'iu').test(text);
+}
+
 function intentOf(persona: Persona, id: string): Intent | undefined {
 	return persona.intents.find((i) => i.id === id);
 }
@@ -134,7 +153,16 @@ export async function runIntent(
 	}
 	// A fresh run forgets what an earlier run of the same steps found, so a step skipped by its
 	// `when` cannot leave a stale result for a later one to read; a resumed run keeps it.
-	const resuming = resume !== undefined && resume.intent === intent.id;
+	// A turn that is neither a yes nor a no, but what an earlier step listens for, starts the steps
+	// again with it rather than being taken for no answer.
+	const rereading =
+		resume?.intent === intent.id &&
+		resume.kind === 'answer' &&
+		!saidYes(ctx.text) &&
+		!saidNo(ctx.text) &&
+		!asksForWhatWasOffered(resume.question, ctx.text) &&
+		rereads(intent, resume.step, ctx);
+	const resuming = resume !== undefined && resume.intent === intent.id && !rereading;
 	if (!resuming) forget(ctx, intent);
 	// A `said` condition reads the request that started the steps as well as this turn, so "list
 	// my charges" still counts after the turn that gave the PIN.
@@ -156,7 +184,7 @@ export async function runIntent(
 		...(label ? { label } : {})
 	});
 	let i = 0;
-	if (resume && resume.intent === intent.id) {
+	if (resume && resuming) {
 		if (resume.kind === 'answer' || resume.kind === 'confirm') {
 			const answer = saidYes(ctx.text)
 				? 'yes'

@@ -5,6 +5,7 @@ import type { LlmRouter } from '../routing/llm-router';
 import type { RouteDecision, Router } from '../routing/router';
 import { notHelped, saidNo, saidYes } from './skills';
 import type { Trigger } from '../routing/triggers';
+import { identityTool } from '../tools/tool-guard';
 
 // Triage's side of a call: route a clear request at once; ask one clarifying question naming the
 // top two options when unsure (after giving the LLM, if loaded, one chance to decide); hand an
@@ -47,10 +48,14 @@ const GREETING =
 
 /** The words left once ids, numbers, removed secrets and the words that name them are gone. */
 function withoutFacts(text: string): string {
-	return text
-		.replace(/\[[^\]]*removed\]/gi, ' ')
-		.replace(/\b[a-z]{0,4}-?\d[\d-]*\b/gi, ' ')
-		.replace(/\b(account|number|pin|zip|code|phone|my|is|it's|its|and|the)\b/gi, ' ');
+	return (
+		text
+			.replace(/\[[^\]]*removed\]/gi, ' ')
+			.replace(/\b[a-z]{0,4}-?\d[\d-]*\b/gi, ' ')
+			// Digits read out one by one ("six one seven five five five…").
+			.replace(/\b(zero|oh|one|two|three|four|five|six|seven|eight|nine|double|triple)\b/gi, ' ')
+			.replace(/\b(account|number|pin|zip|code|phone|my|is|it's|its|and|the)\b/gi, ' ')
+	);
 }
 
 function withoutDecline(text: string): string {
@@ -63,12 +68,15 @@ function topical(text: string): boolean {
 	return words.some((w) => !NO_TOPIC.has(w) && !isVague(w));
 }
 
+/** Triage's clarifying question: the personas offered, the words it asked about, their facts. */
+type Clarify = { options: string[]; text: string; found: string[] };
+
 export class TriageDesk {
 	/** Stage two of triage, when a model is loaded. */
 	llmRouter: LlmRouter | undefined;
 	readonly #c: CallControls;
 	readonly #router: Router;
-	#clarify: { options: string[]; text: string } | null = null;
+	#clarify: Clarify | null = null;
 	/** What the caller said when triage offered a person instead. */
 	#offered: string | null = null;
 	#lowConfidenceTurns = 0;
@@ -142,7 +150,9 @@ export class TriageDesk {
 			const asked = this.#clarify;
 			// Account details instead of an answer: the caller wants to get on with what their words
 			// pointed to first.
-			const top = asked.text !== '' ? asked.options[0] : undefined;
+			// Of the two options, the one whose request needs what they gave is the better reading
+			// ("phone stopped working, I think my account got suspended", then an account number).
+			const top = asked.text !== '' ? (this.#needing(asked, found) ?? asked.options[0]) : undefined;
 			if (top && found.length > 0 && !topical(withoutFacts(text))) {
 				this.#clarify = null;
 				this.#lowConfidenceTurns = 0;
@@ -175,7 +185,7 @@ export class TriageDesk {
 			const specialists = this.#c.flow.personas
 				.filter((p) => p.kind === 'specialist')
 				.map((p) => p.id);
-			this.#clarify = { options: specialists, text: '' };
+			this.#clarify = { options: specialists, text: '', found: [] };
 			return this.#c.reply(triage, {
 				say: greeting
 					? `Hi! What can I help you with today? For example, ${examplesOf(this.#c.flow)}.`
@@ -265,7 +275,7 @@ export class TriageDesk {
 			.filter((a) => a.personaId !== human?.id)
 			.slice(0, 2)
 			.map((a) => a.personaId);
-		this.#clarify = { options, text };
+		this.#clarify = { options, text, found: found.map((f) => f.type) };
 		// The option the caller's words point to is named by the intent they point to.
 		const [a, b] = options.map((id) =>
 			route.intent && route.personaId === id
@@ -286,8 +296,35 @@ export class TriageDesk {
 		});
 	}
 
+	/**
+	 * The option offered whose requests need most of the facts the caller has given, in the words
+	 * asked about and in the answer: an account or phone number for a request that needs the caller
+	 * identified, a plan for a plan change, a zip for an outage. None when no single option does.
+	 */
+	#needing(asked: Clarify, found: readonly { type: string }[]): string | undefined {
+		const flow = this.#c.flow;
+		const gave = new Set([...asked.found, ...found.map((f) => f.type)]);
+		const identifying = (identityTool(flow)?.identify ?? []).map(
+			(i) => flow.slots.find((s) => s.id === i.slot)?.entity
+		);
+		const met = (need: string) =>
+			need === 'identity'
+				? identifying.some((e) => e !== undefined && gave.has(e))
+				: gave.has(flow.slots.find((s) => s.id === need)?.entity ?? need);
+		const score = (id: string) =>
+			Math.max(
+				0,
+				...(flow.personas.find((p) => p.id === id)?.intents ?? []).map(
+					(i) => (i.needs ?? []).filter(met).length
+				)
+			);
+		const scored = asked.options.map((id) => ({ id, n: score(id) })).sort((a, b) => b.n - a.n);
+		const [best, next] = scored;
+		return best && best.n > 0 && (!next || next.n < best.n) ? best.id : undefined;
+	}
+
 	/** The answer to a clarifying question: the option it picks, if it picks one clearly. */
-	#pickClarified(text: string, asked: { options: string[]; text: string }): RouteDecision | null {
+	#pickClarified(text: string, asked: Clarify): RouteDecision | null {
 		const opts = asked.options;
 		const lower = text.toLowerCase();
 		// The company's topics were offered, not two guesses: only the caller's words can pick.

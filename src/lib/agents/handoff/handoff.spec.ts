@@ -68,8 +68,16 @@ describe('the handoff engine', () => {
 		expect(words).toMatch(
 			/^Hello, Sofia from plans and upgrades\. Maria, I can see you're verified/
 		);
-		expect(words).toContain('you have $94 to pay by');
+		// The balance was said by billing in other words ("Your balance is $94, due …"): its
+		// figures were heard, so it is not said again.
+		expect(words).not.toContain('$94');
 		expect(words).toContain("you're calling about changing or upgrading your plan.");
+		// What was done and not yet heard is the proof of context.
+		const unheard = {
+			...pkg,
+			transcript: pkg.transcript.filter((t) => t.role !== 'agent' || !t.text.includes('$94'))
+		};
+		expect(opening(persona('sales'), unheard)).toContain('you have $94 to pay by');
 		expect(words).not.toMatch(/account number|your PIN|\?$/);
 		// One sentence after the greeting, and not billing's answer word for word.
 		expect(

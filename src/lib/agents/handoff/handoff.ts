@@ -81,9 +81,18 @@ function clamp01(x: number): number {
 /**
  * What the caller hears as the handoff happens. `back`: the caller has already spoken with `to`
  * in this call, so they hear that they are going back, not the same words as the first time.
+ * `announced`: the persona's last words already said a person will take the call.
  */
-export function narration(to: Persona, trigger: Trigger, options: { back?: boolean } = {}): string {
+export function narration(
+	to: Persona,
+	trigger: Trigger,
+	options: { back?: boolean; announced?: boolean } = {}
+): string {
 	if (to.kind === 'human') {
+		// The persona has just said a person will take it ("so I will connect you to finish it"):
+		// what is left to say is that they won't need to repeat anything.
+		if (options.announced)
+			return "I'm sharing our conversation with them, so you won't need to repeat anything.";
 		const why =
 			trigger.kind === 'sensitive_topic' || trigger.kind === 'workflow'
 				? ' This is something a person should handle.'
@@ -101,6 +110,9 @@ export function teamOf(p: Persona): string {
 	return p.team ?? p.id;
 }
 
+/** A figure in a sentence: an amount, a number, a day of the month ("$130", "60614", "1st"). */
+const FIGURE = /\$?\d[\d,.:]*(?:st|nd|rd|th)?/g;
+
 /**
  * The receiving persona's first words, from the package alone. Its greeting, the first time it
  * speaks in the call only: a persona the call comes back to does not introduce itself again. Then
@@ -114,12 +126,17 @@ export function opening(to: Persona, pkg: ContextPackage, knownPhrase?: string):
 	const greeting = to.greeting && !spokeBefore ? `${to.greeting} ` : '';
 	// What the call already said is not said again: the phrase itself, or (for a long one, told a
 	// little differently before: "the second $65 charge…") its last six words.
+	// Or its figures (amounts, dates, numbers), all in one thing said: "you have $130 to pay by
+	// December 1st" was heard as "your balance is $130, due December 1st".
 	const heard = (phrase: string) => {
 		const tail = phrase.split(/\s+/).slice(-6).join(' ');
+		const figures = phrase.match(FIGURE) ?? [];
 		return pkg.transcript.some(
 			(t) =>
 				t.role === 'agent' &&
-				(t.text.includes(phrase) || (words(phrase) >= 10 && t.text.includes(tail)))
+				(t.text.includes(phrase) ||
+					(words(phrase) >= 10 && t.text.includes(tail)) ||
+					(figures.length > 0 && figures.every((f) => t.text.includes(f))))
 		);
 	};
 	const seen: string[] = [];

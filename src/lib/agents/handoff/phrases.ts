@@ -33,6 +33,7 @@ export function fixedPhrases(flow: Flow, company: string): FixedPhrase[] {
 			if (to.kind === 'human') {
 				add(p, narration(to, { kind: 'explicit_request', detail: '' }));
 				add(p, narration(to, { kind: 'sensitive_topic', detail: '' }));
+				add(p, narration(to, { kind: 'workflow', detail: '' }, { announced: true }));
 			} else if (to.kind !== 'triage') {
 				add(p, narration(to, { kind: 'out_of_scope', detail: '' }));
 				add(p, narration(to, { kind: 'out_of_scope', detail: '' }, { back: true }));

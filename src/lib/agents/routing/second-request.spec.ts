@@ -55,6 +55,42 @@ describe('secondRequest', () => {
 			)?.route.personaId
 		).toBe('sales');
 	});
+
+	it("keeps the first request's words too, for a call that reaches the second team first", () => {
+		const r = secondRequest(
+			'what is my balance, and also is there an outage in 60614?',
+			decide('billing'),
+			router,
+			demoFlow
+		);
+		expect(r?.first?.route.personaId).toBe('billing');
+		expect(r?.first?.text).toMatch(/balance/);
+	});
+
+	it('reads an unclear whole part by part: a sure first part, and a second near enough to the other lean', () => {
+		const unclear = {
+			...decide(null, 0.45),
+			alternatives: [
+				{ personaId: 'billing', p: 0.34 },
+				{ personaId: 'support', p: 0.18 }
+			]
+		} as RouteDecision;
+		const leaning = {
+			route: (t: string) => (/outage/.test(t) ? decide('support', 0.6) : router.route(t))
+		};
+		const text = 'what is my balance and is there an outage near me';
+		const r = secondRequest(text, unclear, leaning, demoFlow);
+		expect(r?.route.personaId).toBe('support');
+		expect(r?.first?.route.personaId).toBe('billing');
+		// A second part that leans to neither team the whole leaned to is not a request.
+		const elsewhere = { ...unclear, alternatives: [{ personaId: 'billing', p: 0.34 }] };
+		expect(secondRequest(text, elsewhere as RouteDecision, leaning, demoFlow)).toBeNull();
+		// Nor one far below the routing threshold.
+		const faint = {
+			route: (t: string) => (/outage/.test(t) ? decide('support', 0.3) : router.route(t))
+		};
+		expect(secondRequest(text, unclear, faint, demoFlow)).toBeNull();
+	});
 });
 
 describe('requestAfterAnswer', () => {
