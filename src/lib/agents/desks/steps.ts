@@ -420,6 +420,10 @@ function sameIdentifier(stored: unknown, said: string, how?: 'exact' | 'digits-s
 	return n(stored) === n(said);
 }
 
+/** Words that say something tried did not help, wherever they stand in the turn. */
+const DID_NOT_HELP =
+	/\b(still (nothing|not|no|the same|doesn'?t|won'?t|can'?t|isn'?t|dead|broken)|(didn'?t|did not|doesn'?t|does not) (work|help|fix|change)|no (luck|change|difference))\b/i;
+
 /** Whether the caller's turn answers what was asked, so it is not routed elsewhere. */
 export function answers(
 	pending: Pending | undefined,
@@ -457,6 +461,8 @@ export function answers(
 					!found.some((e) => identifyTypes.includes(e.type as never)));
 			// "The 20 percent off sounds good actually" says yes in the middle.
 			if (STRONG_YES.test(text) && !saidNo(text)) return true;
+			// "I already restarted it, still nothing" says, in the middle, that it did not help.
+			if (DID_NOT_HELP.test(text)) return true;
 			if (asksForWhatWasOffered(pending.question, text)) return true;
 			return (
 				answer &&

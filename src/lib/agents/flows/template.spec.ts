@@ -78,6 +78,12 @@ describe('template filters for the ear', () => {
 		expect(say('the {nonsense|ordinal} time')).toBe('the next-ish time');
 	});
 
+	it('first and rest: a list split at its first item', () => {
+		expect(say('{charges|field:id|first}')).toBe('CH-1');
+		expect(say("{charges|field:id|rest|join:' and '}")).toBe('CH-2 and CH-3');
+		expect(say('[{balance|rest}]')).toBe('[]');
+	});
+
 	it('gives bad input back as it came rather than failing', () => {
 		expect(say('{nonsense|date} / {nonsense|time} / {two|date}')).toBe('next-ish / next-ish / 2');
 		expect(renderValue('{nonsense|time}', resolve, { clock })).toBe('next-ish');

@@ -29,6 +29,7 @@ export const FILTERS = [
 	'count',
 	'default',
 	'first',
+	'rest',
 	'upperfirst',
 	'number',
 	'prefix',
@@ -192,6 +193,8 @@ function applyFilter(
 			return value === undefined || value === null || asText(value) === '' ? arg : value;
 		case 'first':
 			return Array.isArray(value) ? value[0] : value;
+		case 'rest':
+			return Array.isArray(value) ? value.slice(1) : undefined;
 		case 'number': {
 			const n = typeof value === 'number' ? value : Number(value);
 			return value === undefined || value === null || value === '' || !Number.isFinite(n)
