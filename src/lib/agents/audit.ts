@@ -37,6 +37,8 @@ export type AuditBody =
 			trigger: TriggerKind;
 	  }
 	| { type: 'repeat'; entity: EntityType; turn: number }
+	/** A turn with no words in it (keys, noise): the caller was asked again. */
+	| { type: 'unheard'; turn: number }
 	| { type: 'state'; state: string }
 	| { type: 'fallback'; choice: 'queue' | 'callback' | 'ai' }
 	| { type: 'call_ended'; outcome: string };

@@ -15,7 +15,7 @@ import { buildContextPackage, narration } from './handoff/handoff';
 import { HumanDesk, type LineControls } from './desks/human-desk';
 import type { HumanLink } from './human-link';
 import { takeIn, type Intake } from './understanding/intake';
-import { fillCompany } from './handoff/phrases';
+import { fillCompany, UNHEARD } from './handoff/phrases';
 import { hopTarget } from './routing/hop-policy';
 import { uuid } from './ids';
 import { rulesResponder, streamReply, type Responder } from './responder';
@@ -33,6 +33,7 @@ import { ToolRuntime, type FetchLike, type KeptRecords } from './tools/runtime';
 import { Tables } from './flows/tables';
 import type { Row } from './flows/schema';
 import { vocabularyOf, type Vocabulary } from './understanding/vocabulary';
+import { flowWords, unintelligible } from './understanding/intelligible';
 import { addPasscodeCues } from './understanding/redact-cues';
 import { AttemptLimiter } from './tools/verification';
 import { TriageDesk } from './desks/triage';
@@ -108,6 +109,8 @@ export class Session {
 	#lastAi: string;
 	#disclosure: DisclosureCheck;
 	#vocabulary: Vocabulary;
+	/** Words the flow uses: a turn with none of them, nor any common word, is not words. */
+	readonly #words: ReadonlySet<string>;
 	#caller: Row | undefined;
 
 	constructor(options: SessionOptions) {
@@ -118,6 +121,7 @@ export class Session {
 			(options.now ?? (() => new Date()))()
 		);
 		this.#vocabulary = vocabularyOf(this.flow, options.dataset);
+		this.#words = flowWords(this.flow, options.dataset);
 		this.#router = options.router;
 		this.#responder = options.responder ?? rulesResponder;
 		this.#human = options.human ?? 'external';
@@ -281,6 +285,9 @@ export class Session {
 		if (this.#state === 'with_human' || this.#state === 'handing_off') return;
 		if (this.#line.awaitingChoice) return this.#line.fromText(text);
 		if (this.#state === 'on_hold' || this.#state === 'queued') return;
+		// Keys or noise, not words: the caller is asked again, and nothing else is done with it.
+		if (found.length === 0 && !cardGiven && unintelligible(text, this.#words))
+			return this.#unheard();
 
 		this.#setState('thinking');
 		const owner = this.owner;
@@ -469,6 +476,17 @@ export class Session {
 			options.callerLine,
 			options.request
 		);
+	}
+
+	/** A turn of no words: "didn't catch that", and the open question again if there is one. */
+	#unheard(): Promise<void> {
+		const owner = this.owner;
+		const again = owner.kind === 'specialist' ? this.#specialist.questionAgain() : undefined;
+		this.#log({ type: 'unheard', turn: this.record.transcript.length - 1 });
+		return this.#reply(owner, {
+			say: again ? `Sorry, I didn't catch that. ${again}` : UNHEARD,
+			facts: []
+		});
 	}
 
 	/** Whether `persona`'s reply is followed by the caller's other request (`#takeUpLater`). */

@@ -547,6 +547,11 @@ export class SpecialistDesk {
 		return this.#pending?.kind === 'confirm' || this.#pending?.kind === 'answer';
 	}
 
+	/** The persona's open question, in other words than last time; undefined when none is open. */
+	questionAgain(): string | undefined {
+		return this.#pending && this.#asked ? this.#again(this.#asked) : undefined;
+	}
+
 	/** The kind of fact (an entity type) the persona's open question asks for. */
 
 	expecting(): string | undefined {
