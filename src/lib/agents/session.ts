@@ -543,7 +543,15 @@ export class Session {
 
 	async #endByCaller(owner: Persona): Promise<void> {
 		// One sentence of recap: the last two things settled, each as a short clause.
-		const recap = recapOf(this.record.resolved);
+		const t = this.record.transcript;
+		const goodbye = t.findLastIndex((e) => e.role === 'caller');
+		const before = t.slice(0, goodbye).findLastIndex((e) => e.role === 'caller');
+		const justSaid = t
+			.slice(before + 1, goodbye)
+			.filter((e) => e.role === 'agent')
+			.map((e) => e.text)
+			.join(' ');
+		const recap = recapOf(this.record.resolved, justSaid);
 		await this.#reply(owner, {
 			say: `Thanks for calling ${this.flow.company.name}.${recap ? ` ${recap}` : ''} Goodbye!`,
 			facts: []

@@ -34,6 +34,17 @@ describe('wording', () => {
 		expect(clauseOf('')).toBe('');
 	});
 
+	it('does not recap what the caller has just heard', () => {
+		const facts = [
+			'you have $94 to pay by December 5th',
+			'The $12.50 charge on Wednesday is a one-time charge for a call to Mexico.'
+		];
+		const justSaid =
+			'The $12.50 charge on Wednesday is a one-time charge for a call to Mexico. Anything else?';
+		expect(recapOf(facts, justSaid)).toBe('To recap: you have $94 to pay by December 5th.');
+		expect(recapOf(facts.slice(1), justSaid)).toBe('');
+	});
+
 	it('recaps at most the last two facts, in one sentence', () => {
 		expect(recapOf([])).toBe('');
 		expect(recapOf(['you have $94 to pay by December 5th'])).toBe(

@@ -36,9 +36,15 @@ export function clauseOf(fact: string): string {
 	return lowerFirst(first);
 }
 
-/** At most the last two settled facts, each as a clause, in one sentence after "To recap:". */
-export function recapOf(resolved: readonly string[]): string {
-	const facts = [...new Set(resolved.map(clauseOf).filter(Boolean))].slice(-2);
+/**
+ * At most the last two settled facts, each as a clause, in one sentence after "To recap:". A fact
+ * the caller has just heard (`justSaid`, the reply before their goodbye) is not recapped.
+ */
+export function recapOf(resolved: readonly string[], justSaid = ''): string {
+	const heard = justSaid.toLowerCase();
+	const facts = [...new Set(resolved.map(clauseOf).filter(Boolean))]
+		.filter((f) => !heard.includes(f.toLowerCase()))
+		.slice(-2);
 	return facts.length === 0 ? '' : `To recap: ${joinAnd(facts)}.`;
 }
 
