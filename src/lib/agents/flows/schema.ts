@@ -152,6 +152,8 @@ export type Condition =
 			gt?: number | string;
 			lt?: number | string;
 			matches?: string;
+			/** Whether the caller's words this turn name the value, or an item of it. */
+			named?: boolean;
 			exists?: boolean;
 			empty?: boolean;
 	  };
@@ -184,6 +186,12 @@ export const ConditionSchema: v.GenericSchema<Condition> = v.lazy(() =>
 			gt: v.optional(numberOrPath),
 			lt: v.optional(numberOrPath),
 			matches: v.optional(regexSource),
+			named: v.optional(
+				described(
+					v.boolean(),
+					"Whether the caller's words this turn name the value, or one item of a list: a plan's features and \"will I lose my hotspot?\"."
+				)
+			),
 			exists: v.optional(v.boolean()),
 			empty: v.optional(v.boolean())
 		})

@@ -1,7 +1,7 @@
 import type { Condition, Row } from './schema';
 import { norm, type Tables } from './tables';
 import type { Clock } from './spoken';
-import { render, renderValue, type RenderContext } from './template';
+import { namedBy, render, renderValue, type RenderContext } from './template';
 
 // The facts a template or condition can name during a call: slots, the verified record, tool
 // results, memory, the company. A path follows rows across tables: `caller.planId.name` reads the
@@ -40,7 +40,12 @@ export class Scope {
 	}
 
 	get #render(): RenderContext {
-		return { ...(this.clock ? { clock: this.clock } : {}), rows: this.siblings };
+		const said = this.#roots.text;
+		return {
+			...(this.clock ? { clock: this.clock } : {}),
+			rows: this.siblings,
+			...(typeof said === 'string' ? { said } : {})
+		};
 	}
 
 	set(name: string, value: unknown): void {
@@ -145,6 +150,12 @@ export function holds(cond: Condition, scope: Scope): boolean {
 		if (bound === undefined) continue;
 		const d = compare(value, operand(bound, scope));
 		if (d === undefined || !ok(d)) return false;
+	}
+	if (cond.named !== undefined) {
+		const said = scope.resolve(['text']);
+		const items = Array.isArray(value) ? value : isEmpty(value) ? [] : [value];
+		const named = typeof said === 'string' && items.some((x) => namedBy(x, said));
+		if (named !== cond.named) return false;
 	}
 	if (cond.matches !== undefined) {
 		if (isEmpty(value) || !new RegExp(cond.matches, 'iu').test(String(value))) return false;

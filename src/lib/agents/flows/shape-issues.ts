@@ -74,7 +74,7 @@ function unionIssues(
 function fixFor(kind: string): string {
 	return kind === 'step'
 		? 'A step is one of: {"verify": true}, {"need": slot, "ask": …}, {"run": tool}, {"say": …}, {"ask": …, "as": name}, {"confirm": …, "declined": …}, {"handoff": {…}}, {"goto": intent}, {"remember": {…}}, {"stop": true}, each with an optional "when".'
-		: 'A condition is {"path": …, "equals"|"notEquals"|"gte"|"lte"|"gt"|"lt"|"matches"|"exists"|"empty": …}, {"said": regex}, {"repeats": {…}}, or {"all"|"any": […]}, {"not": …}.';
+		: 'A condition is {"path": …, "equals"|"notEquals"|"gte"|"lte"|"gt"|"lt"|"matches"|"named"|"exists"|"empty": …}, {"said": regex}, {"repeats": {…}}, or {"all"|"any": […]}, {"not": …}.';
 }
 
 export function issueToFlow(

@@ -84,6 +84,19 @@ describe('template filters for the ear', () => {
 		expect(say('[{balance|rest}]')).toBe('[]');
 	});
 
+	it("said and unsaid: the items the caller's words name, and the others", () => {
+		const features = ['unlimited talk and text', '5 GB data', '5 GB hotspot'];
+		const heard = (t: string, said: string) =>
+			render(t, (p) => walk({ features }, p), { clock, said });
+		expect(heard("{features|said|join:' and '}", 'will I lose my hotspot?')).toBe('5 GB hotspot');
+		expect(heard("{features|unsaid|join:', '}", 'will I lose my hotspot?')).toBe(
+			'unlimited talk and text, 5 GB data'
+		);
+		expect(heard("{features|said|join:', '|default:'none'}", 'what about roaming?')).toBe('none');
+		// Common words tie nothing: "the" and "and" name no feature.
+		expect(heard('{features|said|count}', 'and the rest?')).toBe('0');
+	});
+
 	it('gives bad input back as it came rather than failing', () => {
 		expect(say('{nonsense|date} / {nonsense|time} / {two|date}')).toBe('next-ish / next-ish / 2');
 		expect(renderValue('{nonsense|time}', resolve, { clock })).toBe('next-ish');

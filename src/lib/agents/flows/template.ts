@@ -30,6 +30,8 @@ export const FILTERS = [
 	'default',
 	'first',
 	'rest',
+	'said',
+	'unsaid',
 	'upperfirst',
 	'number',
 	'prefix',
@@ -123,7 +125,24 @@ export type RenderContext = {
 	clock?: Clock;
 	/** Rows of the table the `row` being worded came from (for `nth`). */
 	rows?: readonly Record<string, unknown>[];
+	/** The caller's words this turn (for `said`). */
+	said?: string;
 };
+
+/** Words too common to tie a list item to what the caller said. */
+const PLAIN = new Set(
+	'the and for with you your yes not but are was has have had get got does did can will would what how much many all any its'.split(
+		' '
+	)
+);
+const wordsOf = (t: string) =>
+	(t.toLowerCase().match(/[a-z0-9]+/g) ?? []).filter((w) => w.length >= 3 && !PLAIN.has(w));
+
+/** Whether `said` names `item`: a word of three letters or more, not a common one, in both. */
+export function namedBy(item: unknown, said: string): boolean {
+	const heard = new Set(wordsOf(said));
+	return wordsOf(asText(item)).some((w) => heard.has(w));
+}
 
 const clockOf = (ctx: RenderContext): Clock => ctx.clock ?? { now: new Date() };
 
@@ -195,6 +214,13 @@ function applyFilter(
 			return Array.isArray(value) ? value[0] : value;
 		case 'rest':
 			return Array.isArray(value) ? value.slice(1) : undefined;
+		case 'said':
+		case 'unsaid': {
+			// The items the caller's words name ("will I lose my hotspot?" → ["5 GB hotspot"]), or
+			// the others.
+			const keep = (x: unknown) => namedBy(x, ctx.said ?? '') === (name === 'said');
+			return Array.isArray(value) ? value.filter(keep) : keep(value) ? value : undefined;
+		}
 		case 'number': {
 			const n = typeof value === 'number' ? value : Number(value);
 			return value === undefined || value === null || value === '' || !Number.isFinite(n)
