@@ -543,15 +543,12 @@ export class Session {
 
 	async #endByCaller(owner: Persona): Promise<void> {
 		// One sentence of recap: the last two things settled, each as a short clause.
-		const t = this.record.transcript;
-		const goodbye = t.findLastIndex((e) => e.role === 'caller');
-		const before = t.slice(0, goodbye).findLastIndex((e) => e.role === 'caller');
-		const justSaid = t
-			.slice(before + 1, goodbye)
+		// What the caller heard word for word is not read out again.
+		const heard = this.record.transcript
 			.filter((e) => e.role === 'agent')
 			.map((e) => e.text)
 			.join(' ');
-		const recap = recapOf(this.record.resolved, justSaid);
+		const recap = recapOf(this.record.resolved, heard);
 		await this.#reply(owner, {
 			say: `Thanks for calling ${this.flow.company.name}.${recap ? ` ${recap}` : ''} Goodbye!`,
 			facts: []

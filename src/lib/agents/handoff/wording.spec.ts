@@ -34,7 +34,7 @@ describe('wording', () => {
 		expect(clauseOf('')).toBe('');
 	});
 
-	it('does not recap what the caller has just heard', () => {
+	it('does not recap what the caller heard in these words', () => {
 		const facts = [
 			'you have $94 to pay by December 5th',
 			'The $12.50 charge on Wednesday is a one-time charge for a call to Mexico.'

@@ -38,10 +38,10 @@ export function clauseOf(fact: string): string {
 
 /**
  * At most the last two settled facts, each as a clause, in one sentence after "To recap:". A fact
- * the caller has just heard (`justSaid`, the reply before their goodbye) is not recapped.
+ * the caller heard in these very words (`said`: what the agents said) is not recapped.
  */
-export function recapOf(resolved: readonly string[], justSaid = ''): string {
-	const heard = justSaid.toLowerCase();
+export function recapOf(resolved: readonly string[], said = ''): string {
+	const heard = said.toLowerCase();
 	const facts = [...new Set(resolved.map(clauseOf).filter(Boolean))]
 		.filter((f) => !heard.includes(f.toLowerCase()))
 		.slice(-2);
