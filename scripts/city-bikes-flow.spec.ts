@@ -159,7 +159,9 @@ describe('the City Bikes example flow', () => {
 
 	it('compares two bikes from the table', async () => {
 		const s = await call(['can you compare two bikes for me', 'the Trail 5 and the Metro 3']);
-		expect(lastAgent(s)).toMatch(/The Trail 5 costs \$500 more than the Metro 3\./);
+		// The bikes in the order named: the second is compared with the first.
+		expect(lastAgent(s)).toMatch(/The Trail 5 is \$1,149.*The Metro 3 is \$649/);
+		expect(lastAgent(s)).toMatch(/The Metro 3 costs \$500 less than the Trail 5\./);
 	});
 
 	it('hands a warranty claim to a person with the verified repair in the package', async () => {

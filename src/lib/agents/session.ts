@@ -508,9 +508,8 @@ export class Session {
 		// The call went where the second request belongs: the first one is what is left.
 		const next = (owner.id === later.route.personaId ? later.first : later)!;
 		const label = next.route.intent?.label ?? 'something else';
-		const about = /^(?:your|a|an|the)\b/i.test(label)
-			? label.charAt(0).toLowerCase() + label.slice(1)
-			: label;
+		// A label is written as a heading ("Cancelling your service"); an acronym keeps its capitals.
+		const about = /^[A-Z]{2}/.test(label) ? label : label.charAt(0).toLowerCase() + label.slice(1);
 		await this.#reply(
 			owner,
 			{ say: `You also asked about ${about}.`, facts: [] },
@@ -553,7 +552,11 @@ export class Session {
 			say: `Thanks for calling ${this.flow.company.name}.${recap ? ` ${recap}` : ''} Goodbye!`,
 			facts: []
 		});
-		this.end();
+		// A goodbye after an answer, with nothing asked of the caller, ends a call that was served
+		// ("you're already on that plan", the charges read out), whether or not a step settled it.
+		const served =
+			owner.kind === 'specialist' && !this.#specialist.asking && this.#awaiting === undefined;
+		this.end(served ? 'resolved' : undefined);
 	}
 
 	/**

@@ -41,10 +41,11 @@ describe('skills', () => {
 		const [first, second, third] = asks.map((t) => t.text);
 		// The same facts are asked for, in other words each time, and the third offers a person.
 		expect(first).toMatch(/^.*To look at your account I need your account number/);
+		// Asked again in fewer words, named by the slots' labels, not the long ask read out twice.
 		expect(second).toBe(
-			'I still need your account number or the phone number on the account, and your account PIN to go on.'
+			'Sorry, I still need the account number or phone number, and your account PIN to go on.'
 		);
-		expect(third).toMatch(/^Without your account number .* I can't open the account; .*person/);
+		expect(third).toMatch(/^Without the account number .* I can't open the account; .*person/);
 		// An answer that gives something is answered plainly, not as a repeat.
 		await s.hear('my account is AC-10021');
 		expect(lastAgent(s)).toBe('To look at your account I need your account PIN.');

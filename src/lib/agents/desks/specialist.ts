@@ -438,9 +438,26 @@ export class SpecialistDesk {
 			news.length === 0 && parts.some((p) => !p.endsWith('?') && !ANYTHING_ELSE.test(p));
 		const before =
 			stale || this.#c.record.transcript.some((t) => t.role === 'agent' && t.text === say);
-		return before && say
-			? { say: `As I said, ${say.charAt(0).toLowerCase()}${say.slice(1)}`, old: true }
-			: { say, old: false };
+		if (!before || !say) return { say, old: false };
+		// A reminder is the gist, not the whole answer again: its first statement up to a colon or a
+		// semicolon (or, past ten words, a comma) with its last short clause, and the questions that
+		// followed it.
+		const first = parts.find((p) => !p.endsWith('?') && !ANYTHING_ELSE.test(p));
+		if (!first)
+			return { say: `As I said, ${say.charAt(0).toLowerCase()}${say.slice(1)}`, old: true };
+		const statement = first.replace(/[.!]$/, '');
+		let gist = statement.split(/[:;]/)[0]!.trim();
+		if (gist.split(/\s+/).length > 10) gist = gist.split(',')[0]!.trim();
+		// "There is an outage in zip 60614: …, expected fixed by 6 tonight": its last short
+		// clause is what the caller came back for.
+		const last = statement.split(',').at(-1)!.trim();
+		if (gist !== statement && last.split(/\s+/).length <= 6 && !gist.includes(last))
+			gist = `${gist}, ${last}`;
+		const asked = parts.filter((p) => p.endsWith('?'));
+		return {
+			say: [`As I said, ${gist.charAt(0).toLowerCase()}${gist.slice(1)}.`, ...asked].join(' '),
+			old: true
+		};
 	}
 
 	/**

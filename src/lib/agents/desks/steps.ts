@@ -116,8 +116,10 @@ export function scopeFor(ctx: StepContext): Scope {
 
 /**
  * Whether the turn is what a step before `step` listens for (a `said` condition matching this
- * turn's own words) and that step would now run: "the calls keep dropping", asked whether an offer
- * would help, is a reason to check for an outage, not a missing yes.
+ * turn's own words, or a condition on what this turn named, `turn.…`) and that step would now
+ * run: "the calls keep dropping", asked whether an offer would help, is a reason to check for an
+ * outage, not a missing yes; "what's the difference between Unlimited and Unlimited Plus", asked
+ * which plan interests them, is a comparison, not a choice.
  */
 export function rereads(intent: Intent, step: number, ctx: StepContext): boolean {
 	const scope = scopeFor({ ...ctx, opening: undefined });
@@ -130,6 +132,7 @@ function listensFor(cond: Condition, text: string): boolean {
 	if ('all' in cond) return cond.all.some((c) => listensFor(c, text));
 	if ('any' in cond) return cond.any.some((c) => listensFor(c, text));
 	if ('not' in cond) return false;
+	if ('path' in cond) return cond.path.startsWith('turn.');
 	return 'said' in cond && new RegExp(cond.said, 'iu').test(text);
 }
 
@@ -157,10 +160,11 @@ export async function runIntent(
 	// again with it rather than being taken for no answer.
 	const rereading =
 		resume?.intent === intent.id &&
-		resume.kind === 'answer' &&
-		!saidYes(ctx.text) &&
-		!saidNo(ctx.text) &&
-		!asksForWhatWasOffered(resume.question, ctx.text) &&
+		(resume.kind === 'slot' ||
+			(resume.kind === 'answer' &&
+				!saidYes(ctx.text) &&
+				!saidNo(ctx.text) &&
+				!asksForWhatWasOffered(resume.question, ctx.text))) &&
 		rereads(intent, resume.step, ctx);
 	const resuming = resume !== undefined && resume.intent === intent.id && !rereading;
 	if (!resuming) forget(ctx, intent);
@@ -393,13 +397,22 @@ async function ensureIdentity(ctx: StepContext, scope: Scope): Promise<Identity>
 	if (ctx.secret === undefined) missing.push(tool.prompts.secret);
 	const what = missing.join(', and ');
 	const say = scope.with({ missing: what }).text(tool.prompts.ask);
+	// Asked again in fewer words, named by the slots' labels, so the long ask is not read out twice.
+	const labels = tool.identify
+		.map((i) => ctx.flow.slots.find((s) => s.id === i.slot)?.label)
+		.filter((l): l is string => !!l);
+	const short = [
+		...(!hasId && labels.length > 0 ? [`the ${[...new Set(labels)].join(' or ')}`] : []),
+		...(ctx.secret === undefined ? [tool.prompts.secret] : [])
+	].join(', and ');
+	const brief = short || what;
 	return {
 		say,
 		asked: {
 			text: say,
 			alternatives: [
-				`I still need ${what} to go on.`,
-				`Without ${what} I can't open the account; I can connect you with a person instead.`
+				`Sorry, I still need ${brief} to go on.`,
+				`Without ${brief} I can't open the account; I can connect you with a person instead.`
 			]
 		}
 	};

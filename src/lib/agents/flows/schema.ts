@@ -189,7 +189,7 @@ export const ConditionSchema: v.GenericSchema<Condition> = v.lazy(() =>
 			named: v.optional(
 				described(
 					v.boolean(),
-					"Whether the caller's words this turn name the value, or one item of a list: a plan's features and \"will I lose my hotspot?\"."
+					'Whether the caller\'s words this turn name the value, or one item of a list: a plan\'s features and "will I lose my hotspot?".'
 				)
 			),
 			exists: v.optional(v.boolean()),

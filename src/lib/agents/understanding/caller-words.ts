@@ -201,7 +201,7 @@ export function afterAnswer(text: string): string | undefined {
 export function splitRequests(text: string): string[] {
 	const parts = text
 		.split(
-			/[,;.]?\s+(?:and also|and then|and another thing|also|plus|as well as|and)\s+(?=(?:is|are|was|what|what's|whats|when|when's|whens|how|can|could|i|i'm|im|i'd|my|the|there|there's|check|tell|why|do|does|will|would)\b)/i
+			/[,;.]?\s+(?:and also|and then|and another thing|also|plus|as well as|and)\s+(?=(?:is|are|was|what|what's|whats|when|when's|whens|how|can|could|i|i'm|im|i'd|my|the|there|there's|check|tell|why|do|does|will|would)\b)|[,;]\s+(?=(?:my|our|the|i|i've|i'm|im|it|it's|its|there|there's)\s)/i
 		)
 		.map((p) => p.trim())
 		.filter(Boolean);

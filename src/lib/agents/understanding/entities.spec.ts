@@ -24,6 +24,18 @@ describe('extractEntities', () => {
 		expect(found.device).toMatch(/iphone 14/i);
 	});
 
+	it('keeps named things in the order said, the longest name winning where two overlap', () => {
+		const plans = (text: string) =>
+			extractEntities(text, vocab)
+				.entities.filter((e) => e.type === 'plan')
+				.map((e) => e.value);
+		expect(plans('the difference between unlimited and unlimited plus')).toEqual([
+			'Unlimited',
+			'Unlimited Plus'
+		]);
+		expect(plans('unlimited plus or basic')).toEqual(['Unlimited Plus', 'Basic']);
+	});
+
 	it('takes a PIN said for verification apart from the facts, never as one', () => {
 		const e = extractEntities('my pin is 4821', vocab);
 		expect(e.pin).toBe('4821');

@@ -212,15 +212,19 @@ export function extractEntities(text: string, vocab?: Vocabulary, expecting?: st
 			.flatMap((n) => n.said.map((said) => ({ value: n.value, said: said.toLowerCase() })))
 			.filter((n) => n.said.trim().length > 0)
 			.sort((a, b) => b.said.length - a.said.length);
+		// Matched longest first, kept in the order said: "between Unlimited and Unlimited Plus".
+		const hits: { value: string; at: number }[] = [];
 		for (const n of names) {
 			const re = new RegExp(
 				`(?<![a-z0-9])${n.said.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![a-z0-9])`
 			);
-			if (re.test(rest)) {
-				add(group.type, n.value);
+			const m = re.exec(rest);
+			if (m) {
+				hits.push({ value: n.value, at: m.index });
 				rest = rest.replace(re, ' '.repeat(n.said.length));
 			}
 		}
+		for (const h of hits.sort((a, b) => a.at - b.at)) add(group.type, h.value);
 		for (const p of group.patterns) {
 			const m = rest.match(p.re);
 			if (!m) continue;
