@@ -2,7 +2,7 @@ import ESpeakNg from 'espeak-ng';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as ort from 'onnxruntime-web';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { speechSamples } from '$lib/testing/speech';
 import { serve, WorkerClient, type Endpoint } from './protocol';
 import { sttHandlers } from './stt/service';
@@ -171,6 +171,22 @@ describe('STT worker methods (Moonshine tiny, real weights)', () => {
 		expect(fake.overlaps()).toBe(0);
 	});
 
+	it('stops its long warm-up pass for a turn that comes first', async () => {
+		const fake = overlapCountingOrt();
+		const stt = connect(sttHandlers({ ort: async () => fake.ort, fetchBytes: fileBytes }));
+		// Two seconds of warm-up speech: 12 decoder steps, then up to 60 for its ten-second repeat.
+		await stt.call('load', { ...load, warmUp: new Float32Array(16000 * 2) });
+		await stt.call('transcribe', { samples: new Float32Array(16000) });
+		// The short pass (12), at most a step of the long one, and the turn's own 6.
+		expect(fake.steps()).toBeLessThanOrEqual(12 + 1 + 6);
+		expect(fake.overlaps()).toBe(0);
+		// Left alone, the long pass runs to its end.
+		const idle = overlapCountingOrt();
+		const quiet = connect(sttHandlers({ ort: async () => idle.ort, fetchBytes: fileBytes }));
+		await quiet.call('load', { ...load, warmUp: new Float32Array(16000 * 2) });
+		await vi.waitFor(() => expect(idle.steps()).toBe(12 + 60), { timeout: 5000 });
+	});
+
 	it('imports only the plain WASM runtime when there is no GPU', async () => {
 		const asked: string[] = [];
 		const stt = connect(
@@ -200,10 +216,12 @@ function overlapCountingOrt() {
 		) {}
 	}
 	let created = 0;
+	let steps = 0;
 	const session = (encoder: boolean) => {
 		let running = 0;
 		return {
 			async run() {
+				if (!encoder) steps++;
 				if (running++ > 0) overlaps++;
 				if (!encoder) await new Promise((r) => setTimeout(r, 10));
 				running--;
@@ -220,5 +238,10 @@ function overlapCountingOrt() {
 		Tensor,
 		InferenceSession: { create: async () => session(created++ % 2 === 0) }
 	};
-	return { ort: fakeOrt as unknown as typeof ort, overlaps: () => overlaps };
+	return {
+		ort: fakeOrt as unknown as typeof ort,
+		overlaps: () => overlaps,
+		/** Decoder steps run so far. */
+		steps: () => steps
+	};
 }

@@ -38,12 +38,21 @@ const WARM_UP = Float32Array.from(
 	(_, i) => 0.01 * Math.sin((2 * Math.PI * 220 * i) / 16000)
 );
 
+/** `clip` repeated to `seconds` of 16 kHz audio. */
+function tiled(clip: Float32Array, seconds = 10): Float32Array {
+	const out = new Float32Array(16000 * seconds);
+	for (let i = 0; i < out.length; i += clip.length) out.set(clip.subarray(0, out.length - i), i);
+	return out;
+}
+
 export function sttHandlers(deps: SttDeps) {
 	let stt: Moonshine | null = null;
 	// One transcription at a time: an ONNX Runtime session cannot run twice at once, and a caller's
 	// client may give up on one (a guess at a pause, made stale by more speech) and ask for the next
 	// while the first is still finishing its current decoder step here.
 	let busy: Promise<unknown> = Promise.resolve();
+	/** The long warm-up pass, while it may still run. */
+	let warming: AbortController | null = null;
 
 	return {
 		async load(p: SttLoadParams, ctx: HandlerContext) {
@@ -91,6 +100,17 @@ export function sttHandlers(deps: SttDeps) {
 			const model = stt;
 			const warmUp = p.warmUp?.length ? p.warmUp.subarray(0, 16000 * 4) : WARM_UP;
 			busy = busy.then(() => model.transcribe(warmUp)).catch(() => undefined);
+			// Then one on a long turn's length (the clip repeated to ten seconds): the runtime sizes its
+			// memory for it now, not on the caller's first longer turn (about 100 ms of that turn,
+			// measured in Node: a 4 s turn took 323 ms first, 216 ms after). A turn that comes first
+			// stops it: the caller never waits for a warm-up they do not need.
+			const long = new AbortController();
+			warming = long;
+			busy = busy
+				.then(() =>
+					long.signal.aborted ? undefined : model.transcribe(tiled(warmUp), long.signal)
+				)
+				.catch(() => undefined);
 			return { backend, bytes: encoder.length + decoder.length };
 		},
 
@@ -103,6 +123,8 @@ export function sttHandlers(deps: SttDeps) {
 				});
 			}
 			const model = stt;
+			warming?.abort();
+			warming = null;
 			const run = busy.then(() => {
 				if (ctx.signal.aborted)
 					throw Object.assign(new Error('Transcription cancelled.'), { name: 'AbortError' });
