@@ -45,6 +45,15 @@ describe('wording', () => {
 		expect(recapOf(facts.slice(1), justSaid)).toBe('');
 	});
 
+	it('does not recap a fact a later one holds', () => {
+		expect(
+			recapOf([
+				'the $65 charge on November 2nd is a duplicate of the same plan charge',
+				'we opened dispute DSP-0001 for the $65 charge on November 2nd'
+			])
+		).toBe('To recap: we opened dispute DSP-0001 for the $65 charge on November 2nd.');
+	});
+
 	it('recaps at most the last two facts, in one sentence', () => {
 		expect(recapOf([])).toBe('');
 		expect(recapOf(['you have $94 to pay by December 5th'])).toBe(
