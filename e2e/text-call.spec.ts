@@ -37,7 +37,7 @@ test('billing answers with a tool result, then sales opens with the billing cont
 	await expect(page.getByTestId('transcript')).not.toContainText('4821');
 
 	await say(page, 'Actually, I want to upgrade to the Unlimited plan');
-	await expect(page.getByTestId('owner')).toContainText('sales');
+	await expect(page.getByTestId('owner')).toContainText('plans and upgrades');
 	const opening = lastAgentTurn(page, 'sales');
 	// One short sentence proves the context travelled (who she is, verified, what she wants),
 	// without reading out again what billing has just told her.
@@ -85,6 +85,6 @@ test('the call can be driven from the keyboard alone', async ({ page }) => {
 	await expect(page.getByTestId('say')).toBeFocused();
 	await page.keyboard.type('what plans do you have');
 	await page.keyboard.press('Enter');
-	await expect(page.getByTestId('owner')).toContainText('sales');
+	await expect(page.getByTestId('owner')).toContainText('plans and upgrades');
 	await expect(lastAgentTurn(page, 'sales')).toContainText('Unlimited Plus at $85');
 });

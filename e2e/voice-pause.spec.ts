@@ -25,5 +25,5 @@ test('a caller who pauses mid-sentence is heard to the end of it, as one turn', 
 	// Nothing of the sentence became a turn of its own.
 	await page.waitForTimeout(2_000);
 	await expect(caller).toHaveCount(1);
-	await expect(page.getByTestId('owner')).toContainText('sales');
+	await expect(page.getByTestId('owner')).toContainText('plans and upgrades');
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCall } from '../../testing/calls';
 import { saidNo, saidYes } from './skills';
-import { asksForWhatWasOffered } from './steps';
+import { asksForWhatWasOffered, picksAnOption } from './steps';
 
 const lastAgent = (s: Awaited<ReturnType<typeof runCall>>) =>
 	s.record.transcript.filter((t) => t.role === 'agent').at(-1)!.text;
@@ -94,5 +94,20 @@ describe('asking for what was offered', () => {
 		expect(lastAgent(early)).toMatch(/Did that fix it\?/);
 		await early.hear('no, can you open a ticket');
 		expect(lastAgent(early)).toMatch(/Ticket \S+ opened/);
+	});
+});
+
+describe('picksAnOption', () => {
+	const offers =
+		'Before you go: I can offer 20% off Standard for 12 months ($36 a month), or a move to Basic at $25 a month, or a free month of service. Would any of those help?';
+	it('takes naming one of the options listed before the question as choosing it', () => {
+		expect(picksAnOption(offers, 'hmm, the free month then')).toBe(true);
+		expect(picksAnOption(offers, 'I guess the move to basic')).toBe(true);
+	});
+	it('picks nothing with words every option shares, a negation, or no list', () => {
+		expect(picksAnOption(offers, 'what about a month')).toBe(false);
+		expect(picksAnOption(offers, 'not the free month, no')).toBe(false);
+		expect(picksAnOption('Would you like me to dispute it for you?', 'the free month')).toBe(false);
+		expect(picksAnOption(undefined, 'the free month')).toBe(false);
 	});
 });

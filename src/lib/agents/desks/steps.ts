@@ -164,7 +164,8 @@ export async function runIntent(
 			(resume.kind === 'answer' &&
 				!saidYes(ctx.text) &&
 				!saidNo(ctx.text) &&
-				!asksForWhatWasOffered(resume.question, ctx.text))) &&
+				!asksForWhatWasOffered(resume.question, ctx.text) &&
+				!picksAnOption(resume.question, ctx.text))) &&
 		rereads(intent, resume.step, ctx);
 	const resuming = resume !== undefined && resume.intent === intent.id && !rereading;
 	if (!resuming) forget(ctx, intent);
@@ -194,7 +195,8 @@ export async function runIntent(
 				? 'yes'
 				: saidNo(ctx.text)
 					? 'no'
-					: asksForWhatWasOffered(resume.question, ctx.text)
+					: asksForWhatWasOffered(resume.question, ctx.text) ||
+						  picksAnOption(resume.question, ctx.text)
 						? 'yes'
 						: '';
 			const step = intent.steps[resume.step];
@@ -304,7 +306,15 @@ export async function runIntent(
 			const ask = scope.text(step.ask);
 			return out({
 				say: ask,
-				pending: { intent: intent.id, step: i, kind: slot ? 'slot' : 'answer', name: step.as },
+				pending: {
+					intent: intent.id,
+					step: i,
+					kind: slot ? 'slot' : 'answer',
+					name: step.as,
+					// With what came before it: the options a question like "would any of those help?"
+					// is about.
+					...(slot ? {} : { question: [...say, ask].join(' ') })
+				},
 				asked: asking(ask, step.again, slot?.label)
 			});
 		}
@@ -477,6 +487,7 @@ export function answers(
 			// "I already restarted it, still nothing" says, in the middle, that it did not help.
 			if (DID_NOT_HELP.test(text)) return true;
 			if (asksForWhatWasOffered(pending.question, text)) return true;
+			if (picksAnOption(pending.question, text)) return true;
 			return (
 				answer &&
 				(saidYes(text) ||
@@ -514,6 +525,42 @@ export function asksForWhatWasOffered(question: string | undefined, text: string
 	const at = said.indexOf(wanted[0]!);
 	return !said.slice(Math.max(0, at - 2), at).some((w) => /^(?:don't|dont|not|never)$/.test(w));
 }
+
+/**
+ * Whether the caller's words pick one of the options the persona listed before its question ("I
+ * can offer 20% off…, or a move to Standard…, or a free month of service. Would any of those
+ * help?" → "hmm, the free month then"): one option shares more of the turn's words than any other.
+ * "Not the free month" picks nothing.
+ */
+export function picksAnOption(question: string | undefined, text: string): boolean {
+	const said = sentencesOf(question ?? '');
+	const listed = said.filter((x) => !x.endsWith('?')).at(-1);
+	if (!listed || !said.at(-1)?.endsWith('?')) return false;
+	const options = listed
+		.split(/,?\s+or\s+|;\s*/i)
+		.map((o) => new Set(optionWords(o)))
+		.filter((o) => o.size > 0);
+	if (options.length < 2 || /\b(not|no|don'?t|never|none|neither)\b/i.test(text)) return false;
+	const words = optionWords(text);
+	// Words every option has ("month") tell them apart no more than "the" does.
+	const shared = [...options[0]!].filter((w) => options.every((o) => o.has(w)));
+	const score = options.map((o) => words.filter((w) => o.has(w) && !shared.includes(w)).length);
+	const best = Math.max(...score);
+	return best > 0 && score.filter((x) => x === best).length === 1;
+}
+
+function optionWords(text: string): string[] {
+	return (text.toLowerCase().match(/[a-z]+/g) ?? [])
+		.map((w) => w.replace(/s$/, ''))
+		.filter((w) => w.length >= 4 && !OFFER_FILLER.has(w) && !PLAIN_WORDS.has(w));
+}
+
+/** Words of an offer that name none: "would", "those", "help", "then". */
+const PLAIN_WORDS = new Set(
+	'would those these help then that this with from them they what which have will just like sound good okay yeah about'.split(
+		' '
+	)
+);
 
 /** The sentences of what was said, each with its closing mark; a last one without one too. */
 export function sentencesOf(text: string): string[] {
