@@ -164,8 +164,7 @@ export async function runIntent(
 			(resume.kind === 'answer' &&
 				!saidYes(ctx.text) &&
 				!saidNo(ctx.text) &&
-				!asksForWhatWasOffered(resume.question, ctx.text) &&
-				!picksAnOption(resume.question, ctx.text))) &&
+				!takesWhatWasOffered(resume.question, ctx.text))) &&
 		rereads(intent, resume.step, ctx);
 	const resuming = resume !== undefined && resume.intent === intent.id && !rereading;
 	if (!resuming) forget(ctx, intent);
@@ -195,8 +194,7 @@ export async function runIntent(
 				? 'yes'
 				: saidNo(ctx.text)
 					? 'no'
-					: asksForWhatWasOffered(resume.question, ctx.text) ||
-						  picksAnOption(resume.question, ctx.text)
+					: takesWhatWasOffered(resume.question, ctx.text)
 						? 'yes'
 						: '';
 			const step = intent.steps[resume.step];
@@ -447,6 +445,13 @@ function sameIdentifier(stored: unknown, said: string, how?: 'exact' | 'digits-s
 const DID_NOT_HELP =
 	/\b(still (nothing|not|no|the same|doesn'?t|won'?t|can'?t|isn'?t|dead|broken)|(didn'?t|did not|doesn'?t|does not) (work|help|fix|change)|no (luck|change|difference))\b/i;
 
+/** The entity types that identify a caller to the flow's verify tool (an account or phone number). */
+export function identifyingEntities(flow: Flow): string[] {
+	return (identityTool(flow)?.identify ?? [])
+		.map((i) => flow.slots.find((s) => s.id === i.slot)?.entity)
+		.filter((x): x is NonNullable<typeof x> => !!x);
+}
+
 /** Whether the caller's turn answers what was asked, so it is not routed elsewhere. */
 export function answers(
 	pending: Pending | undefined,
@@ -456,10 +461,7 @@ export function answers(
 	secretGiven: boolean
 ): boolean {
 	if (!pending) return false;
-	const tool = identityTool(flow);
-	const identifyTypes = (tool?.identify ?? [])
-		.map((i) => flow.slots.find((s) => s.id === i.slot)?.entity)
-		.filter((x): x is NonNullable<typeof x> => !!x);
+	const identifyTypes = identifyingEntities(flow);
 	switch (pending.kind) {
 		case 'identity': {
 			// An identifier, a secret or another fact the flow asks for; a name alone is not one.
@@ -486,8 +488,7 @@ export function answers(
 			if (STRONG_YES.test(text) && !saidNo(text)) return true;
 			// "I already restarted it, still nothing" says, in the middle, that it did not help.
 			if (DID_NOT_HELP.test(text)) return true;
-			if (asksForWhatWasOffered(pending.question, text)) return true;
-			if (picksAnOption(pending.question, text)) return true;
+			if (takesWhatWasOffered(pending.question, text)) return true;
 			return (
 				answer &&
 				(saidYes(text) ||
@@ -524,6 +525,11 @@ export function asksForWhatWasOffered(question: string | undefined, text: string
 	// "No, can you open a ticket" answers the last question and asks; "don't open a ticket" does not.
 	const at = said.indexOf(wanted[0]!);
 	return !said.slice(Math.max(0, at - 2), at).some((w) => /^(?:don't|dont|not|never)$/.test(w));
+}
+
+/** A yes in other words: asking for what was offered, or picking one of the options listed. */
+function takesWhatWasOffered(question: string | undefined, text: string): boolean {
+	return asksForWhatWasOffered(question, text) || picksAnOption(question, text);
 }
 
 /**

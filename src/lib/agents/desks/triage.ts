@@ -5,7 +5,7 @@ import type { LlmRouter } from '../routing/llm-router';
 import type { RouteDecision, Router } from '../routing/router';
 import { notHelped, saidNo, saidYes } from './skills';
 import type { Trigger } from '../routing/triggers';
-import { identityTool } from '../tools/tool-guard';
+import { identifyingEntities } from './steps';
 
 // Triage's side of a call: route a clear request at once; ask one clarifying question naming the
 // top two options when unsure (after giving the LLM, if loaded, one chance to decide); hand an
@@ -304,12 +304,10 @@ export class TriageDesk {
 	#needing(asked: Clarify, found: readonly { type: string }[]): string | undefined {
 		const flow = this.#c.flow;
 		const gave = new Set([...asked.found, ...found.map((f) => f.type)]);
-		const identifying = (identityTool(flow)?.identify ?? []).map(
-			(i) => flow.slots.find((s) => s.id === i.slot)?.entity
-		);
+		const identifying = identifyingEntities(flow);
 		const met = (need: string) =>
 			need === 'identity'
-				? identifying.some((e) => e !== undefined && gave.has(e))
+				? identifying.some((e) => gave.has(e))
 				: gave.has(flow.slots.find((s) => s.id === need)?.entity ?? need);
 		const score = (id: string) =>
 			Math.max(

@@ -5,7 +5,7 @@ import { uuid } from '../ids';
 import { scrub } from '../understanding/redact';
 import { buildSummary } from './summary';
 import type { Trigger } from '../routing/triggers';
-import { clauseOf, joinAnd, lowerFirst } from './wording';
+import { clauseOf, figuresOf, joinAnd, lowerFirst } from './wording';
 
 // The handoff engine: from the call record, at the moment a trigger fires, build the context
 // package synchronously (no model call on this path), scrub it, validate it, and say the words that
@@ -110,9 +110,6 @@ export function teamOf(p: Persona): string {
 	return p.team ?? p.id;
 }
 
-/** A figure in a sentence: an amount, a number, a day of the month ("$130", "60614", "1st"). */
-const FIGURE = /\$?\d[\d,.:]*(?:st|nd|rd|th)?/g;
-
 /**
  * The receiving persona's first words, from the package alone. Its greeting, the first time it
  * speaks in the call only: a persona the call comes back to does not introduce itself again. Then
@@ -130,7 +127,7 @@ export function opening(to: Persona, pkg: ContextPackage, knownPhrase?: string):
 	// December 1st" was heard as "your balance is $130, due December 1st".
 	const heard = (phrase: string) => {
 		const tail = phrase.split(/\s+/).slice(-6).join(' ');
-		const figures = phrase.match(FIGURE) ?? [];
+		const figures = figuresOf(phrase);
 		return pkg.transcript.some(
 			(t) =>
 				t.role === 'agent' &&

@@ -36,6 +36,11 @@ export function clauseOf(fact: string): string {
 	return lowerFirst(first);
 }
 
+/** The figures in a sentence: amounts, numbers, days of the month ("$130", "60614", "1st"). */
+export function figuresOf(text: string): string[] {
+	return text.match(/\$?\d[\d,.:]*(?:st|nd|rd|th)?/g) ?? [];
+}
+
 /**
  * At most the last two settled facts, each as a clause, in one sentence after "To recap:". A fact
  * the caller heard in these very words (`said`: what the agents said) is not recapped, nor one
@@ -46,9 +51,8 @@ export function recapOf(resolved: readonly string[], said = ''): string {
 	const clauses = [...new Set(resolved.map(clauseOf).filter(Boolean))];
 	// A fact whose figures a later one repeats is in it ("the $65 charge on November 2nd is a
 	// duplicate", then "we opened dispute DSP-0001 for the $65 charge on November 2nd").
-	const figures = (f: string): string[] => f.match(/\$?\d[\d,.:]*(?:st|nd|rd|th)?/g) ?? [];
 	const within = (f: string, later: string) =>
-		figures(f).length > 0 && figures(f).every((x) => figures(later).includes(x));
+		figuresOf(f).length > 0 && figuresOf(f).every((x) => figuresOf(later).includes(x));
 	const facts = clauses
 		.filter((f, i) => !clauses.slice(i + 1).some((later) => within(f, later)))
 		.filter((f) => !heard.includes(f.toLowerCase()))
