@@ -11,6 +11,7 @@ import { acknowledges, asksQuestion, contentWords } from '../understanding/calle
 import {
 	answers,
 	lastQuestion,
+	readsOn,
 	rereads,
 	runIntent,
 	sentencesOf,
@@ -585,7 +586,9 @@ export class SpecialistDesk {
 		if (p?.kind !== 'answer' || saidYes(text) || saidNo(text)) return false;
 		const persona = this.#c.flow.personas.find((x) => x.intents.some((i) => i.id === p.intent));
 		const intent = persona?.intents.find((i) => i.id === p.intent);
-		return !!persona && !!intent && rereads(intent, p.step, this.#context(persona, text, found));
+		if (!persona || !intent) return false;
+		const ctx = this.#context(persona, text, found);
+		return rereads(intent, p.step, ctx) || readsOn(intent, p.step, ctx);
 	}
 
 	#context(persona: Persona, text: string, found: { type: string; value?: string }[]): StepContext {

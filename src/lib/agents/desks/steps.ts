@@ -128,6 +128,18 @@ export function rereads(intent: Intent, step: number, ctx: StepContext): boolean
 		.some((s) => s.when !== undefined && listensFor(s.when, ctx.text) && holds(s.when, scope));
 }
 
+/**
+ * Whether a step after `step` listens for this turn and would run on it: "it's too expensive",
+ * asked whether an offer would help, is the reason the steps go on to cheaper plans for, not a
+ * new request for another of the persona's intents.
+ */
+export function readsOn(intent: Intent, step: number, ctx: StepContext): boolean {
+	const scope = scopeFor({ ...ctx, opening: undefined });
+	return (intent.steps ?? [])
+		.slice(step + 1)
+		.some((s) => s.when !== undefined && listensFor(s.when, ctx.text) && holds(s.when, scope));
+}
+
 function listensFor(cond: Condition, text: string): boolean {
 	if ('all' in cond) return cond.all.some((c) => listensFor(c, text));
 	if ('any' in cond) return cond.any.some((c) => listensFor(c, text));

@@ -63,4 +63,21 @@ describe('routing in a call', () => {
 		// The receiving persona does not ask for identity again.
 		expect(s.record.transcript.at(-1)!.text).not.toMatch(/account number|PIN/);
 	});
+
+	it('keeps what the caller called about when their answer is a reason the steps go on with', async () => {
+		// "It's too expensive", asked whether an offer would help, leans to "finding a better deal";
+		// it is the reason cancellation goes on to cheaper plans, and the person who confirms the
+		// cancellation reads that the caller called about cancelling.
+		const s = await runCall([
+			'I want to cancel my service',
+			'AC-10022 pin 7310',
+			"it's too expensive",
+			'no, I just want to cancel'
+		]);
+		expect(s.record.transcript.map((t) => t.text).join('\n')).toMatch(/cheaper plan/);
+		const pkg = s.packages.at(-1)!;
+		expect(pkg.to.kind).toBe('human');
+		expect(pkg.intent.id).toBe('retention.cancel');
+		expect(pkg.summary).toMatch(/called about cancelling their service/);
+	});
 });
