@@ -106,6 +106,16 @@ export function humanOf(flow: Flow): Persona | undefined {
 	return flow.personas.find((x) => x.kind === 'human');
 }
 
+/**
+ * Where a person hands a call back by default: the assistant that handed it over (retention takes
+ * back a cancellation), else where the flow's human persona names, else triage.
+ */
+export function handBackTarget(flow: Flow, from?: { personaId: string; kind: string }): string {
+	const ai = flow.personas.filter((p) => p.kind === 'specialist' || p.kind === 'triage');
+	if (from?.kind === 'ai' && ai.some((p) => p.id === from.personaId)) return from.personaId;
+	return humanOf(flow)?.handBackTo ?? triageOf(flow).id;
+}
+
 /** The flow's verify tool, whose table holds the callers. */
 export function identityTool(flow: Flow): Extract<ToolDef, { kind: 'verify' }> | undefined {
 	return flow.tools.find((t): t is Extract<ToolDef, { kind: 'verify' }> => t.kind === 'verify');

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { demoFlow } from './demo';
+import { handBackTarget, humanOf } from './flow';
 import { demoCall } from '../testing/calls';
 import { record } from '../testing/recording';
 
@@ -92,5 +94,15 @@ describe('Session', () => {
 		const line = run.said('agent', 'triage');
 		expect(line.text).toBe('Your balance');
 		expect(run.all('agent_chunk').map((c) => c.text)).toEqual(['Your balance ']);
+	});
+});
+
+describe('hand-back target', () => {
+	it('goes back to the assistant that handed the call over, else where the flow names', () => {
+		expect(handBackTarget(demoFlow, { personaId: 'retention', kind: 'ai' })).toBe('retention');
+		expect(handBackTarget(demoFlow, { personaId: 'human', kind: 'human' })).toBe(
+			humanOf(demoFlow)!.handBackTo
+		);
+		expect(handBackTarget(demoFlow)).toBe('billing');
 	});
 });

@@ -25,6 +25,7 @@ const WEIGHTS: [RegExp, number][] = [
 	],
 	[/\b(since|for)\s+(last|the past|\d+|a|two|three|several)\b/i, 0.6],
 	// What is at stake for them.
+	[/\b(expensive|too much|afford|overpriced|pricey|rip-?off|waste of money)\b/i, 1],
 	[/\b(cancel|leave|leaving|switch(ing)?|close my account|complain|complaint|lawyer|report)\b/i, 1],
 	[
 		/\b(need|have to|must|can'?t|cannot|unable|won'?t|doesn'?t|didn'?t|never|nobody|no one)\b/i,

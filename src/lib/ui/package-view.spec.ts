@@ -54,7 +54,13 @@ describe('headerLine: who, the account, what they want, what is done, mood', () 
 		expect(byLabel.plan).toBe('Unlimited');
 		expect(byLabel.balance).toBe('$130.00');
 		expect(byLabel['due date']).toBe('Dec 1');
-		expect(byLabel.wants).toBe('Disputing a charge');
+		expect(byLabel.wants).toBe('disputing a charge');
+		const balance = pkg({
+			intent: { id: 'billing.balance', label: 'Your balance and due date', confidence: 1 }
+		});
+		expect(headerLine(balance, records).find((p) => p.label === 'wants')?.value).toBe(
+			'their balance and due date'
+		);
 		expect(byLabel.done).toBe('nothing yet');
 		expect(parts.find((p) => p.label === 'mood')).toEqual({
 			label: 'mood',
@@ -180,19 +186,57 @@ describe('story: what happened, each sentence once', () => {
 		expect(all.split('Dispute DSP-1 opened').length - 1).toBe(1);
 		expect(lines.map((l) => l.kind)).toEqual(['summary', 'action']);
 		expect(lines[1]).toMatchObject({ text: 'flag dispute', ok: true });
-		// A verification that worked is the header's; one that failed is part of the story.
-		const verified = story(
+		// A verification that worked is the header's, with the tries that failed before it; a
+		// caller who never got verified has the failed tries in the story.
+		const tries = [
+			{ tool: 'identity.verify', args: {}, ok: false, result: 'Could not verify.' },
+			{ tool: 'identity.verify', args: {}, ok: true, result: 'Verified James.' }
+		];
+		expect(story(pkg({ actions: tries }), records).map((l) => l.text)).toEqual([
+			'James Carter called about disputing a charge.'
+		]);
+		const header = headerLine(pkg({ actions: tries }), records);
+		expect(header.find((p) => p.label === 'caller')?.value).toBe(
+			'James Carter · AC-10022, verified by PIN after 1 failed try'
+		);
+		expect(header.find((p) => p.label === 'done')?.value).toBe('nothing yet');
+		const failed = story(
 			pkg({
-				actions: [
-					{ tool: 'identity.verify', args: {}, ok: true, result: 'Verified James.' },
-					{ tool: 'identity.verify', args: {}, ok: false, result: 'Could not verify.' }
-				]
+				caller: { ...pkg().caller, verified: false },
+				actions: [tries[0]!]
 			}),
 			records
 		);
-		expect(verified.map((l) => l.text)).toEqual([
+		expect(failed.map((l) => l.text)).toEqual([
 			'James Carter called about disputing a charge.',
 			'verify: Could not verify.'
+		]);
+	});
+
+	it('leaves to the actions the facts the summary cuts short, and drops a settled fact said above', () => {
+		const outage =
+			'There is an outage in zip 60614 since 6 this morning. It is expected to be fixed by 6 tonight.';
+		const lines = story(
+			pkg({
+				caller: { ...pkg().caller, verified: false },
+				summary:
+					'The caller (not verified) called about a network outage. There is an outage in zip 60614 since 6 this morning. They asked to speak to a person.',
+				resolved: [
+					'zip 60614 has an outage expected fixed by 6 tonight',
+					'you declined a callback'
+				],
+				actions: [{ tool: 'support.outage', args: {}, ok: true, result: outage }]
+			}),
+			records
+		);
+		expect(lines).toEqual([
+			{
+				kind: 'summary',
+				text: 'The caller (not verified) called about a network outage. They asked to speak to a person.'
+			},
+			// Worded for the team, not for the caller.
+			{ kind: 'settled', text: 'they declined a callback' },
+			{ kind: 'action', text: `outage: ${outage}`, ok: true }
 		]);
 	});
 

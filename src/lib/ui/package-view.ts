@@ -3,6 +3,7 @@ import type { Flow } from '$lib/agents/flow';
 import { identityTool } from '$lib/agents/flow';
 import type { Condition, FieldDef, Row, TableDef } from '$lib/agents/flows/schema';
 import { asOfNow, type TableData } from '$lib/agents/flows/tables';
+import { clauseOf, figuresOf, forTeam, lowerFirst } from '$lib/agents/handoff/wording';
 
 // What an operator reads first about a handed-over caller, built from the context package and the
 // company's records the console can read: a one-line header, the records in question as small
@@ -89,10 +90,13 @@ export function toolWords(tool: string): string {
 export function headerLine(pkg: ContextPackage, records?: Records): HeaderPart[] {
 	const c = pkg.caller;
 	const who = [c.name ?? 'Name not given', c.accountId].filter(Boolean).join(' · ');
+	// Tries that failed before the caller proved who they are are part of how they were verified.
+	const failed = c.verified ? pkg.actions.filter((a) => isVerify(a, records) && !a.ok).length : 0;
+	const tries = failed === 0 ? '' : ` after ${failed} failed ${failed === 1 ? 'try' : 'tries'}`;
 	const parts: HeaderPart[] = [
 		{
 			label: 'caller',
-			value: `${who}, ${c.verified ? `verified by ${verifiedLabel(c.verifiedBy)}` : 'not verified'}`,
+			value: `${who}, ${c.verified ? `verified by ${verifiedLabel(c.verifiedBy)}${tries}` : 'not verified'}`,
 			tone: c.verified ? 'good' : 'warn'
 		}
 	];
@@ -117,10 +121,11 @@ export function headerLine(pkg: ContextPackage, records?: Records): HeaderPart[]
 	if (c.phone) parts.push({ label: 'phone', value: c.phone });
 	parts.push({
 		label: 'wants',
-		value: pkg.intent.id === 'unknown' ? pkg.trigger.detail : pkg.intent.label
+		// Written about the caller, for the team: "their balance and due date", not "Your balance…".
+		value: pkg.intent.id === 'unknown' ? pkg.trigger.detail : forTeam(lowerFirst(pkg.intent.label))
 	});
 	const done = pkg.actions
-		.filter((a) => !proves(a, records))
+		.filter((a) => !proves(a, records) && !(c.verified && isVerify(a, records)))
 		.map((a) => `${toolWords(a.tool)} ${a.ok ? '✓' : '✗'}`);
 	parts.push({ label: 'done', value: done.length ? [...new Set(done)].join(', ') : 'nothing yet' });
 	parts.push({
@@ -134,10 +139,15 @@ export function headerLine(pkg: ContextPackage, records?: Records): HeaderPart[]
 	return parts;
 }
 
+/** A call of the flow's identity tool (or, with no records, a tool named for verifying). */
+function isVerify(a: ContextPackage['actions'][number], records: Records | undefined): boolean {
+	const verify = records ? identityTool(records.flow as Flow)?.id : undefined;
+	return a.tool === verify || /verif/i.test(a.tool);
+}
+
 /** A verification that worked: the header's "verified by" says it already. */
 function proves(a: ContextPackage['actions'][number], records: Records | undefined): boolean {
-	const verify = records ? identityTool(records.flow as Flow)?.id : undefined;
-	return a.ok && (a.tool === verify || /verif/i.test(a.tool));
+	return a.ok && isVerify(a, records);
 }
 
 export type RecordTable = {
@@ -340,15 +350,40 @@ export function story(pkg: ContextPackage, records?: Records): StoryLine[] {
 				return true;
 			})
 			.join(' ');
+	// A verification that worked, or failed tries before it did, are in the header.
+	const actions = pkg.actions.filter(
+		(a) => !proves(a, records) && !(pkg.caller.verified && isVerify(a, records))
+	);
+	// The summary's sentence of facts is the first clause of each of the last results; the
+	// actions below give them whole, so the summary keeps who called, about what, and why here.
+	const clauses = new Set(
+		actions.filter((a) => a.ok).map((a) => norm(forTeam(clauseOf(a.result))))
+	);
+	const ofActions = (sentence: string) =>
+		sentence
+			.replace(/\.$/, '')
+			.split(/;\s+/)
+			.every((part) => clauses.has(norm(part)));
+	// A settled fact whose figures the summary or a result already gives is said already.
+	const figures = new Set(
+		[pkg.summary, ...actions.map((a) => a.result)].flatMap((t) => figuresOf(t).map(norm))
+	);
+	const heldAbove = (text: string) =>
+		figuresOf(text).length > 0 && figuresOf(text).every((f) => figures.has(norm(f)));
 	const lines: StoryLine[] = [];
-	const summary = fresh(pkg.summary);
+	const summary = fresh(
+		sentences(pkg.summary)
+			.filter((x) => !ofActions(x))
+			.join(' ')
+	);
 	if (summary) lines.push({ kind: 'summary', text: summary });
 	for (const r of pkg.resolved) {
-		const t = fresh(r);
+		if (heldAbove(r)) continue;
+		// Settled facts are worded for the caller ("you have $94 to pay"); the team reads "they".
+		const t = fresh(forTeam(r));
 		if (t) lines.push({ kind: 'settled', text: t });
 	}
-	for (const a of pkg.actions) {
-		if (proves(a, records)) continue;
+	for (const a of actions) {
 		const t = fresh(a.result);
 		lines.push({ kind: 'action', text: `${toolWords(a.tool)}${t ? `: ${t}` : ''}`, ok: a.ok });
 	}

@@ -26,16 +26,25 @@ export function saidAbout(transcript: readonly TranscriptEntry[], about: string)
 	let best = { hits: 0, sentence: '' };
 	for (const e of transcript) {
 		if (e.role !== 'agent') continue;
-		for (const sentence of sentencesOf(e.text)) {
+		const all = sentencesOf(e.text);
+		all.forEach((sentence, i) => {
 			// A question, or a persona's opening proof of context, is not what was said about it.
-			if (sentence.endsWith('?') || OPENING_PROOF.test(sentence)) continue;
+			if (sentence.endsWith('?') || OPENING_PROOF.test(sentence)) return;
 			const lower = sentence.toLowerCase();
 			const hits = wanted.filter((w) => new RegExp(`\\b${w}`).test(lower)).length;
-			if (hits > 0 && hits >= best.hits) best = { hits, sentence };
-		}
+			if (hits === 0 || hits < best.hits) return;
+			// The statements that went on from it, up to a question: "There's an outage in zip
+			// 60614 since 6 this morning." is said again with what it is and when it ends.
+			const next = all.slice(i + 1, i + 1 + MORE);
+			const on = next.slice(0, next.findIndex((x) => x.endsWith('?')) + 1 || next.length);
+			best = { hits, sentence: [sentence, ...on.filter((x) => !x.endsWith('?'))].join(' ') };
+		});
 	}
 	return best.sentence;
 }
+
+/** How many statements after the one that names it are said again with it. */
+const MORE = 2;
 
 /** The sentence a persona taking over proves what it knows with (handoff.ts `opening`). */
 const OPENING_PROOF = /\b(?:I can see|you're calling about|I understand you're calling)\b/i;

@@ -1,6 +1,7 @@
 import type { CallControls } from './call-controls';
 import type { ContextPackage } from '../handoff/context-package';
 import { opening } from '../handoff/handoff';
+import { figuresOf } from '../handoff/wording';
 import { humanOf, identityTool, topicsOf, type Persona } from '../flow';
 import type { Row } from '../flows/schema';
 import { holds, type Scope } from '../flows/scope';
@@ -454,9 +455,19 @@ export class SpecialistDesk {
 		const last = statement.split(',').at(-1)!.trim();
 		if (gist !== statement && last.split(/\s+/).length <= 6 && !gist.includes(last))
 			gist = `${gist}, ${last}`;
+		// "There's an outage in zip 60614 since 6 this morning. … It's expected to be fixed by 6
+		// tonight.": a later short statement with a figure in it is kept too.
+		const later = parts
+			.filter((p) => p !== first && !p.endsWith('?') && !ANYTHING_ELSE.test(p))
+			.filter((p) => figuresOf(p).length > 0 && p.split(/\s+/).length <= 12)
+			.at(-1);
 		const asked = parts.filter((p) => p.endsWith('?'));
 		return {
-			say: [`As I said, ${gist.charAt(0).toLowerCase()}${gist.slice(1)}.`, ...asked].join(' '),
+			say: [
+				`As I said, ${gist.charAt(0).toLowerCase()}${gist.slice(1)}.`,
+				...(later ? [later] : []),
+				...asked
+			].join(' '),
 			old: true
 		};
 	}

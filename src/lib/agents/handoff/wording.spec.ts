@@ -77,5 +77,9 @@ describe('wording', () => {
 			"They're booked; the card is theirs, they said"
 		);
 		expect(forTeam('Young people')).toBe('Young people');
+		// "You" after a preposition or a verb that takes one is the object.
+		expect(forTeam('We refunded you $65 and you will see it; a text goes to you')).toBe(
+			'We refunded them $65 and they will see it; a text goes to them'
+		);
 	});
 });

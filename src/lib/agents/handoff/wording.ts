@@ -70,6 +70,11 @@ const FOR_TEAM: [RegExp, string][] = [
 	[/\byour\b/gi, 'their'],
 	[/\byou are\b/gi, 'they are'],
 	[/\byou were\b/gi, 'they were'],
+	// After a preposition or a verb that takes one, "you" is the object: "we refunded you" → "them".
+	[
+		/\b(?<=(?:to|for|with|from|at|by|of|on|about|give|gave|send|sent|call|called|text|texted|email|emailed|refund|refunded|credit|credited|tell|told|help|helped|owe|owes|charge|charged|bill|billed|offer|offered|contact|let|thank|ask|asked|connect|connected|show|showed|remind|reminded)\s+)you\b/gi,
+		'them'
+	],
 	[/\byou\b/gi, 'they']
 ];
 
