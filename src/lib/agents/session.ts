@@ -421,7 +421,14 @@ export class Session {
 			});
 		}
 		this.#setState('handing_off');
+		// Going back to a persona already met is said as such, not with the first time's words.
+		const last = this.record.transcript.at(-1);
+		const announced =
+			last?.role === 'agent' && ANNOUNCES_PERSON.test(last.text) && from.kind !== 'human';
+		const words = narration(to, trigger, { back: this.owners.includes(to.id), announced });
 		const t0 = performance.now();
+		// The package's transcript ends with the line said as the call is handed over, so the person
+		// taking it reads what the caller just heard.
 		const pkg = buildContextPackage({
 			record: this.record,
 			flow: this.flow,
@@ -429,7 +436,8 @@ export class Session {
 			to,
 			trigger,
 			nextStep: options.nextStep,
-			now: this.#now()
+			now: this.#now(),
+			...(from.kind !== 'human' ? { saying: words } : {})
 		});
 		const ms = performance.now() - t0;
 		this.#log({
@@ -447,11 +455,6 @@ export class Session {
 			...(to.kind === 'human' ? { person: true } : {}),
 			trigger: trigger.kind
 		});
-		// Going back to a persona already met is said as such, not with the first time's words.
-		const last = this.record.transcript.at(-1);
-		const announced =
-			last?.role === 'agent' && ANNOUNCES_PERSON.test(last.text) && from.kind !== 'human';
-		const words = narration(to, trigger, { back: this.owners.includes(to.id), announced });
 		this.#emit({ type: 'handoff', package: pkg, narration: words });
 		this.#awaiting = undefined;
 		this.#triage.forgetQuestion();

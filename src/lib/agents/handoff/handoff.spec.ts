@@ -13,7 +13,14 @@ describe('the handoff engine', () => {
 		const pkg = s.packages.at(-1)!;
 		expect(parseContextPackage(structuredClone(pkg))).toEqual(pkg);
 		expect(pkg.hops.map((h) => `${h.from}>${h.to}`)).toEqual(['triage>support', 'support>sales']);
-		expect(pkg.transcript.length).toBe(s.record.transcript.length - 2);
+		// Everything up to the handoff, ending with the line said as the call is handed over; the
+		// receiving persona's greeting comes after.
+		expect(pkg.transcript.length).toBe(s.record.transcript.length - 1);
+		expect(pkg.transcript.at(-1)).toMatchObject({
+			role: 'agent',
+			personaId: 'support',
+			text: s.record.transcript.at(-2)!.text
+		});
 	});
 
 	it('never lets a secret into the package, even one written into the record by hand', () => {

@@ -34,6 +34,8 @@ export function buildContextPackage(input: {
 	trigger: Trigger;
 	nextStep?: string;
 	now: Date;
+	/** What the handing persona says to the caller as it hands over, the transcript's last line. */
+	saying?: string;
 }): ContextPackage {
 	const { record, from, to, trigger } = input;
 	const at = input.now.toISOString();
@@ -61,7 +63,12 @@ export function buildContextPackage(input: {
 			...record.hops.map(({ from, to, trigger, at }) => ({ from, to, trigger, at })),
 			{ from: from.id, to: to.id, trigger: trigger.kind, at }
 		],
-		transcript: record.transcript.map((t) => ({ ...t, text: scrub(t.text) })),
+		transcript: [
+			...record.transcript.map((t) => ({ ...t, text: scrub(t.text) })),
+			...(input.saying
+				? [{ role: 'agent' as const, personaId: from.id, text: scrub(input.saying), at }]
+				: [])
+		],
 		notes: record.notes.map(scrub)
 	};
 	const name = record.verified?.name ?? latest(record, 'name');
