@@ -118,6 +118,10 @@ test('a text-only call downloads no speech model, and the caller sees no interna
 	await page.getByTestId('say').fill('I want to talk to a real person please');
 	await page.getByTestId('say').press('Enter');
 	await expect(page.getByTestId('passed-on')).toContainText('Our team has your conversation');
+	await page.getByRole('button', { name: 'End call' }).click();
+	await expect(page.getByTestId('passed-on')).toContainText(
+		'We passed your conversation to our team'
+	);
 	expect(requested.filter((p) => /\.(onnx|wasm|bin)$/.test(p))).toEqual([]);
 	// No model panel, raw package, trigger or tool ids, or sentiment scores for a caller.
 	await expect(page.getByTestId('model-manager')).toHaveCount(0);

@@ -170,6 +170,8 @@ function toolRoots(ctx: Ctx, base: Roots, tool: ToolDef): Roots {
 	if (tool.kind === 'compare') {
 		roots.set('a', { table: tool.table });
 		roots.set('b', { table: tool.table });
+		roots.set('lost', {});
+		roots.set('gained', {});
 	}
 	return roots;
 }
@@ -326,6 +328,8 @@ const RESULT_FIELDS = [
 	'a',
 	'b',
 	'difference',
+	'lost',
+	'gained',
 	'existing',
 	'before',
 	'reply'

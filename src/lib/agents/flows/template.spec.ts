@@ -84,6 +84,11 @@ describe('template filters for the ear', () => {
 		expect(say('[{balance|rest}]')).toBe('[]');
 	});
 
+	it("join with ' and ' or ' or ': a list as it is said", () => {
+		expect(say("{charges|field:id|join:' or '}")).toBe('CH-1, CH-2 or CH-3');
+		expect(say("{charges|field:id|join:'; '}")).toBe('CH-1; CH-2; CH-3');
+	});
+
 	it("said and unsaid: the items the caller's words name, and the others", () => {
 		const features = ['unlimited talk and text', '5 GB data', '5 GB hotspot'];
 		const heard = (t: string, said: string) =>

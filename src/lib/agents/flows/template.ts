@@ -185,8 +185,14 @@ function applyFilter(
 				.filter(Boolean);
 			return alikePosition(value, ctx.rows ?? [], names, by?.trim() || undefined);
 		}
-		case 'join':
-			return Array.isArray(value) ? value.map(asText).join(arg ?? ', ') : value;
+		case 'join': {
+			if (!Array.isArray(value)) return value;
+			const items = value.map(asText);
+			// "and" or "or" joins a list as it is said: "a, b or c".
+			if (items.length > 2 && /^\s+(and|or)\s+$/.test(arg ?? ''))
+				return `${items.slice(0, -1).join(', ')}${arg}${items.at(-1)}`;
+			return items.join(arg ?? ', ');
+		}
 		case 'lower':
 			return asText(value).toLowerCase();
 		case 'upper':

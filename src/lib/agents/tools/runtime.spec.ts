@@ -27,7 +27,8 @@ const tables: TableDef[] = [
 		fields: [
 			{ name: 'id', type: 'id' },
 			{ name: 'name', type: 'text' },
-			{ name: 'monthly', type: 'money' }
+			{ name: 'monthly', type: 'money' },
+			{ name: 'covers', type: 'list' }
 		]
 	},
 	{
@@ -62,8 +63,8 @@ const data = {
 		{ id: 'P-2', name: 'Bo Best', code: '2222', planId: 'gold' }
 	],
 	plans: [
-		{ id: 'basic', name: 'Basic Care', monthly: 20 },
-		{ id: 'gold', name: 'Gold Care', monthly: 45 }
+		{ id: 'basic', name: 'Basic Care', monthly: 20, covers: ['cleanings', 'x-rays'] },
+		{ id: 'gold', name: 'Gold Care', monthly: 45, covers: ['cleanings', 'X-rays', 'fillings'] }
 	],
 	visits: [
 		{ id: 'V-1', patientId: 'P-1', date: '2026-10-01', amount: 80, what: 'Cleaning' },
@@ -138,6 +139,18 @@ describe('tool kinds', () => {
 		expect((await setup('P-1').run(compare, { to: 'Gold Care' })).result).toBe(
 			'Basic Care to Gold Care is $25 more (Basic Care).'
 		);
+		// A list field's items only one side has: what a move loses, and what it adds.
+		const changes = {
+			...compare,
+			result: 'lost [{lost.covers|join}] gained [{gained.covers|join}]'
+		};
+		expect((await setup('P-1').run(changes, { to: 'Gold Care' })).result).toBe(
+			'lost [] gained [fillings]'
+		);
+		expect(
+			(await setup('P-1').run({ ...changes, a: '{args.to}', b: '{caller.planId}' }, { to: 'gold' }))
+				.result
+		).toBe('lost [fillings] gained []');
 	});
 
 	it('creates one record per subject, refuses a ref to someone else’s row, and keeps it', async () => {

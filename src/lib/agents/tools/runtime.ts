@@ -138,7 +138,17 @@ export class ToolRuntime {
 				const b = find(tool.b);
 				if (!a || !b) return fail(`${!a ? scope.text(tool.a) : scope.text(tool.b)} was not found.`);
 				const difference = Number(b[tool.field]) - Number(a[tool.field]);
-				const data = { a, b, difference };
+				// For each list field, what `a` has that `b` lacks (a downgrade's lost hotspot) and
+				// what `b` adds.
+				const lost: Record<string, unknown[]> = {};
+				const gained: Record<string, unknown[]> = {};
+				for (const f of def.fields.filter((x) => x.type === 'list')) {
+					const of = (r: Row) => (Array.isArray(r[f.name]) ? (r[f.name] as unknown[]) : []);
+					const has = (r: Row, x: unknown) => of(r).some((y) => norm(y) === norm(x));
+					lost[f.name] = of(a).filter((x) => !has(b, x));
+					gained[f.name] = of(b).filter((x) => !has(a, x));
+				}
+				const data = { a, b, difference, lost, gained };
 				if (a === b && tool.same) return this.#ok(tool.same, scope, data);
 				return this.#ok(tool.result, scope, data);
 			}
