@@ -24,6 +24,35 @@ describe('SpeechSegmenter', () => {
 		expect(end.turn).toBe(1);
 	});
 
+	it('times the silence from when the sound faded, not from when the VAD let go of it', () => {
+		// Six loud frames, then two the VAD still calls speech although the sound has faded to
+		// a whisper of room noise, then silence.
+		const loud = new Float32Array(512).fill(0.3);
+		const faded = new Float32Array(512).fill(0.003);
+		const probs = [...speech(8), ...silence(14)];
+		const frames = [...Array(6).fill(loud), faded, faded, ...Array(14).fill(faded)];
+		const at = (s: SpeechSegmenter) =>
+			probs.flatMap((p, i) => s.push(p, frames[i]!).map((e) => ({ ...e, at: i })));
+		const plain = at(new SpeechSegmenter({ preSpeechPadMs: 0, quietTailMs: 0 }));
+		const timed = at(new SpeechSegmenter({ preSpeechPadMs: 0 }));
+		const pause = (events: typeof plain) => events.find((e) => e.type === 'pause')!;
+		const end = (events: typeof plain) =>
+			events.find((e) => e.type === 'speech_end') as Extract<SegmentEvent, { type: 'speech_end' }>;
+		// 64 ms of the VAD's speech was already quiet: the guess starts two frames sooner, and
+		// the turn's end is placed where the sound stopped (at most `quietTailMs` back).
+		expect(pause(timed).at).toBe(pause(plain).at - 2);
+		expect(end(plain).endMs).toBe(8 * 32);
+		expect(end(timed).endMs).toBe(6 * 32);
+		// The audio is not cut: every frame of the turn up to its end is kept.
+		expect(end(timed).audio.length).toBeGreaterThanOrEqual(8 * 512);
+		// A word's soft last sound (a fricative at −20 dB) is still the word.
+		const soft = new Float32Array(512).fill(0.03);
+		const kept = [...Array(6).fill(loud), soft, soft, ...Array(14).fill(faded)];
+		const s = new SpeechSegmenter({ preSpeechPadMs: 0 });
+		const events = probs.flatMap((p, i) => s.push(p, kept[i]!));
+		expect(end(events.map((e) => ({ ...e, at: 0 }))).endMs).toBe(8 * 32);
+	});
+
 	it('reports a pause once per silence, with the audio so far, before the turn ends', () => {
 		const s = new SpeechSegmenter({ preSpeechPadMs: 0 });
 		const events = run(s, [...speech(10), ...silence(14)]);

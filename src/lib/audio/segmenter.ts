@@ -55,6 +55,14 @@ export type SegmenterOptions = TurnOptions & {
 	maxTurnMs: number;
 	/** Silence inside a turn that is reported as a `pause`. */
 	pauseMs: number;
+	/**
+	 * The most of a turn's last speech frames that may count as silence when their sound has
+	 * already faded (below `quietRatio` of the turn's loudest 10 ms): the VAD says "silence" a frame
+	 * or three after the voice stops, and the end of turn is timed from when it stopped.
+	 */
+	quietTailMs: number;
+	/** A 10 ms block this far below the turn's loudest (in RMS) is quiet. */
+	quietRatio: number;
 };
 
 export const defaultSegmenterOptions: SegmenterOptions = {
@@ -65,7 +73,11 @@ export const defaultSegmenterOptions: SegmenterOptions = {
 	// finished sentence may end the turn (the turn taker's `completeSilenceMs`). Some gaps between
 	// words are this long: the guess is then dropped as the caller goes on, and costs a moment of
 	// the speech-to-text worker.
-	pauseMs: 120
+	pauseMs: 120,
+	quietTailMs: 96,
+	// −26 dB: a trailing "s" or "f" is louder than this, so a word's last sound is never taken for
+	// silence; room noise on an open microphone is quieter.
+	quietRatio: 0.05
 };
 
 export function validateSegmenterOptions(o: SegmenterOptions): SegmenterOptions {
@@ -74,6 +86,10 @@ export function validateSegmenterOptions(o: SegmenterOptions): SegmenterOptions 
 	if (!(o.maxTurnMs >= o.frameMs)) throw new RangeError('maxTurnMs must be at least one frame.');
 	if (!(o.pauseMs >= o.frameMs)) throw new RangeError('pauseMs must be at least one frame.');
 	if (!(o.pauseMs < o.endSilenceMs)) throw new RangeError('pauseMs must be below endSilenceMs.');
+	if (!(o.quietTailMs >= 0 && o.quietTailMs < o.pauseMs))
+		throw new RangeError('quietTailMs must lie between 0 and pauseMs.');
+	if (!(o.quietRatio >= 0 && o.quietRatio < 1))
+		throw new RangeError('quietRatio must lie between 0 and 1.');
 	return o;
 }
 
@@ -85,6 +101,8 @@ export class SpeechSegmenter {
 	#before: Float32Array[] = [];
 	#speech: Float32Array[] = [];
 	#t = 0;
+	/** The loudest 10 ms (RMS) of the turn so far. */
+	#loud = 0;
 	/** Not reset with the rest: a result that arrives after a reset must not match a new turn. */
 	#turn = 0;
 	#paused = false;
@@ -106,16 +124,27 @@ export class SpeechSegmenter {
 		const o = this.options;
 		const wasSpeaking = this.#turns.speaking;
 		this.#t += o.frameMs;
-		const events = this.#turns.push(probability);
+		// The first silent frame after speech: how long the sound had already faded before it.
+		const fading =
+			wasSpeaking &&
+			this.#turns.silenceMs === 0 &&
+			probability < o.negativeSpeechThreshold &&
+			o.quietTailMs > 0
+				? this.#quietTail()
+				: 0;
+		const events = this.#turns.push(probability, fading);
 		const out: SegmentEvent[] = [];
-		if (wasSpeaking || this.#turns.speaking) this.#speech.push(frame);
-		else {
+		if (wasSpeaking || this.#turns.speaking) {
+			this.#speech.push(frame);
+			if (this.#turns.speaking) this.#loud = Math.max(this.#loud, loudest(frame));
+		} else {
 			this.#before.push(frame);
 			if (this.#before.length > this.#padFrames) this.#before.shift();
 		}
 		for (const e of events) {
 			if (e.type === 'speech_start') {
 				this.#turn++;
+				this.#loud = loudest(frame);
 				this.#paused = false;
 				this.#speech = [...this.#before, frame];
 				this.#before = [];
@@ -180,9 +209,26 @@ export class SpeechSegmenter {
 		return null;
 	}
 
+	/** How much (ms) of the end of the turn's audio so far is quiet, in 10 ms blocks, up to the cap. */
+	#quietTail(): number {
+		const floor = this.#loud * this.options.quietRatio;
+		const max = (this.options.quietTailMs * 16000) / 1000;
+		let samples = 0;
+		for (let f = this.#speech.length - 1; f >= 0 && samples < max; f--) {
+			const frame = this.#speech[f]!;
+			for (let end = frame.length; end > 0 && samples < max; end -= BLOCK) {
+				const from = Math.max(0, end - BLOCK);
+				if (rms(frame, from, end) >= floor) return (samples * 1000) / 16000;
+				samples += end - from;
+			}
+		}
+		return (Math.min(samples, max) * 1000) / 16000;
+	}
+
 	reset(): void {
 		this.#turns.reset();
 		this.#t = 0;
+		this.#loud = 0;
 		this.#before = [];
 		this.#speech = [];
 		this.#paused = false;
@@ -202,6 +248,23 @@ export class SpeechSegmenter {
 			silenceMs: this.#t - e.endMs
 		};
 	}
+}
+
+/** 10 ms at 16 kHz. */
+const BLOCK = 160;
+
+function rms(a: Float32Array, from: number, to: number): number {
+	let sum = 0;
+	for (let i = from; i < to; i++) sum += a[i]! * a[i]!;
+	return Math.sqrt(sum / (to - from));
+}
+
+/** The loudest 10 ms block of a frame, in RMS. */
+function loudest(frame: Float32Array): number {
+	let max = 0;
+	for (let end = BLOCK; end <= frame.length; end += BLOCK)
+		max = Math.max(max, rms(frame, end - BLOCK, end));
+	return max;
 }
 
 function concat(frames: Float32Array[]): Float32Array {

@@ -97,8 +97,13 @@ export class TurnDetector {
 			: { type: 'speech_end', ...ev };
 	}
 
-	/** Feeds one frame's speech probability; returns what happened at this frame. */
-	push(probability: number): TurnEvent[] {
+	/**
+	 * Feeds one frame's speech probability; returns what happened at this frame. `quietTailMs`, on
+	 * the first silent frame after speech, is how much of the speech frames just before it was
+	 * already quiet (the VAD's probability falls a frame or three after the voice stops): the
+	 * silence is counted from there.
+	 */
+	push(probability: number, quietTailMs = 0): TurnEvent[] {
 		const o = this.options;
 		const now = this.#t;
 		this.#t += o.frameMs;
@@ -121,6 +126,13 @@ export class TurnDetector {
 			this.#lastSpeech = now + o.frameMs;
 			if (probability >= o.positiveSpeechThreshold) this.#speechMs += o.frameMs;
 			return events;
+		}
+		if (this.#silenceMs === 0 && quietTailMs > 0) {
+			const tail = Math.min(quietTailMs, this.#lastSpeech - this.#start - o.frameMs);
+			if (tail > 0) {
+				this.#silenceMs += tail;
+				this.#lastSpeech -= tail;
+			}
 		}
 		this.#silenceMs += o.frameMs;
 		// Frames are 32 ms, so 400 ms is 12.5 frames: round to the nearest frame rather than up, so
