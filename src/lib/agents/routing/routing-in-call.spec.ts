@@ -58,7 +58,7 @@ describe('routing in a call', () => {
 			trigger: 'out_of_scope'
 		});
 		const pkg = s.packages.at(-1)!;
-		expect(pkg.resolved.join()).toContain('you have $0 to pay');
+		expect(pkg.resolved.join()).toContain('you have nothing to pay');
 		expect(pkg.caller).toMatchObject({ verified: true, accountId: 'AC-10024' });
 		// The receiving persona does not ask for identity again.
 		expect(s.record.transcript.at(-1)!.text).not.toMatch(/account number|PIN/);
