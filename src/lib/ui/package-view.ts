@@ -121,8 +121,7 @@ export function headerLine(pkg: ContextPackage, records?: Records): HeaderPart[]
 	if (c.phone) parts.push({ label: 'phone', value: c.phone });
 	parts.push({
 		label: 'wants',
-		// Written about the caller, for the team: "their balance and due date", not "Your balance…".
-		value: pkg.intent.id === 'unknown' ? pkg.trigger.detail : forTeam(lowerFirst(pkg.intent.label))
+		value: wants(pkg)
 	});
 	const done = pkg.actions
 		.filter((a) => !proves(a, records) && !(c.verified && isVerify(a, records)))
@@ -137,6 +136,14 @@ export function headerLine(pkg: ContextPackage, records?: Records): HeaderPart[]
 	});
 	parts.push({ label: 'channel', value: c.channel });
 	return parts;
+}
+
+/**
+ * What the caller wants, written about them for the team ("their balance and due date", never the
+ * caller-facing "Your balance…"); the trigger's words when no intent is known.
+ */
+export function wants(pkg: ContextPackage): string {
+	return pkg.intent.id === 'unknown' ? pkg.trigger.detail : forTeam(lowerFirst(pkg.intent.label));
 }
 
 /** A call of the flow's identity tool (or, with no records, a tool named for verifying). */

@@ -1,5 +1,6 @@
 import type { ContextPackage, TranscriptEntry } from '$lib/agents/handoff/context-package';
 import { uuid } from '$lib/agents/ids';
+import { wants } from '$lib/ui/package-view';
 import { openBatonDB, OPERATOR_DB, type Database } from '$lib/storage/db';
 import { Received } from '$lib/storage/outbox';
 import { admitPackage } from '$lib/rtc/transfer/admit';
@@ -369,7 +370,7 @@ export class OperatorConsole {
 		const call = this.#call;
 		if (!call) return;
 		const who = call.pkg?.caller.name ?? (call.pkg ? 'a caller' : 'A call');
-		const about = call.pkg && call.pkg.intent.id !== 'unknown' ? ` (${call.pkg.intent.label})` : '';
+		const about = call.pkg && call.pkg.intent.id !== 'unknown' ? ` (${wants(call.pkg)})` : '';
 		const text = call.pkg ? `Missed call from ${who}${about}: ${what}` : `${who} ${what}`;
 		this.#missed = [{ callId: call.callId, at: Date.now(), text }, ...this.#missed].slice(0, 20);
 	}

@@ -218,7 +218,7 @@ describe('wireConsole', () => {
 		await until(() => desk.call?.pkg !== null);
 		await until(() => desk.call?.state === 'ended', { what: 'the missed call' });
 		expect(desk.missed[0]!.text).toBe(
-			'Missed call from a caller (A person): not answered within 1 s, so they went back to the assistant, which offers them the queue, a callback or to carry on.'
+			'Missed call from a caller (a person): not answered within 1 s, so they went back to the assistant, which offers them the queue, a callback or to carry on.'
 		);
 		expect(desk.status).toBe('available');
 		expect(opened[0]!.closed).toBe(true);
@@ -237,7 +237,7 @@ describe('wireConsole', () => {
 		opened[0]!.caller.send('hangup', { reason: 'caller_ended' });
 		await until(() => desk.call?.state === 'ended');
 		expect(desk.missed.map((m) => m.text)).toEqual([
-			'Missed call from a caller (A person): they hung up before it was answered.'
+			'Missed call from a caller (a person): they hung up before it was answered.'
 		]);
 	});
 
