@@ -393,10 +393,15 @@ export class OperatorConsole {
 			else for (const t of stream.getTracks()) t.stop();
 			this.#micNote = null;
 		} catch (e) {
-			this.#micNote =
+			const why =
 				e instanceof MicError
 					? e.message
 					: 'The microphone did not start. Check it, then reload the console.';
+			// A caller who types needs no microphone here: the reply box is how to answer them.
+			this.#micNote =
+				call.pkg.caller.channel === 'text'
+					? `This caller is typing: reply in the box below. (${why.split('. ')[0]!.replace(/\.$/, '')}.)`
+					: why;
 		}
 	}
 

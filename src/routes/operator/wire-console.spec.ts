@@ -306,7 +306,8 @@ describe('wireConsole', () => {
 	it('a microphone that does not start tells the operator why, in the microphone helper’s words', async () => {
 		const { signaling, desk, opened } = await setUp();
 		await desk.signIn('Olivia');
-		const pkg = await pkgOf();
+		const typed = await pkgOf();
+		const pkg = { ...typed, caller: { ...typed.caller, channel: 'voice' as const } };
 		signaling.hear(ring(pkg.callId));
 		await opened[0]!.caller.sendReliable('package', pkg);
 		await until(() => desk.call?.pkg !== null);
@@ -316,6 +317,21 @@ describe('wireConsole', () => {
 		});
 		expect(desk.micNote).toBe(denied.message);
 		expect(opened[0]!.streams).toEqual([]);
+	});
+
+	it('for a caller who types, a missing microphone points to the reply box', async () => {
+		const { signaling, desk, opened } = await setUp();
+		await desk.signIn('Olivia');
+		const pkg = await pkgOf();
+		signaling.hear(ring(pkg.callId));
+		await opened[0]!.caller.sendReliable('package', pkg);
+		await until(() => desk.call?.pkg !== null);
+		await desk.accept(async () => {
+			throw new MicError('mic_missing', 'No microphone was found. Plug one in, or type instead.');
+		});
+		expect(desk.micNote).toBe(
+			'This caller is typing: reply in the box below. (No microphone was found.)'
+		);
 	});
 
 	it('the safety number and audio of a line that is no longer the call’s are ignored', async () => {
