@@ -11,7 +11,8 @@ import { Moonshine } from './moonshine';
 const DIR = 'static/models/moonshine-tiny';
 let stt: Moonshine;
 
-const say = (text: string) => speechSamples(text);
+const say = (text: string, options: Parameters<typeof speechSamples>[1] = {}) =>
+	speechSamples(text, options);
 
 beforeAll(async () => {
 	if (!existsSync(`${DIR}/encoder_model.onnx`)) {
@@ -67,5 +68,22 @@ describe('Moonshine tiny on espeak-ng speech (real weights)', () => {
 			expect(drafted.text).toBe(plain.text);
 			expect(drafted.tokens).toEqual(plain.tokens);
 		}
+	}, 60_000);
+
+	it('hears a question that greedy decoding would end at once, and still hears nothing in noise', async () => {
+		// With 0.4 s of quiet before it, "When is my bill due?" often decoded to nothing: the end
+		// of text was the model's first choice, a little ahead of the first word.
+		for (const wordsPerMinute of [130, 170]) {
+			const speech = say('When is my bill due?', { wordsPerMinute, padStart: 0.4, padEnd: 0.2 });
+			const { text } = await stt.transcribe(speech);
+			expect(text.toLowerCase()).toContain('bill');
+		}
+		const noise = Float32Array.from({ length: 16000 }, () => (Math.random() - 0.5) * 0.3);
+		const hum = Float32Array.from(
+			{ length: 16000 },
+			(_, i) => 0.3 * Math.sin((2 * Math.PI * 120 * i) / 16000)
+		);
+		expect((await stt.transcribe(noise)).text).toBe('');
+		expect((await stt.transcribe(hum)).text).toBe('');
 	}, 60_000);
 });
