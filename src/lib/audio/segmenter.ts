@@ -119,16 +119,6 @@ export class SpeechSegmenter {
 		return this.#turns.speaking ? this.#turn : null;
 	}
 
-	/** How much audio (ms) the turn being spoken holds so far, with its lead-in; 0 between turns. */
-	get heardMs(): number {
-		return this.#turns.speaking ? this.#speech.length * this.options.frameMs : 0;
-	}
-
-	/** The turn's audio so far, a copy of its own (empty between turns). */
-	audioSoFar(): Float32Array {
-		return this.#turns.speaking ? concat(this.#speech) : new Float32Array(0);
-	}
-
 	/** One VAD frame: its speech probability and its 16 kHz samples. */
 	push(probability: number, frame: Float32Array): SegmentEvent[] {
 		const o = this.options;

@@ -23,8 +23,6 @@ function call(options: {
 	answers: (string | Error)[];
 	sttMs?: number;
 	hesitationSilenceMs?: number;
-	/** Off unless a test is about drafts, so each test scripts only the transcriptions it expects. */
-	draftEveryMs?: number;
 }) {
 	let now = 0;
 	const calls: Call[] = [];
@@ -52,10 +50,7 @@ function call(options: {
 			}),
 		onTurn: (t) => turns.push({ ...t, at: now }),
 		now: () => now,
-		options: {
-			...(options.hesitationSilenceMs ? { hesitationSilenceMs: options.hesitationSilenceMs } : {}),
-			draftEveryMs: options.draftEveryMs ?? 0
-		}
+		options: options.hesitationSilenceMs ? { hesitationSilenceMs: options.hesitationSilenceMs } : {}
 	});
 	const answerDue = async () => {
 		for (const c of calls) {
@@ -186,32 +181,6 @@ describe('TurnTaker', () => {
 		await c.frames([...speech(40), ...silence(20)]);
 		expect(c.turns).toEqual([expect.objectContaining({ text: 'When is my bill due?' })]);
 		expect(c.calls).toHaveLength(2);
-	});
-
-	it('drafts the turn so far while the caller speaks, and drops a draft for the pause', async () => {
-		// Drafts each second of speech; the last one is still being transcribed when the caller
-		// stops, and gives way to the transcript taken at the pause, which ends the turn.
-		const c = call({
-			answers: [
-				'I have',
-				'I have a question',
-				'I have a question about my',
-				'I have a question about my bill.'
-			],
-			sttMs: 224,
-			draftEveryMs: 1000
-		});
-		await c.frames([...speech(98), ...silence(30)]);
-		const heard = c.calls.map((x) => Math.round(x.audio.length / 512));
-		// Drafts at 32, 64 and 96 frames of speech (a second or more apart), then the pause's.
-		expect(heard).toEqual([32, 64, 96, 102]);
-		expect(c.calls.slice(0, 2).every((x) => !x.signal.aborted)).toBe(true);
-		expect(c.calls[2]!.signal.aborted).toBe(true);
-		expect(c.turns).toEqual([
-			expect.objectContaining({ text: 'I have a question about my bill.', by: 'complete' })
-		]);
-		// Nothing waited for a draft: the turn ended at the pause plus one transcription.
-		expect(c.turns[0]!.at - c.turns[0]!.endedAt).toBe(128 + 224);
 	});
 
 	it('drops a guess when speech resumes, so it does not hold up the next transcription', async () => {

@@ -27,13 +27,6 @@ export type TurnTakerOptions = {
 	 * pause, so it is usually known by then; a fast speech-to-text does not end a turn sooner.
 	 */
 	completeSilenceMs: number;
-	/**
-	 * While the caller is still speaking, the turn so far is transcribed after each this much more
-	 * of it (0: never). Nothing waits for these drafts: speech-to-text keeps the last one's words,
-	 * and checks them in one pass when it transcribes more of the same speech, so the transcript
-	 * taken at the pause decodes only the words since. One gives way at once to the pause's.
-	 */
-	draftEveryMs: number;
 };
 
 /** Speech this long that transcribes to nothing was said, not noise. */
@@ -46,11 +39,7 @@ export const defaultTurnTakerOptions: TurnTakerOptions = {
 	// Between the groups of a number people pause briefly, and most turns that end in digits are
 	// finished (a PIN, a zip code): a little over the usual silence, so the answer is not slowed.
 	numberSilenceMs: 550,
-	completeSilenceMs: 300,
-	// Only a longer turn gets drafts: a short one transcribes fast enough from nothing, and its
-	// caller's device is spared the work. A 3 s sentence's last transcript took 416 ms instead of
-	// 577 ms in bench:start (its end of turn and transcription).
-	draftEveryMs: 2000
+	completeSilenceMs: 300
 };
 
 export function validateTurnTakerOptions(
@@ -70,7 +59,6 @@ export function validateTurnTakerOptions(
 		throw new RangeError(
 			'completeSilenceMs must lie between the pause that starts a transcription and the end-of-turn silence.'
 		);
-	if (!(o.draftEveryMs >= 0)) throw new RangeError('draftEveryMs must not be negative.');
 	return o;
 }
 
@@ -112,10 +100,6 @@ export class TurnTaker {
 	readonly #onTurn: (turn: FinalTurn) => void;
 	readonly #now: () => number;
 	#guess: Guess | null = null;
-	/** A transcription of the turn so far, taken while the caller speaks; nothing waits for it. */
-	#draft: AbortController | null = null;
-	/** How much of the turn (ms of audio) the last draft covered, and of which turn. */
-	#drafted = { turn: 0, ms: 0 };
 	/** The turn whose words read as finished, waiting out the short silence that ends it. */
 	#complete = 0;
 	/** Turns reach `onTurn` in the order spoken, whichever transcript finishes first. */
@@ -170,44 +154,17 @@ export class TurnTaker {
 				if (ended) out.push(ended);
 			}
 		}
-		this.#maybeDraft();
 		return out;
-	}
-
-	/** Every `draftEveryMs` more of a turn still being spoken (with no guess at a pause out), a draft. */
-	#maybeDraft(): void {
-		const every = this.options.draftEveryMs;
-		const turn = this.#segmenter.turn;
-		if (every <= 0 || turn === null || this.#guess || this.#draft) return;
-		const ms = this.#segmenter.heardMs;
-		if (this.#drafted.turn !== turn) this.#drafted = { turn, ms: 0 };
-		if (ms - this.#drafted.ms < every) return;
-		this.#drafted = { turn, ms };
-		const controller = new AbortController();
-		this.#draft = controller;
-		void this.#run(this.#segmenter.audioSoFar(), controller.signal)
-			.catch(() => null)
-			.finally(() => {
-				if (this.#draft === controller) this.#draft = null;
-			});
-	}
-
-	/** A draft gives way to what is needed now (the transcript at a pause, or of the whole turn). */
-	#dropDraft(): void {
-		this.#draft?.abort();
-		this.#draft = null;
 	}
 
 	/** Drops the turn being spoken and any guess at it (the microphone stopped). */
 	reset(): void {
 		this.#drop();
-		this.#dropDraft();
 		this.#segmenter.reset();
 	}
 
 	#pause(turn: number, audio: Float32Array): void {
 		this.#drop();
-		this.#dropDraft();
 		const controller = new AbortController();
 		const guess: Guess = {
 			turn,
@@ -254,7 +211,6 @@ export class TurnTaker {
 	}
 
 	#ended(e: SegmentEnd | SegmentMisfire, by: FinalTurn['by']): TurnTakerEvent | null {
-		this.#dropDraft();
 		const guess = this.#guess?.turn === e.turn ? this.#guess : null;
 		this.#guess = null;
 		if (e.type === 'misfire') {

@@ -171,39 +171,6 @@ describe('STT worker methods (Moonshine tiny, real weights)', () => {
 		expect(fake.overlaps()).toBe(0);
 	});
 
-	it('checks what it heard of the same speech before in one pass, and hears the same words', async () => {
-		// A runtime that counts decoder runs, around the real one.
-		let runs = 0;
-		const counting = {
-			...ort,
-			InferenceSession: {
-				create: async (...a: Parameters<typeof ort.InferenceSession.create>) => {
-					const session = await ort.InferenceSession.create(...a);
-					const run = session.run.bind(session);
-					return Object.assign(session, {
-						run: (...r: Parameters<typeof run>) => (runs++, run(...r))
-					});
-				}
-			}
-		} as unknown as typeof ort;
-		const stt = connect(sttHandlers({ ort: async () => counting, fetchBytes: fileBytes }));
-		await stt.call('load', load);
-		// After the warm-up passes (the first transcription stops the long one).
-		await stt.call('transcribe', { samples: new Float32Array(16000) });
-		const audio = speechSamples('I have a question about a charge on my bill.');
-		let before = runs;
-		const plain = await stt.call('transcribe', { samples: audio.slice() });
-		const plainRuns = runs - before;
-		// Another caller's speech in between: its words are no draft for this one.
-		await stt.call('transcribe', { samples: speechSamples('My internet is not working.') });
-		// The turn so far, while the caller talks, then the whole turn.
-		await stt.call('transcribe', { samples: audio.slice(0, Math.round(audio.length * 0.7)) });
-		before = runs;
-		const drafted = await stt.call('transcribe', { samples: audio.slice() });
-		expect(drafted.text).toBe(plain.text);
-		expect(runs - before).toBeLessThan(plainRuns / 2);
-	}, 60_000);
-
 	it('stops its long warm-up pass for a turn that comes first', async () => {
 		const fake = overlapCountingOrt();
 		const stt = connect(sttHandlers({ ort: async () => fake.ort, fetchBytes: fileBytes }));

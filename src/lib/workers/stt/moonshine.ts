@@ -59,18 +59,8 @@ export class Moonshine {
 		return new Moonshine(ort, encoder, decoder, options.shape ?? moonshineShapes.tiny);
 	}
 
-	/**
-	 * Transcribes mono 16 kHz audio. Stops early when `signal` aborts. `draft`: the tokens of an
-	 * earlier transcription of the start of the same speech (a guess while the caller was still
-	 * talking). They are checked in one decoder pass, and the greedy decode goes on from the first
-	 * token the model would not have chosen itself: the result is the same as without a draft,
-	 * with fewer sequential decoder steps.
-	 */
-	async transcribe(
-		audio: Float32Array,
-		signal?: AbortSignal,
-		draft: readonly number[] = []
-	): Promise<Transcript> {
+	/** Transcribes mono 16 kHz audio. Stops early when `signal` aborts. */
+	async transcribe(audio: Float32Array, signal?: AbortSignal): Promise<Transcript> {
 		const t0 = performance.now();
 		// Greedy decoding now and then ends at its first step on clear speech (seen on short
 		// questions, "When is my bill due?" among them, with the 300 ms of quiet kept before a
@@ -78,14 +68,13 @@ export class Moonshine {
 		// audio that may hold speech, the end of text is ruled out at the first step when the
 		// model nearly chose a word instead (`firstToken`).
 		const speaks = audio.length >= 16000 / 2 && peak(audio) >= 0.05;
-		const result = await this.#decode(audio, signal, draft, speaks);
+		const result = await this.#decode(audio, signal, speaks);
 		return { ...result, ms: performance.now() - t0 };
 	}
 
 	async #decode(
 		audio: Float32Array,
 		signal?: AbortSignal,
-		draft: readonly number[] = [],
 		/** Audio that may hold speech (see `firstToken`). */
 		speaks = false
 	): Promise<Transcript> {
@@ -111,46 +100,7 @@ export class Moonshine {
 		}
 		const maxTokens = Math.max(4, Math.trunc((audio.length / 16000) * TOKENS_PER_SECOND));
 		const tokens = [START];
-		const keep = (out: OrtModule.InferenceSession.OnnxValueMapType, first: boolean, length = 0) => {
-			for (const [name, value] of Object.entries(out)) {
-				if (!name.startsWith('present.')) continue;
-				const key = name.replace('present.', 'past_key_values.');
-				// Cross-attention (encoder) keys and values are computed on the first pass only; the
-				// decoder's own are cut to the tokens kept.
-				if (key.includes('.decoder.'))
-					past[key] = length ? firstPositions(ort, value as OrtModule.Tensor, length) : value;
-				else if (first) past[key] = value;
-			}
-		};
-		// The draft, checked in one pass: position j's prediction must be the draft's token j.
-		const proposed = draft.filter((t) => t !== START && t !== EOS).slice(0, maxTokens - 1);
-		let step = 0;
-		if (proposed.length > 0) {
-			if (signal?.aborted) throw cancelled();
-			const input = [START, ...proposed];
-			const out = await this.#decoder.run({
-				input_ids: new ort.Tensor(
-					'int64',
-					BigInt64Array.from(input, (t) => BigInt(t)),
-					[1, input.length]
-				),
-				encoder_hidden_states: hidden!,
-				use_cache_branch: new ort.Tensor('bool', [false], [1]),
-				...past
-			});
-			const logits = out.logits!.data as Float32Array;
-			const vocab = logits.length / input.length;
-			let accepted = 0;
-			let next = firstToken(logits.subarray(0, vocab), speaks);
-			while (accepted < proposed.length && next === proposed[accepted]) {
-				accepted++;
-				next = argMax(logits.subarray(accepted * vocab, (accepted + 1) * vocab));
-			}
-			tokens.push(...proposed.slice(0, accepted), next);
-			keep(out, true, accepted + 1);
-			step = accepted + 1;
-		}
-		for (; step < maxTokens && tokens.at(-1) !== EOS; step++) {
+		for (let step = 0; step < maxTokens; step++) {
 			if (signal?.aborted) throw cancelled();
 			const out = await this.#decoder.run({
 				input_ids: new ort.Tensor('int64', BigInt64Array.from([BigInt(tokens.at(-1)!)]), [1, 1]),
@@ -162,7 +112,12 @@ export class Moonshine {
 			const next = step === 0 ? firstToken(logits, speaks) : argMax(logits);
 			tokens.push(next);
 			if (next === EOS) break;
-			keep(out, step === 0);
+			for (const [name, value] of Object.entries(out)) {
+				if (!name.startsWith('present.')) continue;
+				const key = name.replace('present.', 'past_key_values.');
+				// Cross-attention (encoder) keys and values are computed on the first step only.
+				if (step === 0 || key.includes('.decoder.')) past[key] = value;
+			}
 		}
 		const ids = tokens.filter((t) => t !== START && t !== EOS);
 		return { text: llamaTokenizer.decode(ids).trim(), tokens: ids, ms: performance.now() - t0 };
@@ -171,20 +126,6 @@ export class Moonshine {
 	async release(): Promise<void> {
 		await Promise.all([this.#encoder.release(), this.#decoder.release()]);
 	}
-}
-
-/** A [batch, heads, positions, dim] key or value tensor cut to its first `length` positions. */
-function firstPositions(ort: Ort, t: OrtModule.Tensor, length: number): OrtModule.Tensor {
-	const [batch, heads, positions, dim] = t.dims as number[];
-	if (positions === length) return t;
-	const data = t.data as Float32Array;
-	const out = new Float32Array(batch! * heads! * length * dim!);
-	for (let bh = 0; bh < batch! * heads!; bh++)
-		out.set(
-			data.subarray(bh * positions! * dim!, (bh * positions! + length) * dim!),
-			bh * length * dim!
-		);
-	return new ort.Tensor('float32', out, [batch!, heads!, length, dim!]);
 }
 
 /**

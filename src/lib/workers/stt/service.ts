@@ -45,15 +45,6 @@ function tiled(clip: Float32Array, seconds = 10): Float32Array {
 	return out;
 }
 
-/** How much of two clips' starts must match (a quarter second) for them to be the same speech. */
-const HEAD = 4000;
-
-function startsWith(audio: Float32Array, head: Float32Array): boolean {
-	if (head.length < HEAD || audio.length < head.length) return false;
-	for (let i = 0; i < head.length; i++) if (audio[i] !== head[i]) return false;
-	return true;
-}
-
 export function sttHandlers(deps: SttDeps) {
 	let stt: Moonshine | null = null;
 	// One transcription at a time: an ONNX Runtime session cannot run twice at once, and a caller's
@@ -62,8 +53,6 @@ export function sttHandlers(deps: SttDeps) {
 	let busy: Promise<unknown> = Promise.resolve();
 	/** The long warm-up pass, while it may still run. */
 	let warming: AbortController | null = null;
-	/** The last transcription: how its audio began, and its tokens, a draft for more of that speech. */
-	let last: { head: Float32Array; tokens: number[] } | null = null;
 
 	return {
 		async load(p: SttLoadParams, ctx: HandlerContext) {
@@ -136,15 +125,10 @@ export function sttHandlers(deps: SttDeps) {
 			const model = stt;
 			warming?.abort();
 			warming = null;
-			const run = busy.then(async () => {
+			const run = busy.then(() => {
 				if (ctx.signal.aborted)
 					throw Object.assign(new Error('Transcription cancelled.'), { name: 'AbortError' });
-				// The same speech again, with more of it (the turn so far, then the whole turn): what was
-				// heard of it before is checked in one pass instead of decoded word by word again.
-				const draft = last && startsWith(p.samples, last.head) ? last.tokens : [];
-				const result = await model.transcribe(p.samples, ctx.signal, draft);
-				last = { head: p.samples.slice(0, HEAD), tokens: result.tokens };
-				return result;
+				return model.transcribe(p.samples, ctx.signal);
 			});
 			busy = run.catch(() => undefined);
 			const { text, ms } = await run;
