@@ -57,6 +57,9 @@ test('a ringing call alerts the agent, A accepts it, a typed reply reaches the c
 
 	const operator = await context.newPage();
 	await operator.goto('/operator');
+	// The console has rendered (its title and main landmark) before axe looks at it.
+	await expect(operator.getByTestId('operator-name')).toBeVisible();
+	await expect(operator).toHaveTitle(/.+/);
 	await accessible(operator, 'console signed out');
 	await operator.getByTestId('operator-name').fill('Olivia');
 	await operator.getByRole('button', { name: /sign in/i }).click();
