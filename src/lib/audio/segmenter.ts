@@ -1,3 +1,4 @@
+import { rms } from './playback';
 import {
 	TurnDetector,
 	defaultTurnOptions,
@@ -218,7 +219,7 @@ export class SpeechSegmenter {
 			const frame = this.#speech[f]!;
 			for (let end = frame.length; end > 0 && samples < max; end -= BLOCK) {
 				const from = Math.max(0, end - BLOCK);
-				if (rms(frame, from, end) >= floor) return (samples * 1000) / 16000;
+				if (rms(frame.subarray(from, end)) >= floor) return (samples * 1000) / 16000;
 				samples += end - from;
 			}
 		}
@@ -253,17 +254,11 @@ export class SpeechSegmenter {
 /** 10 ms at 16 kHz. */
 const BLOCK = 160;
 
-function rms(a: Float32Array, from: number, to: number): number {
-	let sum = 0;
-	for (let i = from; i < to; i++) sum += a[i]! * a[i]!;
-	return Math.sqrt(sum / (to - from));
-}
-
 /** The loudest 10 ms block of a frame, in RMS. */
 function loudest(frame: Float32Array): number {
 	let max = 0;
 	for (let end = BLOCK; end <= frame.length; end += BLOCK)
-		max = Math.max(max, rms(frame, end - BLOCK, end));
+		max = Math.max(max, rms(frame.subarray(end - BLOCK, end)));
 	return max;
 }
 
