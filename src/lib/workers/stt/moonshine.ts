@@ -62,26 +62,13 @@ export class Moonshine {
 	/** Transcribes mono 16 kHz audio. Stops early when `signal` aborts. */
 	async transcribe(audio: Float32Array, signal?: AbortSignal): Promise<Transcript> {
 		const t0 = performance.now();
+		const ort = this.#ort;
 		// Greedy decoding now and then ends at its first step on clear speech (seen on short
 		// questions, "When is my bill due?" among them, with the 300 ms of quiet kept before a
 		// turn; a little more or less quiet around it decodes, but which is hard to tell). On
 		// audio that may hold speech, the end of text is ruled out at the first step when the
 		// model nearly chose a word instead (`firstToken`).
 		const speaks = audio.length >= 16000 / 2 && peak(audio) >= 0.05;
-		const result = await this.#decode(audio, signal, speaks);
-		return { ...result, ms: performance.now() - t0 };
-	}
-
-	async #decode(
-		audio: Float32Array,
-		signal?: AbortSignal,
-		/** Audio that may hold speech (see `firstToken`). */
-		speaks = false
-	): Promise<Transcript> {
-		const t0 = performance.now();
-		const ort = this.#ort;
-		const cancelled = () =>
-			Object.assign(new Error('Transcription cancelled.'), { name: 'AbortError' });
 		const { last_hidden_state: hidden } = await this.#encoder.run({
 			input_values: new ort.Tensor('float32', audio, [1, audio.length])
 		});
@@ -98,12 +85,17 @@ export class Moonshine {
 				}
 			}
 		}
-		const maxTokens = Math.max(4, Math.trunc((audio.length / 16000) * TOKENS_PER_SECOND));
 		const tokens = [START];
+		const maxTokens = Math.max(4, Math.trunc((audio.length / 16000) * TOKENS_PER_SECOND));
 		for (let step = 0; step < maxTokens; step++) {
-			if (signal?.aborted) throw cancelled();
+			if (signal?.aborted)
+				throw Object.assign(new Error('Transcription cancelled.'), { name: 'AbortError' });
 			const out = await this.#decoder.run({
-				input_ids: new ort.Tensor('int64', BigInt64Array.from([BigInt(tokens.at(-1)!)]), [1, 1]),
+				input_ids: new ort.Tensor(
+					'int64',
+					BigInt64Array.from([BigInt(tokens[tokens.length - 1]!)]),
+					[1, 1]
+				),
 				encoder_hidden_states: hidden!,
 				use_cache_branch: new ort.Tensor('bool', [step > 0], [1]),
 				...past
