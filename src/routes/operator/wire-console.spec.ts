@@ -1,6 +1,10 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseContextPackage, type TranscriptEntry } from '$lib/agents/handoff/context-package';
+import {
+	parseContextPackage,
+	type ContextPackage,
+	type TranscriptEntry
+} from '$lib/agents/handoff/context-package';
 import { MicError } from '$lib/audio/mic';
 import { seal } from '$lib/rtc/callbacks/sealed';
 import type { Signal, Signaling } from '$lib/rtc/signaling/signaling';
@@ -114,6 +118,17 @@ const ring = (callId: string, from = 'caller-1', to = 'op-1'): Signal => ({
 	callId
 });
 
+/** Signed in as Olivia, with a call ringing whose package (`pkg`, else a fresh one) has arrived. */
+async function ringingCall(pkg?: ContextPackage) {
+	const line = await setUp();
+	await line.desk.signIn('Olivia');
+	const call = pkg ?? (await pkgOf());
+	line.signaling.hear(ring(call.callId));
+	await line.opened[0]!.caller.sendReliable('package', call);
+	await until(() => line.desk.call?.pkg !== null);
+	return { ...line, pkg: call };
+}
+
 describe('wireConsole', () => {
 	it('a ring opens one line to the caller; its package, live transcript and hang-up reach the console', async () => {
 		const { signaling, desk, opened } = await setUp();
@@ -186,12 +201,7 @@ describe('wireConsole', () => {
 	});
 
 	it('the operator’s accept reaches the caller and the microphone joins the call', async () => {
-		const { signaling, desk, opened } = await setUp();
-		await desk.signIn('Olivia');
-		const pkg = await pkgOf();
-		signaling.hear(ring(pkg.callId));
-		await opened[0]!.caller.sendReliable('package', pkg);
-		await until(() => desk.call?.pkg !== null);
+		const { desk, opened } = await ringingCall();
 		const mic = { id: 'mic' } as unknown as MediaStream;
 		await desk.accept(async () => mic);
 		expect(desk.call?.state).toBe('connected');
@@ -228,12 +238,7 @@ describe('wireConsole', () => {
 	});
 
 	it('a caller who hangs up while ringing is a missed call too', async () => {
-		const { signaling, desk, opened } = await setUp();
-		await desk.signIn('Olivia');
-		const pkg = await pkgOf();
-		signaling.hear(ring(pkg.callId));
-		await opened[0]!.caller.sendReliable('package', pkg);
-		await until(() => desk.call?.pkg !== null);
+		const { desk, opened } = await ringingCall();
 		opened[0]!.caller.send('hangup', { reason: 'caller_ended' });
 		await until(() => desk.call?.state === 'ended');
 		expect(desk.missed.map((m) => m.text)).toEqual([
@@ -242,12 +247,7 @@ describe('wireConsole', () => {
 	});
 
 	it('hands back with the team’s note and the line for the caller apart; a bad one is kept with the reason', async () => {
-		const { signaling, desk, opened } = await setUp();
-		await desk.signIn('Olivia');
-		const pkg = await pkgOf();
-		signaling.hear(ring(pkg.callId));
-		await opened[0]!.caller.sendReliable('package', pkg);
-		await until(() => desk.call?.pkg !== null);
+		const { desk, opened } = await ringingCall();
 		await desk.accept(async () => ({}) as MediaStream);
 		desk.notes = 'Customer upset - be gentle';
 		desk.callerLine = 'x'.repeat(501);
@@ -278,12 +278,7 @@ describe('wireConsole', () => {
 	});
 
 	it('a typed reply reaches the caller; an empty one is not sent, and what was typed stays', async () => {
-		const { signaling, desk, opened } = await setUp();
-		await desk.signIn('Olivia');
-		const pkg = await pkgOf();
-		signaling.hear(ring(pkg.callId));
-		await opened[0]!.caller.sendReliable('package', pkg);
-		await until(() => desk.call?.pkg !== null);
+		const { desk, opened } = await ringingCall();
 		desk.reply = 'Hi Maria, I can see both charges.';
 		expect(desk.sendReply()).toBe(false); // not accepted yet
 		await desk.accept(async () => ({}) as MediaStream);
@@ -304,13 +299,11 @@ describe('wireConsole', () => {
 	});
 
 	it('a microphone that does not start tells the operator why, in the microphone helper’s words', async () => {
-		const { signaling, desk, opened } = await setUp();
-		await desk.signIn('Olivia');
 		const typed = await pkgOf();
-		const pkg = { ...typed, caller: { ...typed.caller, channel: 'voice' as const } };
-		signaling.hear(ring(pkg.callId));
-		await opened[0]!.caller.sendReliable('package', pkg);
-		await until(() => desk.call?.pkg !== null);
+		const { desk, opened } = await ringingCall({
+			...typed,
+			caller: { ...typed.caller, channel: 'voice' }
+		});
 		const denied = new MicError('mic_denied', 'Microphone access was denied. Allow it.');
 		await desk.accept(async () => {
 			throw denied;
@@ -320,12 +313,7 @@ describe('wireConsole', () => {
 	});
 
 	it('for a caller who types, a missing microphone points to the reply box', async () => {
-		const { signaling, desk, opened } = await setUp();
-		await desk.signIn('Olivia');
-		const pkg = await pkgOf();
-		signaling.hear(ring(pkg.callId));
-		await opened[0]!.caller.sendReliable('package', pkg);
-		await until(() => desk.call?.pkg !== null);
+		const { desk } = await ringingCall();
 		await desk.accept(async () => {
 			throw new MicError('mic_missing', 'No microphone was found. Plug one in, or type instead.');
 		});
