@@ -106,13 +106,18 @@ export function humanOf(flow: Flow): Persona | undefined {
 	return flow.personas.find((x) => x.kind === 'human');
 }
 
+/** The personas a call can be handed back to: triage and the specialists. */
+export function aiPersonasOf(flow: Flow): Persona[] {
+	return flow.personas.filter((p) => p.kind === 'specialist' || p.kind === 'triage');
+}
+
 /**
  * Where a person hands a call back by default: the assistant that handed it over (retention takes
  * back a cancellation), else where the flow's human persona names, else triage.
  */
 export function handBackTarget(flow: Flow, from?: { personaId: string; kind: string }): string {
-	const ai = flow.personas.filter((p) => p.kind === 'specialist' || p.kind === 'triage');
-	if (from?.kind === 'ai' && ai.some((p) => p.id === from.personaId)) return from.personaId;
+	if (from?.kind === 'ai' && aiPersonasOf(flow).some((p) => p.id === from.personaId))
+		return from.personaId;
 	return humanOf(flow)?.handBackTo ?? triageOf(flow).id;
 }
 
