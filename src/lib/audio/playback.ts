@@ -17,6 +17,8 @@ export class Playback {
 	readonly #sources = new Set<AudioBufferSourceNode>();
 	#endsAt = 0;
 	#paused = false;
+	/** A run was queued while paused: its start is reported on resume. */
+	#startHeld = false;
 	#levelBuffer: Float32Array<ArrayBuffer>;
 
 	constructor(ctx: AudioContext, events: PlaybackEvents = {}) {
@@ -36,7 +38,7 @@ export class Playback {
 		const source = this.#ctx.createBufferSource();
 		source.buffer = buffer;
 		source.connect(this.analyser);
-		const startAt = Math.max(this.#ctx.currentTime + 0.01, this.#endsAt);
+		const startAt = Math.max(this.#ctx.currentTime, this.#endsAt);
 		const first = this.#sources.size === 0;
 		this.#sources.add(source);
 		this.#endsAt = startAt + buffer.duration;
@@ -49,7 +51,11 @@ export class Playback {
 			}
 		};
 		source.start(startAt);
-		if (first) this.#events.onStart?.();
+		// Held by a barge-in, it is not sounding yet: it starts when resumed.
+		if (first) {
+			if (this.#paused) this.#startHeld = true;
+			else this.#events.onStart?.();
+		}
 		if (this.#ctx.state === 'suspended' && !this.#paused) void this.#ctx.resume();
 	}
 
@@ -70,6 +76,8 @@ export class Playback {
 		if (!this.#paused) return;
 		this.#paused = false;
 		await this.#ctx.resume();
+		if (this.#startHeld && this.#sources.size > 0) this.#events.onStart?.();
+		this.#startHeld = false;
 	}
 
 	/** A real interruption: drop everything queued. */
@@ -88,6 +96,7 @@ export class Playback {
 		this.#sources.clear();
 		this.#endsAt = 0;
 		this.#paused = false;
+		this.#startHeld = false;
 		// Only a barge-in pause needs undoing. Waiting on resume() otherwise would hold a new call's
 		// greeting until the audio device has started (a few hundred milliseconds).
 		if (wasPaused) await this.#ctx.resume();

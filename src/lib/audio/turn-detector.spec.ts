@@ -66,23 +66,57 @@ describe('end of turn', () => {
 describe('barge-in', () => {
 	it('pauses the agent on the first speech frame and cancels on a real interruption', () => {
 		const b = new BargeIn();
-		expect(b.speechStart(true)).toBe('pause');
-		expect(b.speechEnd(1500, 'no wait, I meant the other charge')).toBe('cancel');
+		expect(b.speechStart(1, true)).toBe('pause');
+		expect(b.speechEnd(1, 1500, 'no wait, I meant the other charge')).toBe('cancel');
 	});
 
 	it('resumes after a backchannel or a misfire, and ignores speech when the agent is silent', () => {
 		const b = new BargeIn();
+		let turn = 0;
 		for (const word of ['yeah', 'OK', 'mm-hm', 'uh huh', 'right.']) {
-			expect(b.speechStart(true)).toBe('pause');
-			expect(b.speechEnd(400, word)).toBe('resume');
+			expect(b.speechStart(++turn, true)).toBe('pause');
+			expect(b.speechEnd(turn, 400, word)).toBe('resume');
 		}
-		expect(b.speechStart(true)).toBe('pause');
-		expect(b.misfire()).toBe('resume');
-		expect(b.speechStart(false)).toBe('none');
+		expect(b.speechStart(++turn, true)).toBe('pause');
+		expect(b.misfire(turn)).toBe('resume');
+		expect(b.speechStart(++turn, false)).toBe('none');
+		expect(b.speechEnd(turn, 1500, 'what about my bill')).toBe('none');
 		expect(isBackchannel('yeah but what about my bill')).toBe(false);
 		// A long "yeah…" is a turn, not a backchannel.
-		expect(b.speechStart(true)).toBe('pause');
-		expect(b.speechEnd(2000, 'yeah')).toBe('cancel');
+		expect(b.speechStart(++turn, true)).toBe('pause');
+		expect(b.speechEnd(turn, 2000, 'yeah')).toBe('cancel');
+	});
+
+	it('holds an answer while a later turn is open, and lets each turn decide for itself', () => {
+		const b = new BargeIn();
+		// Turn 1 ended, its words not yet known; the caller speaks again as its answer is due.
+		expect(b.speechStart(2, true)).toBe('pause');
+		// Turn 1's words arrive: answered as usual, its answer held while turn 2 is open.
+		expect(b.speechEnd(1, 1800, 'I have a question about my bill')).toBe('none');
+		expect(b.misfire(1)).toBe('none');
+		expect(b.paused).toBe(true);
+		// Turn 3 begins before turn 2 is known: the agent stays held through both.
+		expect(b.speechStart(3, false)).toBe('none');
+		// Turn 2 is a request of its own: what was said before is dropped; its answer is held.
+		expect(b.speechEnd(2, 1000, 'sorry, stop')).toBe('cancel');
+		expect(b.paused).toBe(true);
+		// Turn 3 decides last.
+		expect(b.speechEnd(3, 1600, 'what is my balance')).toBe('cancel');
+		expect(b.paused).toBe(false);
+	});
+
+	it('drops a backchannel under a later turn, resumes after a misfire, and resets once', () => {
+		const b = new BargeIn();
+		expect(b.speechStart(1, true)).toBe('pause');
+		expect(b.speechStart(2, true)).toBe('none');
+		expect(b.speechEnd(1, 400, 'yeah')).toBe('ignore');
+		expect(b.misfire(2)).toBe('resume');
+		expect(b.paused).toBe(false);
+		// The microphone stopping resumes a held answer once, and only once.
+		expect(b.speechStart(3, true)).toBe('pause');
+		expect(b.reset()).toBe('resume');
+		expect(b.reset()).toBe('none');
+		expect(b.speechEnd(3, 1500, 'what about my bill')).toBe('none');
 	});
 
 	it('pauses within one 32 ms frame of onset', () => {
@@ -95,7 +129,7 @@ describe('barge-in', () => {
 		let pausedAt = -1;
 		onset.forEach((p, i) => {
 			for (const e of d.push(p))
-				if (e.type === 'speech_start' && b.speechStart(true) === 'pause') pausedAt = i;
+				if (e.type === 'speech_start' && b.speechStart(1, true) === 'pause') pausedAt = i;
 		});
 		expect((pausedAt - 5 + 1) * 32).toBeLessThanOrEqual(200);
 	});

@@ -102,6 +102,20 @@ describe('TurnTaker', () => {
 		expect(c.events.map((e) => e.type)).toEqual(['speech_start']);
 	});
 
+	it('counts a turn as pending from its end until its words reach onTurn', async () => {
+		// The guess at the pause fails: the turn ends on the silence, and is transcribed again.
+		const c = call({ answers: [new Error('busy'), 'What is my balance?'], sttMs: 400 });
+		await c.frames([...speech(30), ...silence(4)]);
+		expect(c.taker.pending).toBe(0);
+		await c.frames(silence(16));
+		expect(c.segmenter.turn).toBeNull();
+		expect(c.turns).toHaveLength(0);
+		expect(c.taker.pending).toBe(1);
+		await c.frames(silence(20));
+		expect(c.turns.map((t) => t.text)).toEqual(['What is my balance?']);
+		expect(c.taker.pending).toBe(0);
+	});
+
 	it('waits out a short silence after finished words known early, and keeps a caller who goes on', async () => {
 		// A quick transcript: the words are finished at 128 + 32 ms, but the turn ends at 300 ms.
 		const quick = call({ answers: ['Check my balance.'], sttMs: 30 });

@@ -109,6 +109,8 @@ export class TurnTaker {
 	 * one gives way at once, and one cancelled while waiting never starts.
 	 */
 	#stt: Promise<unknown> = Promise.resolve();
+	/** Turns that ended and have not reached `onTurn` yet (their words are being made out). */
+	#pending = 0;
 
 	constructor(init: {
 		segmenter: SpeechSegmenter;
@@ -126,6 +128,11 @@ export class TurnTaker {
 		this.#transcribe = init.transcribe;
 		this.#onTurn = init.onTurn;
 		this.#now = init.now ?? (() => performance.now());
+	}
+
+	/** How many ended turns have not reached `onTurn` yet: each will want an answer. */
+	get pending(): number {
+		return this.#pending;
 	}
 
 	/** Resolves when every turn ended so far has reached `onTurn`. */
@@ -236,8 +243,10 @@ export class TurnTaker {
 					text === null || (!text.trim() && speechMs >= UNHEARD_MIN_MS) ? whole() : { text }
 				)
 			: whole();
+		this.#pending++;
 		const delivered = this.#order.then(async () => {
 			const r = await result;
+			this.#pending--;
 			this.#onTurn({ turn: e.turn, ...r, speechMs, endedAt, by, speculative });
 		});
 		// A listener that throws surfaces as an unhandled rejection but does not stop later turns.

@@ -9,7 +9,8 @@ import { SpeechSegmenter } from '$lib/audio/segmenter';
 import { audioServiceReady, warmAudioService } from './audio-service';
 import { TurnTaker, UNHEARD_MIN_MS, type FinalTurn } from '$lib/audio/turn-taker';
 import type { Speech } from '$lib/workers/tts/service';
-import { explain, type Models } from './models.svelte';
+import { explain, type Models, type TtsApi } from './models.svelte';
+import type { WorkerClient } from '$lib/workers/protocol';
 
 // The voice layer of the caller page, around the text core: the microphone and its turns,
 // speech-to-text, the agents' voices, and barge-in. The call itself stays in the Session; this only
@@ -143,6 +144,8 @@ export class VoiceAgent {
 		this.#listener = null;
 		this.mic = 'off';
 		this.#segmenter.reset();
+		// No turn is left to decide on an answer held for it.
+		if (this.#bargeIn.reset() === 'resume') void this.#playback?.resume();
 		await l?.stop();
 	}
 
@@ -182,12 +185,14 @@ export class VoiceAgent {
 				this.mic = 'hearing';
 				this.#onsetAt = performance.now() - e.lagMs;
 				// Between two sentences of one reply the agent is still talking: the caller who starts
-				// then is interrupting it, as much as one who talks over a sentence.
-				const talking = this.speaking || this.#unsaid > 0;
-				if (this.#bargeIn.speechStart(talking) === 'pause') void this.#pause();
+				// then is interrupting it, as much as one who talks over a sentence. So is one who
+				// speaks again before the answer to their last turn has started: it is held, paused,
+				// until this turn shows whether it was a new request.
+				const talking = this.speaking || this.#unsaid > 0 || this.#answerDue();
+				if (this.#bargeIn.speechStart(e.turn, talking) === 'pause') void this.#pause();
 			} else if (e.type === 'misfire') {
 				this.mic = 'listening';
-				if (this.#bargeIn.misfire() === 'resume') void this.#playback?.resume();
+				if (this.#bargeIn.misfire(e.turn) === 'resume') void this.#playback?.resume();
 			} else this.mic = 'transcribing';
 		}
 	}
@@ -198,19 +203,33 @@ export class VoiceAgent {
 		this.timings = { ...this.timings, bargeInMs: [...this.timings.bargeInMs, ms] };
 	}
 
-	async #turn({ text, error, speechMs, endedAt, by }: FinalTurn): Promise<void> {
+	/**
+	 * A caller turn ended and its answer has not started sounding: its words are still being made
+	 * out, or the call is working on it. A turn with no spoken answer stops counting after a while.
+	 */
+	#answerDue(): boolean {
+		return (
+			this.#turnTaker.pending > 0 ||
+			(this.#turnEndedAt > 0 && performance.now() - this.#turnHandedAt < ANSWER_DUE_MS)
+		);
+	}
+
+	async #turn({ turn, text, error, speechMs, endedAt, by }: FinalTurn): Promise<void> {
 		if (error) this.micError = explain(error);
 		// A turn ended on its words never showed 'transcribing'; the next turn may already be heard.
 		if (this.#segmenter.turn === null && (this.mic === 'transcribing' || this.mic === 'hearing'))
 			this.mic = 'listening';
-		const decision = this.#bargeIn.speechEnd(speechMs, text);
+		const decision = this.#bargeIn.speechEnd(turn, speechMs, text);
 		if (decision === 'resume') {
 			await this.#playback?.resume();
 			return;
 		}
+		if (decision === 'ignore') return;
 		if (decision === 'cancel') {
 			this.#onInterrupt?.();
 			await this.cancelSpeech();
+			// A later turn is still open: this turn's answer waits for it, as the dropped one did.
+			if (this.#bargeIn.paused) await this.#playback?.pause();
 		}
 		if (!text.trim()) {
 			// Someone spoke for a while and nothing was recognised: say so, rather than leave them
@@ -261,27 +280,17 @@ export class VoiceAgent {
 
 	/**
 	 * One sentence's audio: the build's pre-rendered clip when there is one (the greeting and the
-	 * narrations need no model), else the voice worker, which a call may have to wait for.
+	 * narrations need no model), else the voice worker, which a call may have to wait for. The
+	 * worker is asked in the order the sentences are said, whatever order their clip lookups finish
+	 * in: the first sentence gets the instance the worker made ahead, and is ready first.
 	 */
 	async #render(sentence: string, persona: Persona, signal: AbortSignal): Promise<Speech | null> {
-		// Once the natural voice speaks, clips in the offline voice would sound like someone else.
-		if (this.models.natural.status !== 'ready') {
-			const clip = await this.models.phrases.get(persona.voice.fallback, sentence);
-			if (clip) {
-				this.voiced.clips++;
-				return { ...clip, engine: 'espeak' };
-			}
-		}
+		const asked = this.#asked.then(() => this.#ask(sentence, persona, signal));
+		this.#asked = asked.catch(() => undefined);
 		try {
-			const tts = await this.models.voiceOutput();
-			const speech =
-				(await tts?.call(
-					'speak',
-					// A plain copy: the flow may sit in reactive state, whose proxies cannot be posted.
-					{ text: sentence, voice: $state.snapshot(persona.voice) },
-					{ signal }
-				)) ?? null;
-			if (speech) this.voiced.live++;
+			const speech = await (await asked).speech;
+			if (speech?.clip) this.voiced.clips++;
+			else if (speech) this.voiced.live++;
 			return speech;
 		} catch (e) {
 			// The sentence stays in the transcript; the reason is kept for the console, once a call.
@@ -292,6 +301,52 @@ export class VoiceAgent {
 			}
 			return null;
 		}
+	}
+
+	/** Sentences whose voice was asked for: the next one is asked once this settles. */
+	#asked: Promise<unknown> = Promise.resolve();
+
+	/**
+	 * Asks for one sentence's audio and returns once it is asked for (the clip is being fetched, or
+	 * the worker has the request), not once it is ready: wrapped, so awaiting this does not wait.
+	 */
+	async #ask(
+		sentence: string,
+		persona: Persona,
+		signal: AbortSignal
+	): Promise<{ speech: Promise<(Speech & { clip?: true }) | null> }> {
+		// Once the natural voice speaks, clips in the offline voice would sound like someone else.
+		if (
+			this.models.natural.status !== 'ready' &&
+			(await this.models.phrases.has(persona.voice.fallback, sentence))
+		) {
+			const clip = this.models.phrases.get(persona.voice.fallback, sentence);
+			return {
+				speech: clip.then(async (c) => {
+					if (c) return { ...c, engine: 'espeak' as const, clip: true as const };
+					// A clip that could not be fetched is synthesized after all.
+					const tts = await this.models.voiceOutput();
+					return tts ? this.#speak(tts, sentence, persona, signal) : null;
+				})
+			};
+		}
+		const tts = await this.models.voiceOutput();
+		return { speech: tts ? this.#speak(tts, sentence, persona, signal) : Promise.resolve(null) };
+	}
+
+	/** Posts a sentence to the voice worker at once; the promise is of its audio. */
+	#speak(
+		tts: WorkerClient<TtsApi>,
+		sentence: string,
+		persona: Persona,
+		signal: AbortSignal
+	): Promise<Speech> {
+		return tts.call(
+			'speak',
+			// A plain copy: the flow may sit in reactive state, whose proxies cannot be posted.
+			{ text: sentence, voice: $state.snapshot(persona.voice) },
+			{ signal }
+		);
 	}
 
 	/**
@@ -386,6 +441,9 @@ export class VoiceAgent {
 		return this.#playback?.level() ?? 0;
 	}
 }
+
+/** How long an answer counts as on its way (a language model's reply can take seconds). */
+const ANSWER_DUE_MS = 10_000;
 
 /** 200 ms at 16 kHz. */
 const TRAILING_SILENCE = 3200;
