@@ -1,6 +1,6 @@
 import { assets } from '$app/paths';
 import type { Persona } from '$lib/agents/flow';
-import { speechSentences } from '$lib/agents/handoff/phrases';
+import { leadClause, speechSentences } from '$lib/agents/handoff/phrases';
 import { SentenceStream } from '$lib/agents/sentence-stream';
 import { BargeIn } from '$lib/audio/barge-in';
 import { listen, openMicrophone, type MicListener } from '$lib/audio/mic';
@@ -259,9 +259,17 @@ export class VoiceAgent {
 
 	/** Speaks one agent turn in a persona's voice, sentence by sentence, after what is queued. */
 	say(text: string, persona: Persona): Promise<void> {
-		if (this.#turnEndedAt && !this.#firstWordsAt) this.#firstWordsAt = performance.now();
+		const answering = this.#turnEndedAt > 0 && !this.#firstWordsAt;
+		if (answering) this.#firstWordsAt = performance.now();
 		const signal = this.#speech.signal;
-		const synth = speechSentences(text).map((s) =>
+		const sentences = speechSentences(text);
+		// An answer's first sentence, when long, starts with its first clause: the offline voice
+		// makes a short clause in a fraction of the time, and the rest while it plays. (The natural
+		// voice is left whole: on a slow GPU the rest might not be ready when the clause ends.)
+		const lead =
+			answering && this.models.natural.status !== 'ready' && leadClause(sentences[0] ?? '');
+		if (lead) sentences.splice(0, 1, ...lead);
+		const synth = sentences.map((s) =>
 			// Synthesis of every sentence starts as soon as it can; playback keeps their order.
 			this.#render(s, persona, signal)
 		);
