@@ -56,7 +56,9 @@ export class BargeIn {
 	 */
 	speechEnd(turn: number, durationMs: number, transcript: string): BargeInDecision {
 		if (!this.#over.delete(turn)) return 'none';
-		const backchannel = durationMs <= this.#o.backchannelMaxMs && isBackchannel(transcript);
+		// A short sound with no words (a cough, a click, "uh") is not an interruption either.
+		const backchannel =
+			durationMs <= this.#o.backchannelMaxMs && (isBackchannel(transcript) || !transcript.trim());
 		if (!backchannel) return 'cancel';
 		return this.paused ? 'ignore' : 'resume';
 	}

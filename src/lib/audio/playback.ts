@@ -76,6 +76,8 @@ export class Playback {
 		if (!this.#paused) return;
 		this.#paused = false;
 		await this.#ctx.resume();
+		// Paused again meanwhile: the held start waits for the next resume.
+		if (this.#paused) return;
 		if (this.#startHeld && this.#sources.size > 0) this.#events.onStart?.();
 		this.#startHeld = false;
 	}

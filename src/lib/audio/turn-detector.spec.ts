@@ -82,6 +82,11 @@ describe('barge-in', () => {
 		expect(b.speechStart(++turn, false)).toBe('none');
 		expect(b.speechEnd(turn, 1500, 'what about my bill')).toBe('none');
 		expect(isBackchannel('yeah but what about my bill')).toBe(false);
+		// A short sound with no words (a cough) lets the agent carry on; a long one does not.
+		expect(b.speechStart(++turn, true)).toBe('pause');
+		expect(b.speechEnd(turn, 500, '')).toBe('resume');
+		expect(b.speechStart(++turn, true)).toBe('pause');
+		expect(b.speechEnd(turn, 1500, '')).toBe('cancel');
 		// A long "yeah…" is a turn, not a backchannel.
 		expect(b.speechStart(++turn, true)).toBe('pause');
 		expect(b.speechEnd(turn, 2000, 'yeah')).toBe('cancel');

@@ -61,6 +61,8 @@ export class VoiceAgent {
 	#onUnheard: (() => void) | null = null;
 	#turns: Promise<void> = Promise.resolve();
 	#turnEndedAt = 0;
+	/** A turn was handed to the call and no audio has been queued since. */
+	#awaitingAnswer = false;
 	/** Where a turn's time goes: when it was handed to the call, and when its first words were. */
 	#turnHandedAt = 0;
 	#firstWordsAt = 0;
@@ -189,7 +191,7 @@ export class VoiceAgent {
 				// speaks again before the answer to their last turn has started: it is held, paused,
 				// until this turn shows whether it was a new request.
 				const talking = this.speaking || this.#unsaid > 0 || this.#answerDue();
-				if (this.#bargeIn.speechStart(e.turn, talking) === 'pause') void this.#pause();
+				if (this.#bargeIn.speechStart(e.turn, talking) === 'pause') void this.#pause(this.speaking);
 			} else if (e.type === 'misfire') {
 				this.mic = 'listening';
 				if (this.#bargeIn.misfire(e.turn) === 'resume') void this.#playback?.resume();
@@ -197,8 +199,10 @@ export class VoiceAgent {
 		}
 	}
 
-	async #pause(): Promise<void> {
+	/** Holds the agent's audio; `audible`: it was sounding, so the barge-in delay is timed. */
+	async #pause(audible: boolean): Promise<void> {
 		await this.#playback?.pause();
+		if (!audible) return;
 		const ms = Math.round(performance.now() - this.#onsetAt);
 		this.timings = { ...this.timings, bargeInMs: [...this.timings.bargeInMs, ms] };
 	}
@@ -210,7 +214,7 @@ export class VoiceAgent {
 	#answerDue(): boolean {
 		return (
 			this.#turnTaker.pending > 0 ||
-			(this.#turnEndedAt > 0 && performance.now() - this.#turnHandedAt < ANSWER_DUE_MS)
+			(this.#awaitingAnswer && performance.now() - this.#turnHandedAt < ANSWER_DUE_MS)
 		);
 	}
 
@@ -228,8 +232,6 @@ export class VoiceAgent {
 		if (decision === 'cancel') {
 			this.#onInterrupt?.();
 			await this.cancelSpeech();
-			// A later turn is still open: this turn's answer waits for it, as the dropped one did.
-			if (this.#bargeIn.paused) await this.#playback?.pause();
 		}
 		if (!text.trim()) {
 			// Someone spoke for a while and nothing was recognised: say so, rather than leave them
@@ -237,8 +239,11 @@ export class VoiceAgent {
 			if (speechMs >= UNHEARD_MIN_MS && !error) this.#onUnheard?.();
 			return;
 		}
+		// The microphone stopped (the call moved on) while this turn's words were made out.
+		if (!this.#onTurn) return;
 		this.#turnEndedAt = endedAt;
 		this.#turnHandedAt = performance.now();
+		this.#awaitingAnswer = true;
 		this.#firstWordsAt = 0;
 		this.#turnBy = by;
 		this.#onTurn?.(text.trim());
@@ -264,10 +269,14 @@ export class VoiceAgent {
 		const signal = this.#speech.signal;
 		const sentences = speechSentences(text);
 		// An answer's first sentence, when long, starts with its first clause: the offline voice
-		// makes a short clause in a fraction of the time, and the rest while it plays. (The natural
-		// voice is left whole: on a slow GPU the rest might not be ready when the clause ends.)
+		// makes a short clause in a fraction of the time, and the rest while it plays. Not before
+		// that voice has loaded, when the build's clips speak whole sentences, nor with the natural
+		// voice: on a slow GPU the rest might not be ready when the clause ends.
 		const lead =
-			answering && this.models.natural.status !== 'ready' && leadClause(sentences[0] ?? '');
+			answering &&
+			this.models.voice.status === 'ready' &&
+			this.models.natural.status !== 'ready' &&
+			leadClause(sentences[0] ?? '');
 		if (lead) sentences.splice(0, 1, ...lead);
 		const synth = sentences.map((s) =>
 			// Synthesis of every sentence starts as soon as it can; playback keeps their order.
@@ -293,7 +302,9 @@ export class VoiceAgent {
 	 * in: the first sentence gets the instance the worker made ahead, and is ready first.
 	 */
 	async #render(sentence: string, persona: Persona, signal: AbortSignal): Promise<Speech | null> {
-		const asked = this.#asked.then(() => this.#ask(sentence, persona, signal));
+		const asked = this.#asked.then(() =>
+			signal.aborted ? { speech: Promise.resolve(null) } : this.#ask(sentence, persona, signal)
+		);
 		this.#asked = asked.catch(() => undefined);
 		try {
 			const speech = await (await asked).speech;
@@ -424,6 +435,7 @@ export class VoiceAgent {
 	}
 
 	#play(speech: Speech): void {
+		this.#awaitingAnswer = false;
 		const output = this.#output();
 		this.spokenBy = { ...this.spokenBy, [speech.engine]: this.spokenBy[speech.engine] + 1 };
 		output.enqueue(speech.samples, speech.sampleRate);
@@ -435,8 +447,11 @@ export class VoiceAgent {
 		this.#speech.abort();
 		this.#speech = new AbortController();
 		this.#queue = Promise.resolve();
+		this.#asked = Promise.resolve();
 		this.#unsaid = 0;
 		await this.#playback?.cancel();
+		// A caller turn is still open: what is said next waits for it, as what was dropped did.
+		if (this.#bargeIn.paused) await this.#playback?.pause();
 	}
 
 	/** The caller's microphone level on the latest VAD frame (0–1), for their own meter. */
