@@ -82,8 +82,11 @@ export class Playback {
 		this.#startHeld = false;
 	}
 
-	/** A real interruption: drop everything queued. */
-	async cancel(): Promise<void> {
+	/**
+	 * A real interruption: drop everything queued. With `hold` (a caller turn is still open) the
+	 * output stays paused, so what is queued next waits for that turn too.
+	 */
+	async cancel(hold = false): Promise<void> {
 		for (const s of [...this.#sources]) {
 			s.onended = null;
 			try {
@@ -97,11 +100,14 @@ export class Playback {
 		const wasPaused = this.#paused;
 		this.#sources.clear();
 		this.#endsAt = 0;
-		this.#paused = false;
 		this.#startHeld = false;
-		// Only a barge-in pause needs undoing. Waiting on resume() otherwise would hold a new call's
-		// greeting until the audio device has started (a few hundred milliseconds).
-		if (wasPaused) await this.#ctx.resume();
+		if (hold) await this.pause();
+		else {
+			this.#paused = false;
+			// Only a barge-in pause needs undoing. Waiting on resume() otherwise would hold a new
+			// call's greeting until the audio device has started (a few hundred milliseconds).
+			if (wasPaused) await this.#ctx.resume();
+		}
 		if (had) this.#events.onIdle?.();
 	}
 

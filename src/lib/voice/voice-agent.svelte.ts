@@ -246,7 +246,7 @@ export class VoiceAgent {
 		this.#awaitingAnswer = true;
 		this.#firstWordsAt = 0;
 		this.#turnBy = by;
-		this.#onTurn?.(text.trim());
+		this.#onTurn(text.trim());
 	}
 
 	#reply = new SentenceStream();
@@ -449,9 +449,8 @@ export class VoiceAgent {
 		this.#queue = Promise.resolve();
 		this.#asked = Promise.resolve();
 		this.#unsaid = 0;
-		await this.#playback?.cancel();
 		// A caller turn is still open: what is said next waits for it, as what was dropped did.
-		if (this.#bargeIn.paused) await this.#playback?.pause();
+		await this.#playback?.cancel(this.#bargeIn.paused);
 	}
 
 	/** The caller's microphone level on the latest VAD frame (0–1), for their own meter. */
